@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from capnr.api.api import api
+from capnr.organisations import views as organisation_views
+
+handler400 = "capnr.web.views.error_400"
+handler403 = "capnr.web.views.error_403"
+handler404 = "capnr.web.views.error_404"
+handler500 = "capnr.web.views.error_500"
+
+accounts = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", include("capnr.web.urls")),
+    path("accounts/", include(accounts)),
+    path(
+        "invitations/<str:token>/", organisation_views.invitation_accept, name="invitation_accept"
+    ),
+    path(
+        "invitations/<str:token>/request-new/",
+        organisation_views.invitation_request_new,
+        name="invitation_request_new",
+    ),
+    path("o/<slug:slug>/", include("capnr.organisations.urls")),
+    path("coalitions/", include("capnr.coalition.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

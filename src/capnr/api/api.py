@@ -1,0 +1,259 @@
+"""The REST API at /api/v1/: OpenAPI 3.1 from types, session or personal-token authentication.
+
+Every endpoint reaches organisation data through the tenancy layer, like the pages do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router, Schema
+from ninja.security import HttpBearer, django_auth
+
+from capnr.organisations import selectors, services
+from capnr.organisations.models import Department, Organisation, Site
+from capnr.organisations.tenancy import Access, access_organisation, visible_to
+
+from .services import api_token_user
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer capnr_…`` with a personal token from the account page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Cap NR API",
+    version="1",
+    description="Organisations, sites and departments. Authenticate with a session cookie "
+    "(and the CSRF token for writes) or a personal token: `Authorization: Bearer …`.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(services.StaleEditError)
+def on_stale_edit(request: HttpRequest, exc: services.StaleEditError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+class MeOut(Schema):
+    email: str
+    full_name: str
+    memberships: list[dict[str, str]]
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    headcount: int | None
+    workstation_count: int | None
+    population: int | None
+    purchasing_bracket: str
+    siret: str
+    address: str
+    postcode: str
+    city: str
+    version: int
+
+
+class OrganisationPatch(Schema):
+    version: int
+    name: str | None = None
+    kind: str | None = None
+    headcount: int | None = None
+    workstation_count: int | None = None
+    population: int | None = None
+    purchasing_bracket: str | None = None
+    siret: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    commune: str
+    kind: str
+    version: int
+
+
+class SiteIn(Schema):
+    name: str
+    commune: str = ""
+    kind: str = "operations"
+
+
+class SitePatch(Schema):
+    version: int
+    name: str | None = None
+    commune: str | None = None
+    kind: str | None = None
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    version: int
+
+
+class DepartmentIn(Schema):
+    name: str
+    parent_id: int | None = None
+
+
+class DepartmentPatch(Schema):
+    version: int
+    name: str | None = None
+    parent_id: int | None = None
+
+
+@api.get("/me", response=MeOut, tags=["account"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    memberships = [
+        {
+            "organisation_slug": m.organisation.slug,
+            "organisation": m.organisation.name,
+            "role": m.role,
+        }
+        for m in user.memberships.select_related("organisation")  # type: ignore[union-attr]
+    ]
+    return {
+        "email": user.email,
+        "full_name": user.full_name,  # type: ignore[union-attr]
+        "memberships": memberships,
+    }
+
+
+organisations = Router(tags=["organisations"])
+
+
+@organisations.get("", response=list[OrganisationOut])
+def organisation_list(request: HttpRequest) -> Any:
+    return visible_to(request.user).order_by("name")
+
+
+@organisations.get("/{slug}", response=OrganisationOut)
+def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
+    return access_organisation(request.user, slug).organisation
+
+
+@organisations.patch("/{slug}", response=OrganisationOut)
+def organisation_patch(request: HttpRequest, slug: str, payload: OrganisationPatch) -> Organisation:
+    access = access_organisation(request.user, slug, Access.ADMINISTER)
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    return services.organisation_update(access=access, expected_version=version, **fields)
+
+
+@organisations.get("/{slug}/sites", response=list[SiteOut])
+def site_list(request: HttpRequest, slug: str) -> Any:
+    return selectors.site_list(access=access_organisation(request.user, slug))
+
+
+@organisations.post("/{slug}/sites", response={201: SiteOut})
+def site_create(request: HttpRequest, slug: str, payload: SiteIn) -> tuple[int, Site]:
+    access = access_organisation(request.user, slug, Access.ADMINISTER)
+    return 201, services.site_create(access=access, **payload.dict())
+
+
+@organisations.get("/{slug}/sites/{site_id}", response=SiteOut)
+def site_detail(request: HttpRequest, slug: str, site_id: int) -> Site:
+    return selectors.site_get(access=access_organisation(request.user, slug), pk=site_id)
+
+
+@organisations.patch("/{slug}/sites/{site_id}", response=SiteOut)
+def site_patch(request: HttpRequest, slug: str, site_id: int, payload: SitePatch) -> Site:
+    access = access_organisation(request.user, slug, Access.ADMINISTER)
+    site = selectors.site_get(access=access, pk=site_id)
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    return services.site_update(access=access, site=site, expected_version=version, **fields)
+
+
+@organisations.delete("/{slug}/sites/{site_id}", response={204: None})
+def site_delete(request: HttpRequest, slug: str, site_id: int) -> tuple[int, None]:
+    access = access_organisation(request.user, slug, Access.ADMINISTER)
+    services.site_delete(access=access, site=selectors.site_get(access=access, pk=site_id))
+    return 204, None
+
+
+@organisations.get("/{slug}/departments", response=list[DepartmentOut])
+def department_list(request: HttpRequest, slug: str) -> Any:
+    return selectors.department_list(access=access_organisation(request.user, slug))
+
+
+def _parent(access: Any, parent_id: int | None) -> Department | None:
+    if parent_id is None:
+        return None
+    try:
+        return selectors.department_get(access=access, pk=parent_id)
+    except Exception as error:
+        raise DjangoValidationError(
+            {"parent_id": "No department with this id in this organisation."}
+        ) from error
+
+
+@organisations.post("/{slug}/departments", response={201: DepartmentOut})
+def department_create(
+    request: HttpRequest, slug: str, payload: DepartmentIn
+) -> tuple[int, Department]:
+    access = access_organisation(request.user, slug, Access.ADMINISTER)
+    parent = _parent(access, payload.parent_id)
+    return 201, services.department_create(access=access, name=payload.name, parent=parent)
+
+
+@organisations.get("/{slug}/departments/{department_id}", response=DepartmentOut)
+def department_detail(request: HttpRequest, slug: str, department_id: int) -> Department:
+    return selectors.department_get(
+        access=access_organisation(request.user, slug), pk=department_id
+    )
+
+
+@organisations.patch("/{slug}/departments/{department_id}", response=DepartmentOut)
+def department_patch(
+    request: HttpRequest, slug: str, department_id: int, payload: DepartmentPatch
+) -> Department:
+    access = access_organisation(request.user, slug, Access.ADMINISTER)
+    department = selectors.department_get(access=access, pk=department_id)
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    if "parent_id" in fields:
+        fields["parent"] = _parent(access, fields.pop("parent_id"))
+    return services.department_update(
+        access=access, department=department, expected_version=version, **fields
+    )
+
+
+@organisations.delete("/{slug}/departments/{department_id}", response={204: None})
+def department_delete(request: HttpRequest, slug: str, department_id: int) -> tuple[int, None]:
+    access = access_organisation(request.user, slug, Access.ADMINISTER)
+    services.department_delete(
+        access=access, department=selectors.department_get(access=access, pk=department_id)
+    )
+    return 204, None
+
+
+api.add_router("/organisations", organisations)

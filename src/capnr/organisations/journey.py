@@ -1,0 +1,110 @@
+"""The seven steps of DESIGN.md's journey, with where this organisation stands on each.
+
+Steps whose capability is not built yet say so ("coming") and link nowhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .tenancy import OrganisationAccess
+
+TODO = "todo"
+IN_PROGRESS = "in_progress"
+DONE = "done"
+COMING = "coming"
+
+STATUS_LABELS = {
+    TODO: _("To do"),
+    IN_PROGRESS: _("In progress"),
+    DONE: _("Done"),
+    COMING: _("Coming"),
+}
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    number: int
+    key: str
+    title: Promise
+    summary: Promise
+    status: str
+    url: str | None = None
+    is_next: bool = False
+
+    @property
+    def status_label(self) -> Promise:
+        return STATUS_LABELS[self.status]
+
+
+COMING_STEPS: tuple[tuple[str, Promise, Promise], ...] = (
+    (
+        "footprint",
+        _("Rough footprint"),
+        _(
+            "The footprint of your IT in minutes from a few counts, refined by importing your "
+            "inventory."
+        ),
+    ),
+    (
+        "diagnostic",
+        _("Self-diagnostic"),
+        _("A guided half-day workshop: scores per theme and compliance gaps with their dates."),
+    ),
+    (
+        "stakes",
+        _("Stakes"),
+        _("Maturity gaps and footprint hotspots side by side, and the actions they call for."),
+    ),
+    (
+        "roadmap",
+        _("Roadmap"),
+        _("A few well-chosen actions with owners, dates and indicators, ready for approval."),
+    ),
+    (
+        "execution",
+        _("Execution"),
+        _("Working groups, collection challenges, trainings and the follow-up of each action."),
+    ),
+    (
+        "review",
+        _("Review"),
+        _("Next year's diagnostic pre-filled, progress against the baseline, sharing with peers."),
+    ),
+)
+
+
+def _profile_status(access: OrganisationAccess) -> str:
+    organisation = access.organisation
+    has_sites = organisation.sites.exists()
+    has_departments = organisation.departments.exists()
+    if organisation.profile_is_complete and has_sites and has_departments:
+        return DONE
+    if organisation.headcount or has_sites or has_departments:
+        return IN_PROGRESS
+    return TODO
+
+
+def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
+    slug = access.organisation.slug
+    profile_status = _profile_status(access)
+    steps = [
+        JourneyStep(
+            1,
+            "profile",
+            _("Profile"),
+            _(
+                "Describe the organisation: kind, headcount, sites and departments. The "
+                "thresholds that decide which obligations apply come from here."
+            ),
+            profile_status,
+            reverse("organisations:profile", args=[slug]),
+            is_next=profile_status != DONE,
+        )
+    ]
+    for number, (key, title, summary) in enumerate(COMING_STEPS, start=2):
+        steps.append(JourneyStep(number, key, title, summary, COMING))
+    return steps

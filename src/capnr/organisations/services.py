@@ -1,0 +1,398 @@
+"""Writes and use-cases for accounts and organisations. Keyword-only, typed, atomic.
+
+Every function that changes an organisation receives an :class:`OrganisationAccess` and checks the
+level it needs itself, so no caller can skip the rule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import (
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    Site,
+    User,
+    hash_token,
+    new_raw_token,
+)
+from .tenancy import Access, OrganisationAccess
+from .validators import normalise_siret
+
+if TYPE_CHECKING:
+    from .models import Versioned
+
+
+class StaleEditError(Exception):
+    """Someone else saved this item after the user opened it; their save is refused."""
+
+    def __init__(self, item: object) -> None:
+        super().__init__(
+            _(
+                "“%(item)s” was changed by someone else while you were editing it. "
+                "Your changes were not saved: reload the page to see the current version, "
+                "then apply your changes again."
+            )
+            % {"item": item}
+        )
+
+
+class InvitationUnusable(Exception):
+    """An invitation link that is unknown, expired, revoked or already used."""
+
+    def __init__(self, reason: str, invitation: Invitation | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.invitation = invitation
+
+
+def _save_versioned(instance: Versioned, *, expected_version: int, fields: dict[str, Any]) -> None:
+    """Write ``fields`` only if nobody saved ``instance`` since ``expected_version``."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=["organisation"] if hasattr(instance, "organisation_id") else None)
+    now = timezone.now()
+    model: type[models.Model] = type(instance)
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        **fields, version=F("version") + 1, updated_at=now
+    )
+    if updated != 1:
+        raise StaleEditError(instance)
+    instance.version = expected_version + 1
+    instance.updated_at = now
+
+
+ORGANISATION_PROFILE_FIELDS = (
+    "name",
+    "kind",
+    "headcount",
+    "workstation_count",
+    "population",
+    "purchasing_bracket",
+    "siret",
+    "address",
+    "postcode",
+    "city",
+)
+
+
+@transaction.atomic
+def organisation_update(
+    *, access: OrganisationAccess, expected_version: int, **fields: Any
+) -> Organisation:
+    access.require(Access.ADMINISTER)
+    unknown = set(fields) - set(ORGANISATION_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    if fields.get("siret"):
+        fields["siret"] = normalise_siret(fields["siret"])
+    organisation = access.organisation
+    _save_versioned(organisation, expected_version=expected_version, fields=fields)
+    return organisation
+
+
+def _unique_name_error(model_label: str, name: str) -> ValidationError:
+    return ValidationError(
+        {
+            "name": _("This organisation already has a %(kind)s named “%(name)s”.")
+            % {"kind": model_label, "name": name}
+        }
+    )
+
+
+@transaction.atomic
+def site_create(
+    *, access: OrganisationAccess, name: str, commune: str = "", kind: str = "operations"
+) -> Site:
+    access.require(Access.ADMINISTER)
+    site = Site(
+        organisation=access.organisation, name=name.strip(), commune=commune.strip(), kind=kind
+    )
+    site.full_clean(exclude=["organisation"], validate_unique=False)
+    if Site.objects.filter(organisation=access.organisation, name=site.name).exists():
+        raise _unique_name_error(_("site"), site.name)
+    site.save()
+    return site
+
+
+@transaction.atomic
+def site_update(
+    *, access: OrganisationAccess, site: Site, expected_version: int, **fields: Any
+) -> Site:
+    access.require(Access.ADMINISTER)
+    if site.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This site belongs to another organisation.")
+    name = fields.get("name", site.name).strip()
+    if (
+        Site.objects.filter(organisation=access.organisation, name=name)
+        .exclude(pk=site.pk)
+        .exists()
+    ):
+        raise _unique_name_error(_("site"), name)
+    _save_versioned(site, expected_version=expected_version, fields=fields)
+    return site
+
+
+@transaction.atomic
+def site_delete(*, access: OrganisationAccess, site: Site) -> None:
+    access.require(Access.ADMINISTER)
+    if site.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This site belongs to another organisation.")
+    site.delete()
+
+
+def _check_parent(
+    access: OrganisationAccess, department: Department, parent: Department | None
+) -> None:
+    if parent is None:
+        return
+    if parent.organisation_id != access.organisation.pk:
+        raise ValidationError({"parent": _("Choose a department of this organisation.")})
+    ancestor: Department | None = parent
+    while ancestor is not None:
+        if department.pk is not None and ancestor.pk == department.pk:
+            raise ValidationError(
+                {"parent": _("A department cannot be part of itself or of one of its own parts.")}
+            )
+        ancestor = ancestor.parent
+
+
+@transaction.atomic
+def department_create(
+    *, access: OrganisationAccess, name: str, parent: Department | None = None
+) -> Department:
+    access.require(Access.ADMINISTER)
+    department = Department(organisation=access.organisation, name=name.strip(), parent=parent)
+    _check_parent(access, department, parent)
+    department.full_clean(exclude=["organisation"], validate_unique=False)
+    if Department.objects.filter(organisation=access.organisation, name=department.name).exists():
+        raise _unique_name_error(_("department"), department.name)
+    department.save()
+    return department
+
+
+@transaction.atomic
+def department_update(
+    *, access: OrganisationAccess, department: Department, expected_version: int, **fields: Any
+) -> Department:
+    access.require(Access.ADMINISTER)
+    if department.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This department belongs to another organisation.")
+    if "parent" in fields:
+        _check_parent(access, department, fields["parent"])
+        fields["parent_id"] = fields.pop("parent").pk if fields["parent"] else None
+    name = fields.get("name", department.name).strip()
+    if (
+        Department.objects.filter(organisation=access.organisation, name=name)
+        .exclude(pk=department.pk)
+        .exists()
+    ):
+        raise _unique_name_error(_("department"), name)
+    _save_versioned(department, expected_version=expected_version, fields=fields)
+    return department
+
+
+@transaction.atomic
+def department_delete(*, access: OrganisationAccess, department: Department) -> None:
+    access.require(Access.ADMINISTER)
+    if department.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This department belongs to another organisation.")
+    if department.children.exists():
+        raise ValidationError(
+            _("“%(name)s” still has sub-departments: move or delete them first.")
+            % {"name": department.name}
+        )
+    department.delete()
+
+
+def _referent_count(organisation: Organisation) -> int:
+    return Membership.objects.filter(organisation=organisation, role=Role.REFERENT).count()
+
+
+@transaction.atomic
+def membership_change_role(
+    *, access: OrganisationAccess, membership: Membership, role: str
+) -> Membership:
+    access.require(Access.ADMINISTER)
+    if membership.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This member belongs to another organisation.")
+    Role(role)
+    if (
+        membership.role == Role.REFERENT
+        and role != Role.REFERENT
+        and _referent_count(access.organisation) <= 1
+    ):
+        raise ValidationError(
+            _("An organisation keeps at least one référent: name another one first.")
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, access: OrganisationAccess, membership: Membership) -> None:
+    access.require(Access.ADMINISTER)
+    if membership.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This member belongs to another organisation.")
+    if membership.role == Role.REFERENT and _referent_count(access.organisation) <= 1:
+        raise ValidationError(
+            _("An organisation keeps at least one référent: name another one first.")
+        )
+    membership.delete()
+
+
+def _send_invitation_email(invitation: Invitation, accept_url: str) -> None:
+    context = {
+        "invitation": invitation,
+        "accept_url": accept_url,
+        "days": settings.CAPNR_INVITATION_DAYS,
+    }
+    subject = _("Invitation to join %(organisation)s on Cap NR") % {
+        "organisation": invitation.organisation.name
+    }
+    body = render_to_string("organisations/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invitation_create(
+    *, access: OrganisationAccess, invited_by: User, email: str, role: str, build_accept_url: Any
+) -> Invitation:
+    """Invite ``email`` with ``role``; a previous pending invitation for the same address is
+    revoked so only the newest link works. ``build_accept_url(raw_token)`` gives the link."""
+    access.require(Access.ADMINISTER)
+    Role(role)
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=access.organisation, user__email=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the organisation.")})
+    now = timezone.now()
+    Invitation.objects.filter(
+        organisation=access.organisation,
+        email=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    raw = new_raw_token()
+    invitation = Invitation.objects.create(
+        organisation=access.organisation,
+        email=email,
+        role=role,
+        token_hash=hash_token(raw),
+        invited_by=invited_by,
+    )
+    accept_url = build_accept_url(raw)
+    transaction.on_commit(lambda: _send_invitation_email(invitation, accept_url))
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, access: OrganisationAccess, invitation: Invitation) -> None:
+    access.require(Access.ADMINISTER)
+    if invitation.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This invitation belongs to another organisation.")
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_find(*, raw_token: str) -> Invitation:
+    """The invitation behind a link, or InvitationUnusable saying why it cannot be used."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationUnusable("unknown")
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable("used", invitation)
+    if invitation.revoked_at is not None:
+        raise InvitationUnusable("revoked", invitation)
+    if invitation.is_expired:
+        raise InvitationUnusable("expired", invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, raw_token: str, user: User | None, full_name: str = "", password: str = ""
+) -> Membership:
+    """Use an invitation once: join as ``user`` (logged in) or create the account.
+
+    The row is locked so that two clicks on the same link cannot both succeed."""
+    invitation = invitation_find(raw_token=raw_token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable("used", invitation)
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationUnusable("account_exists", invitation)
+        user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    if not created and _rank(invitation.role) > _rank(membership.role):
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def _rank(role: str) -> int:
+    return {Role.READER: 1, Role.CONTRIBUTOR: 2, Role.REFERENT: 3}[Role(role)]
+
+
+def invitation_request_new(*, invitation: Invitation, message_url: str) -> int:
+    """Someone holding an expired or used link asks for a new one: tell the référents.
+
+    Returns how many people were notified."""
+    referents = list(
+        User.objects.filter(
+            memberships__organisation=invitation.organisation,
+            memberships__role=Role.REFERENT,
+            is_active=True,
+        ).values_list("email", flat=True)
+    )
+    if not referents:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(email)s asks for a new invitation to %(organisation)s") % {
+            "email": invitation.email,
+            "organisation": invitation.organisation.name,
+        }
+        body = render_to_string(
+            "organisations/email/invitation_request.txt",
+            {"invitation": invitation, "members_url": message_url},
+        )
+    send_mail(subject, body, None, referents)
+    return len(referents)
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, slug: str, kind: str, creator: User | None = None, **fields: Any
+) -> Organisation:
+    """Create an organisation; its creator, if given, becomes its first référent."""
+    organisation = Organisation(name=name, slug=slug, kind=kind, **fields)
+    organisation.full_clean()
+    try:
+        organisation.save()
+    except IntegrityError as error:  # a concurrent creation took the slug
+        raise ValidationError({"slug": _("This short name is already taken.")}) from error
+    if creator is not None:
+        Membership.objects.create(user=creator, organisation=organisation, role=Role.REFERENT)
+    return organisation

@@ -1,0 +1,134 @@
+"""Tenancy in one place: who may see or change which organisation.
+
+Every query on organisation-owned data starts here, either with :func:`access_organisation`
+(one organisation, from a URL) or with :func:`scope` (any queryset of rows that have an
+``organisation`` foreign key). A bare ``Model.objects.get(pk=...)`` in a view is a bug.
+
+Levels are cumulative: ``READ`` < ``CONTRIBUTE`` < ``ADMINISTER``.
+- a reader, and a facilitator of a coalition whose cohorts include the organisation, may READ;
+- a contributor may CONTRIBUTE (edit what is assigned to them);
+- the référent ADMINISTERS the organisation (profile, sites, departments, members);
+- a superuser may do everything (they use the Django admin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .models import Membership, Organisation, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
+
+M = TypeVar("M", bound=Model)
+
+
+class Access(IntEnum):
+    READ = 1
+    CONTRIBUTE = 2
+    ADMINISTER = 3
+
+
+ROLE_ACCESS = {
+    Role.READER: Access.READ,
+    Role.CONTRIBUTOR: Access.CONTRIBUTE,
+    Role.REFERENT: Access.ADMINISTER,
+}
+FACILITATOR = "facilitator"
+SUPERUSER = "superuser"
+
+
+@dataclass(frozen=True)
+class OrganisationAccess:
+    """What one user may do in one organisation; views and services receive this."""
+
+    organisation: Organisation
+    level: Access
+    role: str  # a Role value, "facilitator" or "superuser"
+
+    @property
+    def can_contribute(self) -> bool:
+        return self.level >= Access.CONTRIBUTE
+
+    @property
+    def can_administer(self) -> bool:
+        return self.level >= Access.ADMINISTER
+
+    def require(self, need: Access) -> None:
+        if self.level < need:
+            raise PermissionDenied("Your role in this organisation does not allow this.")
+
+
+def _roles_at_least(need: Access) -> list[str]:
+    return [role.value for role, level in ROLE_ACCESS.items() if level >= need]
+
+
+def organisations_for(
+    user: User | AnonymousUser, need: Access = Access.READ
+) -> QuerySet[Organisation]:
+    """The organisations where ``user`` has at least ``need``."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    condition = Q(memberships__user=user, memberships__role__in=_roles_at_least(need))
+    if need <= Access.READ:
+        condition |= Q(cohorts__coalition__facilitators=user)
+    ids = Organisation.objects.filter(condition).values("pk")
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def visible_to(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    return organisations_for(user, Access.READ)
+
+
+def editable_by(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    return organisations_for(user, Access.CONTRIBUTE)
+
+
+def administered_by(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    return organisations_for(user, Access.ADMINISTER)
+
+
+def access_for(user: User | AnonymousUser, organisation: Organisation) -> OrganisationAccess | None:
+    """The best access ``user`` has to ``organisation``, or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return OrganisationAccess(organisation, Access.ADMINISTER, SUPERUSER)
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is not None:
+        return OrganisationAccess(organisation, ROLE_ACCESS[Role(membership.role)], membership.role)
+    if organisation.cohorts.filter(coalition__facilitators=user).exists():
+        return OrganisationAccess(organisation, Access.READ, FACILITATOR)
+    return None
+
+
+def access_organisation(
+    user: User | AnonymousUser, slug: str, need: Access = Access.READ
+) -> OrganisationAccess:
+    """The organisation named by ``slug`` as ``user`` may use it.
+
+    Raises Http404 when the user may not even see it (so its existence does not leak) and
+    PermissionDenied when they see it but their role is not enough."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    access = access_for(user, organisation) if organisation is not None else None
+    if access is None:
+        raise Http404("No such organisation.")
+    access.require(need)
+    return access
+
+
+def scope(
+    queryset: QuerySet[M], user: User | AnonymousUser, need: Access = Access.READ
+) -> QuerySet[M]:
+    """Rows of ``queryset`` (a model with an ``organisation`` field) that ``user`` may reach."""
+    return queryset.filter(organisation__in=organisations_for(user, need).values("pk"))

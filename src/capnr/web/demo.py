@@ -1,0 +1,209 @@
+"""The demo coalition: invented organisations and people at different stages of the journey.
+
+Idempotent: running it again updates the same rows (found by slug and email) and resets the
+demo passwords, so `make run` can call it every time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from capnr.coalition.models import Coalition, Cohort, CohortMembership
+from capnr.organisations.models import (
+    Department,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    PurchasingBracket,
+    Role,
+    Site,
+    SiteKind,
+    User,
+)
+
+FACILITATOR = "facilitator"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: str
+    organisation: str = ""
+    organisation_slug: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "email": self.email,
+            "full_name": self.full_name,
+            "role": self.role,
+            "organisation": self.organisation,
+            "organisation_slug": self.organisation_slug,
+        }
+
+
+AGENCY_SERVER_ROOM_SITES = [
+    "Centre d'exploitation de Valmont",
+    "Centre d'exploitation de Lorcy",
+    "Centre d'exploitation du Pas-Rouge",
+    "Centre d'exploitation de Briance",
+]
+AGENCY_OTHER_SITES = [
+    "Centre d'entretien routier d'Aubrac-le-Bas",
+    "Centre d'entretien routier de Bellegarde-sur-Lisse",
+    "Centre d'entretien routier de Chantemerle",
+    "Centre d'entretien routier de Dorval",
+    "Centre d'entretien routier d'Escalle",
+    "Centre d'entretien routier de Fontbelle",
+    "Centre d'entretien routier de Gramont",
+    "Centre d'entretien routier d'Hautrive",
+    "Centre d'entretien routier d'Isserac",
+    "Centre d'entretien routier de Jaunac",
+    "Centre d'entretien routier de Kervilly",
+    "Centre d'entretien routier de Lanterne",
+    "Centre d'entretien routier de Montsauve",
+    "Centre d'entretien routier de Noirval",
+    "Parc matériel d'Orbize",
+    "District nord — Pontcarré",
+    "District sud — Quintal",
+]
+AGENCY_DEPARTMENTS: list[tuple[str, str | None]] = [
+    ("Direction", None),
+    ("Secrétariat général", "Direction"),
+    ("Service des systèmes d'information", "Secrétariat général"),
+    ("Service achats et marchés", "Secrétariat général"),
+    ("Service ressources humaines et formation", "Secrétariat général"),
+    ("Service exploitation et sécurité routière", "Direction"),
+    ("Service ingénierie routière", "Direction"),
+    ("Service patrimoine et ouvrages d'art", "Direction"),
+]
+
+ORGANISATIONS = [
+    {
+        "slug": "routes-haut-vallon",
+        "name": "Direction des routes du Haut-Vallon",
+        "kind": OrganisationKind.STATE_SERVICE,
+        "headcount": 600,
+        "workstation_count": 500,
+        "purchasing_bracket": PurchasingBracket.FROM_10M_TO_50M,
+        "address": "12 avenue des Cantonniers",
+        "postcode": "69990",
+        "city": "Valmont",
+        "sites": (
+            [("Siège — Valmont", "Valmont", SiteKind.HEADQUARTERS)]
+            + [
+                (name, name.split(" de ")[-1].split(" du ")[-1], SiteKind.SERVER_ROOM)
+                for name in AGENCY_SERVER_ROOM_SITES
+            ]
+            + [(name, "", SiteKind.OPERATIONS) for name in AGENCY_OTHER_SITES]
+        ),
+        "departments": AGENCY_DEPARTMENTS,
+        "people": [
+            ("referent", "Julien Marquet"),
+            ("contributor", "Sophie Lemaire"),
+            ("reader", "Karim Benali"),
+        ],
+    },
+    {
+        "slug": "belrive-sur-lanne",
+        "name": "Ville de Belrive-sur-Lanne",
+        "kind": OrganisationKind.COMMUNE,
+        "headcount": 940,
+        "population": 60400,
+        "purchasing_bracket": PurchasingBracket.FROM_10M_TO_50M,
+        "address": "Place de la Mairie",
+        "postcode": "69991",
+        "city": "Belrive-sur-Lanne",
+        "sites": [
+            ("Hôtel de ville", "Belrive-sur-Lanne", SiteKind.HEADQUARTERS),
+            ("Centre technique municipal", "Belrive-sur-Lanne", SiteKind.SERVER_ROOM),
+            ("Médiathèque des Tilleuls", "Belrive-sur-Lanne", SiteKind.OTHER),
+        ],
+        "departments": [],
+        "people": [
+            ("referent", "Élodie Garnier"),
+            ("contributor", "Thomas Roussel"),
+            ("reader", "Nadia Chevalier"),
+        ],
+    },
+    {
+        "slug": "ateliers-du-lien",
+        "name": "Les Ateliers du Lien",
+        "kind": OrganisationKind.ASSOCIATION,
+        "headcount": 20,
+        "purchasing_bracket": PurchasingBracket.UNKNOWN,
+        "address": "3 rue des Tisserands",
+        "postcode": "69992",
+        "city": "Lorcy",
+        "sites": [
+            ("Local associatif de Lorcy", "Lorcy", SiteKind.HEADQUARTERS),
+            ("Atelier numérique de Briance", "Briance", SiteKind.OPERATIONS),
+            ("Point accueil de Valmont", "Valmont", SiteKind.OPERATIONS),
+        ],
+        "departments": [],
+        "people": [
+            ("referent", "Marc Delorme"),
+            ("contributor", "Inès Morel"),
+            ("reader", "Paul Vasseur"),
+        ],
+    },
+]
+
+ROLE_LOCAL_PART = {"referent": "referent", "contributor": "contributeur", "reader": "lecteur"}
+
+
+def _user(email: str, full_name: str, password: str) -> User:
+    user, _created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    user.full_name = full_name
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def seed_demo(*, password: str) -> list[DemoAccount]:
+    coalition, _ = Coalition.objects.update_or_create(
+        slug="trois-rivieres",
+        defaults={"name": "Coalition Numérique Responsable des Trois Rivières"},
+    )
+    cohort, _ = Cohort.objects.update_or_create(
+        coalition=coalition,
+        name="Promotion 2025",
+        defaults={"year": 2025, "start_date": date(2025, 1, 20), "end_date": date(2025, 12, 12)},
+    )
+    facilitator = _user("facilitation@trois-rivieres.example", "Claire Fontanel", password)
+    coalition.facilitators.add(facilitator)
+    accounts = [DemoAccount(facilitator.email, facilitator.full_name, FACILITATOR)]
+
+    for spec in ORGANISATIONS:
+        fields = {
+            key: value
+            for key, value in spec.items()
+            if key not in {"slug", "sites", "departments", "people"}
+        }
+        organisation, _ = Organisation.objects.update_or_create(slug=spec["slug"], defaults=fields)
+        CohortMembership.objects.get_or_create(cohort=cohort, organisation=organisation)
+        for name, commune, kind in spec["sites"]:  # type: ignore[union-attr]
+            Site.objects.update_or_create(
+                organisation=organisation, name=name, defaults={"commune": commune, "kind": kind}
+            )
+        created: dict[str, Department] = {}
+        for name, parent in spec["departments"]:  # type: ignore[union-attr]
+            created[name], _ = Department.objects.update_or_create(
+                organisation=organisation,
+                name=name,
+                defaults={"parent": created[parent] if parent else None},
+            )
+        domain = f"{spec['slug']}.example"
+        for role, full_name in spec["people"]:  # type: ignore[union-attr]
+            user = _user(f"{ROLE_LOCAL_PART[role]}@{domain}", full_name, password)
+            Membership.objects.update_or_create(
+                user=user, organisation=organisation, defaults={"role": Role(role)}
+            )
+            accounts.append(
+                DemoAccount(user.email, full_name, role, organisation.name, organisation.slug)
+            )
+    return accounts

@@ -1,0 +1,101 @@
+"""The shell: landing, organisation switcher, account and tokens, legal pages, error pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from capnr.api import selectors as api_selectors
+from capnr.api import services as api_services
+from capnr.organisations.selectors import organisation_choices_for
+from capnr.organisations.tenancy import visible_to
+from capnr.organisations.views import LAST_ORGANISATION_KEY
+
+from .forms import ApiTokenForm
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """Logged in: the last organisation used (or the only one). Otherwise: what Cap NR is."""
+    if not request.user.is_authenticated:
+        return render(request, "web/landing.html")
+    visible = visible_to(request.user)
+    last = request.session.get(LAST_ORGANISATION_KEY)
+    if last and visible.filter(slug=last).exists():
+        return redirect("organisations:home", slug=last)
+    if request.user.facilitated_coalitions.exists():  # type: ignore[union-attr]
+        return redirect("coalition:list")
+    first = visible.order_by("name").first()
+    if first is not None:
+        return redirect("organisations:home", slug=first.slug)
+    return render(request, "web/no_organisation.html")
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    slug = request.POST.get("organisation", "")
+    if visible_to(request.user).filter(slug=slug).exists():
+        return redirect("organisations:home", slug=slug)
+    messages.error(request, _("You cannot open this organisation."))
+    return redirect("web:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        token, new_secret = api_services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"]
+        )  # type: ignore[arg-type]
+        messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
+        form = ApiTokenForm()
+    return render(
+        request,
+        "web/account.html",
+        {
+            "choices": organisation_choices_for(request.user),  # type: ignore[arg-type]
+            "tokens": api_selectors.api_token_list(user=request.user),  # type: ignore[arg-type]
+            "form": form,
+            "new_secret": new_secret,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if api_services.api_token_revoke(user=request.user, token_id=token_id):  # type: ignore[arg-type]
+        messages.success(request, _("The token was revoked; it no longer works."))
+    else:
+        messages.error(request, _("This token does not exist or was already revoked."))
+    return redirect("web:account")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accessibility.html")
+
+
+def legal(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/legal.html")
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

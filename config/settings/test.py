@@ -1,6 +1,9 @@
 """The test suite: fast hashing, no login throttling (its own tests switch it on)."""
 
 from .base import *  # noqa: F403
+from .base import STATIC_ROOT
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 
 SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False

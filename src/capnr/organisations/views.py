@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import selectors, services
 from .forms import (
@@ -61,6 +61,7 @@ def _apply_errors(form: BaseForm, error: ValidationError) -> None:
 
 
 @organisation_view()
+@require_safe
 def home(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     journey = journey_for(access)
     return render(
@@ -75,6 +76,7 @@ def home(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
 
 
 @organisation_view()
+@require_safe
 def profile(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     return render(request, "organisations/profile.html", {"access": access})
 
@@ -101,6 +103,7 @@ def profile_edit(request: HttpRequest, access: OrganisationAccess) -> HttpRespon
 
 
 @organisation_view()
+@require_safe
 def site_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     return render(
         request,
@@ -202,6 +205,7 @@ def site_delete(request: HttpRequest, access: OrganisationAccess, site_id: int) 
 
 
 @organisation_view()
+@require_safe
 def department_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     return render(
         request,
@@ -288,6 +292,7 @@ def department_delete(
 
 
 @organisation_view()
+@require_safe
 def member_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     context: dict[str, Any] = {"access": access, "members": selectors.member_list(access=access)}
     if access.can_administer:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from capnr.api import selectors as api_selectors
 from capnr.api import services as api_services
@@ -18,6 +18,7 @@ from capnr.organisations.views import LAST_ORGANISATION_KEY
 from .forms import ApiTokenForm
 
 
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     """Logged in: the last organisation used (or the only one). Otherwise: what Cap NR is."""
     if not request.user.is_authenticated:
@@ -77,10 +78,12 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("web:account")
 
 
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")
 
 
+@require_safe
 def legal(request: HttpRequest) -> HttpResponse:
     return render(request, "web/legal.html")
 

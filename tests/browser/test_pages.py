@@ -1,0 +1,358 @@
+"""Every page, in a real browser: accessible (axe-core, WCAG 2.1 A/AA + best practices) at
+1280 px and 320 px, no horizontal scrolling at 320 px, light (≤ 100 KB transferred, ≤ 15
+requests); usable without JavaScript; each demo role sees what it should.
+
+The pages are found by crawling the demo as the référent of the Haut-Vallon road agency, plus
+the public pages seen logged out. Pages that differ only by an id in the path (one edit page
+per site, say) share one template and one view: the first of each is checked, the others are
+listed in test-artifacts/page-weights.txt as covered by it. Set CAPNR_BROWSER_ALL_PAGES=1 to
+check every one of them (slower). Not checked: /admin/ (Django's) and /api/ (the third-party
+API documentation UI, a developer tool)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Request
+
+from .conftest import AXE_JS, DESKTOP, ORGANISATION, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+MAX_BYTES = 102_400
+MAX_REQUESTS = 15
+MOBILE = {"width": 320, "height": 640}
+CRAWL_DEPTH = 2
+MIN_PAGES = 10
+
+ORG = f"/o/{ORGANISATION}/"
+PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/password/reset/", "/accessibility/", "/legal/"]
+REFERENT_FORMS = [f"{ORG}profile/edit/", f"{ORG}sites/new/", f"{ORG}members/invite/", "/account/"]
+EXCLUDED_PREFIXES = ("/admin/", "/api/", "/i18n/", "/accounts/logout/", "/static/")
+LINK_SELECTOR = "header a[href], nav a[href], footer a[href], main a[href]"
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    }
+}
+AXE_RUN = """async (options) => {
+  const results = await axe.run(document, options);
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target, html: n.html})),
+  }));
+}"""
+# The elements sticking out on the right at the current width, innermost first, so a
+# horizontal-scroll failure says which element to look at.
+OVERFLOWING = """() => {
+  const limit = window.innerWidth + 1;
+  const describe = (el) => {
+    let label = el.tagName.toLowerCase();
+    if (el.id) label += '#' + el.id;
+    if (el.classList.length) label += '.' + [...el.classList].join('.');
+    return label;
+  };
+  const wide = [...document.body.querySelectorAll('*')].filter(
+    (el) => el.getBoundingClientRect().right > limit);
+  const innermost = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)));
+  return innermost.slice(0, 5).map((el) => {
+    const path = [];
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      path.unshift(describe(node));
+    }
+    return path.join(' > ') + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + 'px)';
+  });
+}"""
+
+
+@dataclass
+class Target:
+    path: str
+    logged_in: bool
+    also_covers: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.path if self.logged_in else f"{self.path} (logged out)"
+
+
+@dataclass
+class Report:
+    target: Target
+    status: int | None = None
+    transferred: int = 0
+    requests: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _same_origin_path(base_url: str, href: str) -> str | None:
+    """The path (and query) of href when it is an HTTP link to our own server, else None."""
+    absolute = urlsplit(urljoin(base_url + "/", href))
+    base = urlsplit(base_url)
+    if absolute.scheme not in {"http", "https"} or absolute.netloc != base.netloc:
+        return None
+    return urlunsplit(("", "", absolute.path or "/", absolute.query, ""))
+
+
+def _checked(path: str) -> bool:
+    return not path.startswith(EXCLUDED_PREFIXES)
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"/\d+(?=/)", "/<id>", path)
+
+
+def _crawl(page: Page, base_url: str, start: str) -> list[str]:
+    """Breadth-first, up to CRAWL_DEPTH links away from start, following the links found in
+    the page's header, nav, main and footer. Returns the paths in the order found."""
+    found = [start]
+    seen = {start}
+    frontier = [start]
+    for depth in range(CRAWL_DEPTH):
+        next_frontier = []
+        for path in frontier:
+            page.goto(base_url + path)
+            landed = _same_origin_path(base_url, page.url)
+            if landed and landed not in seen:  # a redirect to a page not listed yet
+                seen.add(landed)
+                found.append(landed)
+            for href in page.eval_on_selector_all(LINK_SELECTOR, "els => els.map(e => e.href)"):
+                link = _same_origin_path(base_url, href)
+                if link is None or link in seen or not _checked(link):
+                    continue
+                seen.add(link)
+                found.append(link)
+                if depth + 1 < CRAWL_DEPTH:
+                    next_frontier.append(link)
+        frontier = next_frontier
+    return found
+
+
+def _targets(crawled: list[str]) -> list[Target]:
+    every_page = os.environ.get("CAPNR_BROWSER_ALL_PAGES", "") not in {"", "0"}
+    targets: list[Target] = [Target(path, logged_in=False) for path in PUBLIC_PAGES]
+    by_shape: dict[str, Target] = {}
+    for path in [*crawled, *REFERENT_FORMS]:
+        shape = _shape(path)
+        if shape in by_shape:
+            if path != by_shape[shape].path and path not in by_shape[shape].also_covers:
+                if every_page:
+                    targets.append(Target(path, logged_in=True))
+                else:
+                    by_shape[shape].also_covers.append(path)
+            continue
+        by_shape[shape] = Target(path, logged_in=True)
+        targets.append(by_shape[shape])
+    return targets
+
+
+def _screenshot_name(target: Target, width: int) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", target.path).strip("-") or "root"
+    prefix = "in" if target.logged_in else "out"
+    return SCREENSHOTS / f"{prefix}-{slug}-{width}.png"
+
+
+def _axe(page: Page, width: int, target: Target) -> list[str]:
+    page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(AXE_RUN, AXE_OPTIONS)
+    problems = []
+    for violation in violations:
+        targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+        problems.append(
+            f"{target.label} @ {width}px: axe {violation['id']} ({violation['impact']}): "
+            f"{violation['help']} — elements: {targets} — {violation['helpUrl']}"
+        )
+    return problems
+
+
+def _audit(browser: Browser, base_url: str, target: Target, storage_state: dict | None) -> Report:
+    report = Report(target)
+    # A fresh context per page: a cold cache, so the weight is what a first visit costs.
+    # bypass_csp lets us inject axe-core (the site's CSP rightly forbids inline scripts).
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, storage_state=storage_state)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        requests: list[Request] = []
+        page.on("request", requests.append)
+        response = page.goto(base_url + target.path)
+        page.wait_for_load_state("networkidle")
+        report.status = response.status if response else None
+        if report.status != 200:
+            report.problems.append(f"{target.label}: HTTP status {report.status}, expected 200")
+        landed = _same_origin_path(base_url, page.url)
+        if landed != target.path:
+            report.problems.append(f"{target.label}: redirected to {landed}")
+        report.requests = len(requests)
+        for request in requests:
+            if request.failure:
+                report.problems.append(f"{target.label}: request failed {request.url}")
+                continue
+            sizes = request.sizes()
+            report.transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        if report.transferred > MAX_BYTES:
+            report.problems.append(
+                f"{target.label}: {report.transferred} bytes transferred (max {MAX_BYTES})"
+            )
+        if report.requests > MAX_REQUESTS:
+            report.problems.append(
+                f"{target.label}: {report.requests} requests (max {MAX_REQUESTS}): "
+                + ", ".join(request.url for request in requests)
+            )
+
+        page.screenshot(path=_screenshot_name(target, DESKTOP["width"]), full_page=True)
+        report.problems += _axe(page, DESKTOP["width"], target)
+
+        page.set_viewport_size(MOBILE)
+        scroll_width, inner_width = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        if scroll_width > inner_width + 1:
+            report.problems.append(
+                f"{target.label} @ {MOBILE['width']}px: scrolls horizontally "
+                f"(document {scroll_width}px wide, window {inner_width}px); sticking out: "
+                + "; ".join(page.evaluate(OVERFLOWING))
+            )
+        page.screenshot(path=_screenshot_name(target, MOBILE["width"]), full_page=True)
+        report.problems += _axe(page, MOBILE["width"], target)
+    except Exception as error:  # a page that breaks the audit is reported, not fatal
+        report.problems.append(f"{target.label}: the audit itself failed: {error!r}")
+    finally:
+        context.close()
+    return report
+
+
+def _weight_table(reports: list[Report]) -> str:
+    width = max(len(report.target.label) for report in reports)
+    lines = [
+        f"{'page':<{width}}  {'status':>6}  {'bytes':>8}  {'requests':>8}  verdict",
+        "-" * (width + 42),
+    ]
+    for report in reports:
+        heavy = report.transferred > MAX_BYTES or report.requests > MAX_REQUESTS
+        lines.append(
+            f"{report.target.label:<{width}}  {report.status or '-':>6}  "
+            f"{report.transferred:>8}  {report.requests:>8}  {'TOO HEAVY' if heavy else 'ok'}"
+        )
+        if report.target.also_covers:
+            lines.append(f"    also covers {len(report.target.also_covers)} page(s) like it:")
+            lines += [f"      {path}" for path in report.target.also_covers]
+    lines.append(f"limits: {MAX_BYTES} bytes, {MAX_REQUESTS} requests per page (cold cache)")
+    return "\n".join(lines)
+
+
+def test_every_page_is_accessible_responsive_and_light(
+    browser: Browser,
+    live_server,
+    demo_accounts: dict[tuple[str, str], str],
+    log_in: Callable[[Page, str], None],
+    axe_source: str,
+    artifacts_dir: Path,
+) -> None:
+    started = time.monotonic()
+    base_url = live_server.url
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        log_in(page, demo_accounts[("referent", ORGANISATION)])
+        crawled = _crawl(page, base_url, ORG)
+        storage_state = context.storage_state()
+    finally:
+        context.close()
+
+    targets = _targets(crawled)
+    assert len(crawled) >= MIN_PAGES, (
+        f"the crawl from {ORG} found only {len(crawled)} pages ({crawled}): is it broken?"
+    )
+
+    reports = [
+        _audit(browser, base_url, target, storage_state if target.logged_in else None)
+        for target in targets
+    ]
+    table = _weight_table(reports)
+    (artifacts_dir / "page-weights.txt").write_text(table + "\n", encoding="utf-8")
+    print(
+        f"\n{len(crawled)} pages crawled, {len(targets)} checked in "
+        f"{time.monotonic() - started:.0f} s\n{table}"
+    )
+
+    problems = [problem for report in reports for problem in report.problems]
+    assert not problems, f"{len(problems)} problem(s) found:\n" + "\n".join(
+        f"- {problem}" for problem in problems
+    )
+
+
+def test_adding_a_site_works_without_javascript(
+    browser: Browser, live_server, demo_accounts: dict[tuple[str, str], str], log_in
+) -> None:
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, demo_accounts[("referent", ORGANISATION)])
+        page.goto(f"{live_server.url}{ORG}sites/")
+        with page.expect_navigation():
+            page.click(f'main a[href$="{ORG}sites/new/"]')
+        page.fill("input[name=name]", "Centre d'entretien routier de Zéphyr")
+        page.fill("input[name=commune]", "Zéphyr")
+        page.select_option("select[name=kind]", "operations")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        assert page.url == f"{live_server.url}{ORG}sites/", f"not back on the list: {page.url}"
+        row = page.locator("main table tbody tr", has_text="Centre d'entretien routier de Zéphyr")
+        assert row.count() == 1, "the new site is not listed"
+        assert "Zéphyr" in row.locator("td").nth(1).inner_text()
+    finally:
+        context.close()
+
+
+def _response_ok(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (
+        f"{url}: HTTP {response.status if response else None}"
+    )
+
+
+def test_referent_can_add_sites_and_invite(page: Page, live_server, demo_accounts, log_in) -> None:
+    """The control for the tests below: the links they expect absent are there for a référent."""
+    log_in(page, demo_accounts[("referent", ORGANISATION)])
+    _response_ok(page, f"{live_server.url}{ORG}sites/")
+    assert page.locator('main a[href$="/sites/new/"]').count() == 1
+    _response_ok(page, f"{live_server.url}{ORG}members/")
+    assert page.locator('main a[href$="/members/invite/"]').count() == 1
+
+
+def test_reader_sees_the_organisation_but_cannot_add_sites(
+    page: Page, live_server, demo_accounts, log_in
+) -> None:
+    log_in(page, demo_accounts[("reader", ORGANISATION)])
+    assert page.url == f"{live_server.url}{ORG}", f"reader landed on {page.url}"
+    assert "Direction des routes du Haut-Vallon" in page.locator("main h1").inner_text()
+    _response_ok(page, f"{live_server.url}{ORG}sites/")
+    assert page.locator("main table tbody tr").count() > 0, "the reader sees no site"
+    assert page.locator('a[href$="/sites/new/"]').count() == 0, "reader sees 'Add a site'"
+
+
+def test_facilitator_lands_on_the_cohorts(page: Page, live_server, demo_accounts, log_in) -> None:
+    log_in(page, demo_accounts[("facilitator", "")])
+    assert page.url == f"{live_server.url}/coalitions/", f"facilitator landed on {page.url}"
+    for slug in ("routes-haut-vallon", "belrive-sur-lanne", "ateliers-du-lien"):
+        assert page.locator(f'main a[href="/o/{slug}/"]').count() == 1, (
+            f"{slug} is not listed on /coalitions/"
+        )
+
+
+def test_contributor_cannot_invite(page: Page, live_server, demo_accounts, log_in) -> None:
+    log_in(page, demo_accounts[("contributor", ORGANISATION)])
+    _response_ok(page, f"{live_server.url}{ORG}members/")
+    assert page.locator("main table tbody tr").count() > 0, "the contributor sees no member"
+    assert page.locator('a[href$="/members/invite/"]').count() == 0, (
+        "contributor sees 'Invite someone'"
+    )

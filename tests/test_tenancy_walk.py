@@ -1,0 +1,276 @@
+"""Walk every URL and every API endpoint the project defines, as people who must not get the data.
+
+URLs come from the resolver and endpoints from the OpenAPI schema, so a new page or endpoint is
+covered the day it is added; a URL parameter this walk does not know makes it fail until a value
+is given below.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from capnr.api.api import api
+from capnr.api.models import ApiToken
+from capnr.api.services import api_token_create
+from capnr.organisations.models import (
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    Site,
+    hash_token,
+)
+
+SECRETS = (
+    "Alpha secret agency",
+    "Alpha hidden site",
+    "Alpha hidden department",
+    "alpha-referent@example.org",
+)
+
+# Pages anyone may open; they are still checked never to show organisation A's data.
+PUBLIC = {
+    "web:home",
+    "web:accessibility",
+    "web:legal",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+    "invitation_request_new",
+    "admin:login",
+    "admin:logout",
+}
+# The invitation link shows its organisation's name to whoever holds the secret link, by design.
+PUBLIC_BY_SECRET_LINK = {"invitation_accept"}
+# Pages about the logged-in person themselves, not about an organisation.
+PERSONAL = {
+    "web:account",
+    "web:switch",
+    "web:token_revoke",
+    "coalition:list",
+    "password_change",
+    "password_change_done",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kwargs: tuple[str, ...]
+
+
+def iter_routes(patterns: list[object] | None = None, namespace: str = "") -> Iterator[Route]:
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "api":
+                continue  # walked through the OpenAPI schema below
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            converters = tuple(entry.pattern.regex.groupindex)
+            for route in iter_routes(entry.url_patterns, inner):
+                yield Route(route.name, converters + route.kwargs)
+        elif isinstance(entry, URLPattern):
+            if entry.name is None and namespace.startswith("admin:"):
+                continue  # the admin's redirect from old object URLs; the named ones are walked
+            if entry.name is None:
+                raise AssertionError(f"Unnamed URL pattern {entry.pattern}: name it.")
+            yield Route(namespace + entry.name, tuple(entry.pattern.regex.groupindex))
+
+
+@pytest.fixture
+def world(org_a, org_b, member, make_user):
+    referent_a = member(org_a, Role.REFERENT, email="alpha-referent@example.org")
+    reader_a = member(org_a, Role.READER)
+    outsider = member(org_b, Role.REFERENT)
+    invitation_raw = "alpha-invitation-secret"
+    invitation = Invitation.objects.create(
+        organisation=org_a,
+        email="guest@example.org",
+        role=Role.READER,
+        token_hash=hash_token(invitation_raw),
+        invited_by=referent_a,
+    )
+    token_a, _ = api_token_create(user=referent_a, name="Alpha token")
+    _, outsider_token = api_token_create(user=outsider, name="Outsider token")
+    _, reader_token = api_token_create(user=reader_a, name="Reader token")
+    values = {
+        "slug": org_a.slug,
+        "site_id": Site.objects.get(organisation=org_a).pk,
+        "department_id": Department.objects.get(organisation=org_a).pk,
+        "membership_id": Membership.objects.get(user=referent_a).pk,
+        "invitation_id": invitation.pk,
+        "token_id": token_a.pk,
+        "token": invitation_raw,
+        "uidb64": "MQ",
+        "object_id": str(org_a.pk),
+        "id": str(org_a.pk),
+        "app_label": "organisations",
+        "content_type_id": "1",
+        "url": "x",
+    }
+    return {
+        "org_a": org_a,
+        "referent_a": referent_a,
+        "reader_a": reader_a,
+        "outsider": outsider,
+        "outsider_token": outsider_token,
+        "reader_token": reader_token,
+        "values": values,
+    }
+
+
+def snapshot(org: Organisation) -> tuple[object, ...]:
+    org.refresh_from_db()
+    return (
+        org.version,
+        org.name,
+        tuple(Site.objects.filter(organisation=org).values_list("pk", "name", "version")),
+        tuple(Department.objects.filter(organisation=org).values_list("pk", "name", "version")),
+        tuple(Membership.objects.filter(organisation=org).values_list("pk", "role")),
+        tuple(Invitation.objects.filter(organisation=org).values_list("pk", "revoked_at")),
+        tuple(
+            ApiToken.objects.filter(user__memberships__organisation=org).values_list(
+                "pk", "revoked_at"
+            )
+        ),
+    )
+
+
+def urls_for(world) -> list[tuple[str, str]]:
+    urls = []
+    for route in iter_routes():
+        unknown = [name for name in route.kwargs if name not in world["values"]]
+        assert not unknown, (
+            f"The tenancy walk has no value for {unknown} in {route.name}: add one to `values`."
+        )
+        urls.append(
+            (
+                route.name,
+                reverse(route.name, kwargs={name: world["values"][name] for name in route.kwargs}),
+            )
+        )
+    assert len(urls) > 20, "The URL walk found suspiciously few URLs."
+    return urls
+
+
+def assert_no_secret(response, label: str) -> None:
+    body = response.content.decode(errors="replace")
+    leaked = [secret for secret in SECRETS if secret in body]
+    assert not leaked, f"{label} shows {leaked}"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in_everywhere_but_public_pages(client, world):
+    before = snapshot(world["org_a"])
+    for name, url in urls_for(world):
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            label = f"anonymous {method.upper()} {url} ({name})"
+            if name in PUBLIC_BY_SECRET_LINK:
+                continue
+            assert_no_secret(response, label)
+            if name in PUBLIC:
+                continue
+            assert response.status_code in (302, 403, 404, 405), label
+            if response.status_code == 302:
+                assert "login" in response["Location"], f"{label} → {response['Location']}"
+    assert snapshot(world["org_a"]) == before
+
+
+@pytest.mark.django_db
+def test_a_user_of_another_organisation_never_gets_the_data(client, world):
+    client.force_login(world["outsider"])
+    before = snapshot(world["org_a"])
+    for name, url in urls_for(world):
+        if name in PUBLIC_BY_SECRET_LINK or name == "logout":
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            label = f"outsider {method.upper()} {url} ({name})"
+            assert_no_secret(response, label)
+            if name.startswith("organisations:"):
+                assert response.status_code == 404, f"{label}: {response.status_code}"
+            elif name.startswith("admin:") and name not in PUBLIC:
+                assert response.status_code in (302, 403, 404), label
+    assert snapshot(world["org_a"]) == before
+
+
+@pytest.mark.django_db
+def test_a_reader_cannot_write_anything(client, world):
+    client.force_login(world["reader_a"])
+    before = snapshot(world["org_a"])
+    for name, url in urls_for(world):
+        if not name.startswith("organisations:"):
+            continue
+        response = client.post(
+            url,
+            {
+                "name": "Written by a reader",
+                "version": 1,
+                "email": "x@example.org",
+                "role": "referent",
+            },
+        )
+        assert response.status_code in (403, 405), f"reader POST {url}: {response.status_code}"
+    assert snapshot(world["org_a"]) == before
+
+
+def api_operations(world) -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    operations = []
+    values = {
+        "slug": world["values"]["slug"],
+        "site_id": world["values"]["site_id"],
+        "department_id": world["values"]["department_id"],
+    }
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            url = path
+            for name, value in values.items():
+                url = url.replace("{" + name + "}", str(value))
+            assert "{" not in url, f"The API walk has no value for a parameter in {path}."
+            operations.append((method.upper(), url))
+    assert len(operations) >= 10
+    return operations
+
+
+WRITE_BODY = json.dumps({"version": 1, "name": "Written by someone not allowed"})
+
+
+def call(client, method: str, url: str, token: str | None = None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.generic(
+        method,
+        url,
+        WRITE_BODY if method != "GET" else "",
+        content_type="application/json",
+        **headers,
+    )
+
+
+@pytest.mark.django_db
+def test_every_api_endpoint_refuses_anonymous_outsiders_and_reader_writes(client, world):
+    before = snapshot(world["org_a"])
+    for method, url in api_operations(world):
+        anonymous = call(client, method, url)
+        assert anonymous.status_code == 401, f"anonymous {method} {url}: {anonymous.status_code}"
+        assert_no_secret(anonymous, f"anonymous {method} {url}")
+
+        outsider = call(client, method, url, world["outsider_token"])
+        assert_no_secret(outsider, f"outsider {method} {url}")
+        if "/organisations/" in url:
+            assert outsider.status_code in (403, 404), f"outsider {method} {url}"
+
+        if method != "GET":
+            reader = call(client, method, url, world["reader_token"])
+            assert reader.status_code == 403, f"reader {method} {url}: {reader.status_code}"
+    assert snapshot(world["org_a"]) == before

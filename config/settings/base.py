@@ -161,6 +161,9 @@ EMAIL_USE_TLS = env_bool("CAPNR_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("CAPNR_DEFAULT_FROM_EMAIL", "Cap NR <no-reply@capnr.invalid>")
 
 CAPNR_INVITATION_DAYS = int(os.environ.get("CAPNR_INVITATION_DAYS", "14"))
+# Shown on the legal notice page: who runs this deployment and how to reach them.
+CAPNR_OPERATOR_NAME = os.environ.get("CAPNR_OPERATOR_NAME", "")
+CAPNR_OPERATOR_CONTACT = os.environ.get("CAPNR_OPERATOR_CONTACT", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -17,7 +17,7 @@ import pytest
 # by the fixtures that seed data) refuses to run in a thread with a running loop otherwise.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 800}
+LOCALE = "fr-FR"  # the interface's default language (and its longer words)
 DEMO_PASSWORD = "browser-demo-password-2025"
 ORGANISATION = "routes-haut-vallon"
 
@@ -67,7 +68,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    context = browser.new_context(viewport=DESKTOP, locale=LOCALE, bypass_csp=True)
     context.set_default_timeout(10_000)
     yield context
     context.close()

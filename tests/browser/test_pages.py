@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request
 
-from .conftest import AXE_JS, DESKTOP, ORGANISATION, SCREENSHOTS
+from .conftest import AXE_JS, DESKTOP, LOCALE, ORGANISATION, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -50,26 +50,46 @@ AXE_RUN = """async (options) => {
     nodes: v.nodes.map((n) => ({target: n.target, html: n.html})),
   }));
 }"""
-# The elements sticking out on the right at the current width, innermost first, so a
-# horizontal-scroll failure says which element to look at.
+# The elements that make the document wider than the window, innermost first, so a
+# horizontal-scroll failure says which element to look at. An element inside a scroll
+# container (overflow-x not visible) does not widen the document, unless it is absolutely
+# positioned and its containing block lies outside that container.
 OVERFLOWING = """() => {
   const limit = window.innerWidth + 1;
+  const widens = (el) => {
+    if (el.getBoundingClientRect().right <= limit) return false;
+    let escapes = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (!escapes && style.overflowX !== 'visible' && a.getBoundingClientRect().right <= limit) {
+        return false;
+      }
+      if (escapes && style.position !== 'static') escapes = style.position === 'fixed';
+      else if (['absolute', 'fixed'].includes(style.position)) escapes = true;
+    }
+    return true;
+  };
   const describe = (el) => {
     let label = el.tagName.toLowerCase();
     if (el.id) label += '#' + el.id;
     if (el.classList.length) label += '.' + [...el.classList].join('.');
     return label;
   };
-  const wide = [...document.body.querySelectorAll('*')].filter(
-    (el) => el.getBoundingClientRect().right > limit);
+  const wide = [...document.body.querySelectorAll('*')].filter(widens);
   const innermost = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)));
-  return innermost.slice(0, 5).map((el) => {
+  const seen = new Map();
+  for (const el of innermost) {
     const path = [];
     for (let node = el; node && node !== document.body; node = node.parentElement) {
       path.unshift(describe(node));
     }
-    return path.join(' > ') + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + 'px)';
-  });
+    const key = path.join(' > ') + ' [position: ' + getComputedStyle(el).position + ']';
+    const right = Math.round(el.getBoundingClientRect().right);
+    const entry = seen.get(key) || {count: 0, right: 0};
+    seen.set(key, {count: entry.count + 1, right: Math.max(entry.right, right)});
+  }
+  return [...seen].slice(0, 5).map(([key, e]) =>
+    key + ' x' + e.count + ' (right edge up to ' + e.right + 'px)');
 }"""
 
 
@@ -110,9 +130,10 @@ def _shape(path: str) -> str:
     return re.sub(r"/\d+(?=/)", "/<id>", path)
 
 
-def _crawl(page: Page, base_url: str, start: str) -> list[str]:
+def _crawl(page: Page, base_url: str, start: str) -> tuple[list[str], dict[str, int]]:
     """Breadth-first, up to CRAWL_DEPTH links away from start, following the links found in
-    the page's header, nav, main and footer. Returns the paths in the order found."""
+    the page's header, nav, main and footer. Returns the paths in the order found (a link that
+    redirects is replaced by where it leads) and the HTTP status of each."""
     found = [start]
     seen = {start}
     frontier = [start]
@@ -120,10 +141,6 @@ def _crawl(page: Page, base_url: str, start: str) -> list[str]:
         next_frontier = []
         for path in frontier:
             page.goto(base_url + path)
-            landed = _same_origin_path(base_url, page.url)
-            if landed and landed not in seen:  # a redirect to a page not listed yet
-                seen.add(landed)
-                found.append(landed)
             for href in page.eval_on_selector_all(LINK_SELECTOR, "els => els.map(e => e.href)"):
                 link = _same_origin_path(base_url, href)
                 if link is None or link in seen or not _checked(link):
@@ -133,7 +150,24 @@ def _crawl(page: Page, base_url: str, start: str) -> list[str]:
                 if depth + 1 < CRAWL_DEPTH:
                     next_frontier.append(link)
         frontier = next_frontier
-    return found
+
+    # Every link found is fetched once (with the session cookie), so a broken one is reported
+    # even when its page is covered by another of the same shape.
+    statuses: dict[str, int] = {}
+    pages: list[str] = []
+    queue = list(found)
+    while queue:
+        path = queue.pop(0)
+        response = page.context.request.get(base_url + path, max_redirects=0)
+        if 300 <= response.status < 400:
+            target = _same_origin_path(base_url, response.headers.get("location", ""))
+            if target and _checked(target) and target not in seen:
+                seen.add(target)
+                queue.append(target)
+            continue
+        statuses[path] = response.status
+        pages.append(path)
+    return pages, statuses
 
 
 def _targets(crawled: list[str]) -> list[Target]:
@@ -161,7 +195,8 @@ def _screenshot_name(target: Target, width: int) -> Path:
 
 
 def _axe(page: Page, width: int, target: Target) -> list[str]:
-    page.add_script_tag(path=str(AXE_JS))
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
     violations = page.evaluate(AXE_RUN, AXE_OPTIONS)
     problems = []
     for violation in violations:
@@ -177,12 +212,14 @@ def _audit(browser: Browser, base_url: str, target: Target, storage_state: dict 
     report = Report(target)
     # A fresh context per page: a cold cache, so the weight is what a first visit costs.
     # bypass_csp lets us inject axe-core (the site's CSP rightly forbids inline scripts).
-    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, storage_state=storage_state)
+    context = browser.new_context(
+        viewport=DESKTOP, bypass_csp=True, storage_state=storage_state, locale=LOCALE
+    )
     context.set_default_timeout(15_000)
     try:
         page = context.new_page()
         requests: list[Request] = []
-        page.on("request", requests.append)
+        page.on("request", lambda request: requests.append(request))
         response = page.goto(base_url + target.path)
         page.wait_for_load_state("networkidle")
         report.status = response.status if response else None
@@ -196,6 +233,9 @@ def _audit(browser: Browser, base_url: str, target: Target, storage_state: dict 
             if request.failure:
                 report.problems.append(f"{target.label}: request failed {request.url}")
                 continue
+            response = request.response()
+            if response is not None and response.status >= 400:
+                report.problems.append(f"{target.label}: HTTP {response.status} for {request.url}")
             sizes = request.sizes()
             report.transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
         if report.transferred > MAX_BYTES:
@@ -259,11 +299,11 @@ def test_every_page_is_accessible_responsive_and_light(
 ) -> None:
     started = time.monotonic()
     base_url = live_server.url
-    context = browser.new_context(viewport=DESKTOP)
+    context = browser.new_context(viewport=DESKTOP, locale=LOCALE)
     try:
         page = context.new_page()
         log_in(page, demo_accounts[("referent", ORGANISATION)])
-        crawled = _crawl(page, base_url, ORG)
+        crawled, statuses = _crawl(page, base_url, ORG)
         storage_state = context.storage_state()
     finally:
         context.close()
@@ -284,7 +324,12 @@ def test_every_page_is_accessible_responsive_and_light(
         f"{time.monotonic() - started:.0f} s\n{table}"
     )
 
-    problems = [problem for report in reports for problem in report.problems]
+    problems = [
+        f"{path}: HTTP status {status}, expected 200 (link found by the crawl)"
+        for path, status in statuses.items()
+        if status != 200
+    ]
+    problems += [problem for report in reports for problem in report.problems]
     assert not problems, f"{len(problems)} problem(s) found:\n" + "\n".join(
         f"- {problem}" for problem in problems
     )
@@ -293,7 +338,7 @@ def test_every_page_is_accessible_responsive_and_light(
 def test_adding_a_site_works_without_javascript(
     browser: Browser, live_server, demo_accounts: dict[tuple[str, str], str], log_in
 ) -> None:
-    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    context = browser.new_context(viewport=DESKTOP, locale=LOCALE, java_script_enabled=False)
     try:
         page = context.new_page()
         log_in(page, demo_accounts[("referent", ORGANISATION)])

@@ -96,3 +96,9 @@ def organisation_counts(*, access: OrganisationAccess) -> dict[str, int]:
         members=Count("memberships", distinct=True),
     )
     return {key: int(value or 0) for key, value in counted.items()}
+
+
+def account_exists(*, email: str) -> bool:
+    from .models import User
+
+    return User.objects.filter(email__iexact=email).exists()

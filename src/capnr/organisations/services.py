@@ -102,12 +102,15 @@ def organisation_update(
     return organisation
 
 
-def _unique_name_error(model_label: str, name: str) -> ValidationError:
+def _duplicate_site(name: str) -> ValidationError:
     return ValidationError(
-        {
-            "name": _("This organisation already has a %(kind)s named “%(name)s”.")
-            % {"kind": model_label, "name": name}
-        }
+        {"name": _("This organisation already has a site named “%(name)s”.") % {"name": name}}
+    )
+
+
+def _duplicate_department(name: str) -> ValidationError:
+    return ValidationError(
+        {"name": _("This organisation already has a department named “%(name)s”.") % {"name": name}}
     )
 
 
@@ -121,7 +124,7 @@ def site_create(
     )
     site.full_clean(exclude=["organisation"], validate_unique=False)
     if Site.objects.filter(organisation=access.organisation, name=site.name).exists():
-        raise _unique_name_error(_("site"), site.name)
+        raise _duplicate_site(site.name)
     site.save()
     return site
 
@@ -139,7 +142,7 @@ def site_update(
         .exclude(pk=site.pk)
         .exists()
     ):
-        raise _unique_name_error(_("site"), name)
+        raise _duplicate_site(name)
     _save_versioned(site, expected_version=expected_version, fields=fields)
     return site
 
@@ -177,7 +180,7 @@ def department_create(
     _check_parent(access, department, parent)
     department.full_clean(exclude=["organisation"], validate_unique=False)
     if Department.objects.filter(organisation=access.organisation, name=department.name).exists():
-        raise _unique_name_error(_("department"), department.name)
+        raise _duplicate_department(department.name)
     department.save()
     return department
 
@@ -198,7 +201,7 @@ def department_update(
         .exclude(pk=department.pk)
         .exists()
     ):
-        raise _unique_name_error(_("department"), name)
+        raise _duplicate_department(name)
     _save_versioned(department, expected_version=expected_version, fields=fields)
     return department
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -166,13 +167,22 @@ def site_edit(request: HttpRequest, access: OrganisationAccess, site_id: int) ->
     )
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """The words of a confirmation page: what is asked, what follows, the button, the result."""
+
+    question: str
+    consequence: str
+    confirm_label: str
+    done_message: str
+
+
 def _confirm_delete(
     request: HttpRequest,
     access: OrganisationAccess,
-    item: object,
+    confirmation: Confirmation,
     back_url: str,
     delete: Callable[[], None],
-    done_message: str,
 ) -> HttpResponse:
     if request.method == "POST":
         try:
@@ -181,12 +191,12 @@ def _confirm_delete(
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, done_message)
+            messages.success(request, confirmation.done_message)
         return redirect(back_url)
     return render(
         request,
         "organisations/confirm_delete.html",
-        {"access": access, "item": item, "back_url": back_url},
+        {"access": access, "back_url": back_url, "confirmation": confirmation},
     )
 
 
@@ -197,10 +207,14 @@ def site_delete(request: HttpRequest, access: OrganisationAccess, site_id: int) 
     return _confirm_delete(
         request,
         access,
-        site,
+        Confirmation(
+            _("Delete the site “%(name)s”?") % {"name": site.name},
+            _("The site and what is recorded for it will be deleted. This cannot be undone."),
+            _("Yes, delete the site"),
+            _("Site “%(name)s” deleted.") % {"name": site.name},
+        ),
         reverse("organisations:sites", args=[access.organisation.slug]),
         lambda: services.site_delete(access=access, site=site),
-        _("Site “%(name)s” deleted.") % {"name": site.name},
     )
 
 
@@ -284,10 +298,14 @@ def department_delete(
     return _confirm_delete(
         request,
         access,
-        department,
+        Confirmation(
+            _("Delete the department “%(name)s”?") % {"name": department.name},
+            _("The department will be deleted. This cannot be undone."),
+            _("Yes, delete the department"),
+            _("Department “%(name)s” deleted.") % {"name": department.name},
+        ),
         reverse("organisations:departments", args=[access.organisation.slug]),
         lambda: services.department_delete(access=access, department=department),
-        _("Department “%(name)s” deleted.") % {"name": department.name},
     )
 
 
@@ -374,10 +392,14 @@ def member_remove(
     return _confirm_delete(
         request,
         access,
-        membership.user,
+        Confirmation(
+            _("Remove %(name)s from the organisation?") % {"name": membership.user},
+            _("They will lose access to the organisation. You can invite them again later."),
+            _("Yes, remove this member"),
+            _("%(name)s no longer belongs to the organisation.") % {"name": membership.user},
+        ),
         reverse("organisations:members", args=[access.organisation.slug]),
         lambda: services.membership_remove(access=access, membership=membership),
-        _("%(name)s no longer belongs to the organisation.") % {"name": membership.user},
     )
 
 
@@ -407,9 +429,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             status=410 if error.invitation else 404,
         )
     user = request.user if request.user.is_authenticated else None
-    account_exists = (
-        user is None and services.User.objects.filter(email__iexact=invitation.email).exists()
-    )
+    account_exists = user is None and selectors.account_exists(email=invitation.email)
     form = (
         None
         if user or account_exists

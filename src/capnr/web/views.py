@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -85,7 +86,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def legal(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/legal.html")
+    return render(
+        request,
+        "web/legal.html",
+        {
+            "operator_name": settings.CAPNR_OPERATOR_NAME,
+            "operator_contact": settings.CAPNR_OPERATOR_CONTACT,
+        },
+    )
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

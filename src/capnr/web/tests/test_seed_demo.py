@@ -1,0 +1,54 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from capnr.coalition.models import Cohort
+from capnr.organisations.models import Membership, Organisation, SiteKind, User
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_every_account_as_json():
+    first = json.loads(run("--password", "demo-password-1", "--json"))
+    counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count())
+    second = json.loads(run("--password", "demo-password-2", "--json"))
+    assert first == second
+    assert counts == (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+    assert {row["role"] for row in first} == {"referent", "contributor", "reader", "facilitator"}
+    assert set(first[0]) == {"email", "role", "organisation", "organisation_slug"}
+    assert len(first) == 10
+    assert User.objects.get(email=first[1]["email"]).check_password("demo-password-2")
+
+
+@pytest.mark.django_db
+def test_demo_organisations_match_the_story():
+    run("--password", "demo-password-1")
+    agency = Organisation.objects.get(slug="routes-haut-vallon")
+    assert agency.headcount == 600 and agency.workstation_count == 500
+    assert agency.sites.count() == 22
+    assert agency.sites.filter(kind=SiteKind.SERVER_ROOM).count() == 4
+    assert agency.departments.count() == 8
+    commune = Organisation.objects.get(slug="belrive-sur-lanne")
+    assert 55000 <= commune.population <= 65000
+    association = Organisation.objects.get(slug="ateliers-du-lien")
+    assert association.headcount == 20 and association.sites.count() == 3
+    cohort = Cohort.objects.get(year=2025)
+    assert cohort.organisations.count() == 3
+    assert cohort.coalition.facilitators.count() == 1
+
+
+@pytest.mark.django_db
+def test_table_output_prints_the_password_and_accounts():
+    out = run("--password", "visible-password")
+    assert "visible-password" in out and "referent@routes-haut-vallon.example" in out

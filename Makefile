@@ -27,7 +27,7 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed-app translations
 
-setup-dev: $(VENV)/.installed-dev node_modules/.installed system-deps translations
+setup-dev: system-deps $(VENV)/.installed-dev node_modules/.installed translations
 
 system-deps:
 	bash scripts/system-deps.sh

@@ -79,3 +79,23 @@ def test_debug_is_off_unless_asked():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_every_environment_variable_is_documented_in_env_example():
+    import re
+
+    used: set[str] = set()
+    for path in (ROOT / "config" / "settings").glob("*.py"):
+        used |= set(
+            re.findall(
+                r"""(?:environ\.get|env_bool|env_list|setdefault)\(\s*["']([A-Z_]+)["']""",
+                path.read_text(),
+            )
+        )
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert used, "found no environment variable: the pattern is wrong"
+    missing = used - documented
+    assert not missing, f"Document these in .env.example (and the README): {sorted(missing)}"
+    readme = (ROOT / "README.md").read_text()
+    undocumented = sorted(name for name in used if name.startswith("CAPNR_") and name not in readme)
+    assert not undocumented, f"Add these to the README's configuration table: {undocumented}"

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Schema
+from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from capnr.organisations import selectors, services
@@ -174,9 +175,9 @@ def site_list(request: HttpRequest, slug: str) -> Any:
 
 
 @organisations.post("/{slug}/sites", response={201: SiteOut})
-def site_create(request: HttpRequest, slug: str, payload: SiteIn) -> tuple[int, Site]:
+def site_create(request: HttpRequest, slug: str, payload: SiteIn) -> Status[Site]:
     access = access_organisation(request.user, slug, Access.ADMINISTER)
-    return 201, services.site_create(access=access, **payload.dict())
+    return Status(201, services.site_create(access=access, **payload.dict()))
 
 
 @organisations.get("/{slug}/sites/{site_id}", response=SiteOut)
@@ -194,10 +195,10 @@ def site_patch(request: HttpRequest, slug: str, site_id: int, payload: SitePatch
 
 
 @organisations.delete("/{slug}/sites/{site_id}", response={204: None})
-def site_delete(request: HttpRequest, slug: str, site_id: int) -> tuple[int, None]:
+def site_delete(request: HttpRequest, slug: str, site_id: int) -> Status[None]:
     access = access_organisation(request.user, slug, Access.ADMINISTER)
     services.site_delete(access=access, site=selectors.site_get(access=access, pk=site_id))
-    return 204, None
+    return Status(204, None)
 
 
 @organisations.get("/{slug}/departments", response=list[DepartmentOut])
@@ -217,12 +218,10 @@ def _parent(access: Any, parent_id: int | None) -> Department | None:
 
 
 @organisations.post("/{slug}/departments", response={201: DepartmentOut})
-def department_create(
-    request: HttpRequest, slug: str, payload: DepartmentIn
-) -> tuple[int, Department]:
+def department_create(request: HttpRequest, slug: str, payload: DepartmentIn) -> Status[Department]:
     access = access_organisation(request.user, slug, Access.ADMINISTER)
     parent = _parent(access, payload.parent_id)
-    return 201, services.department_create(access=access, name=payload.name, parent=parent)
+    return Status(201, services.department_create(access=access, name=payload.name, parent=parent))
 
 
 @organisations.get("/{slug}/departments/{department_id}", response=DepartmentOut)
@@ -248,12 +247,12 @@ def department_patch(
 
 
 @organisations.delete("/{slug}/departments/{department_id}", response={204: None})
-def department_delete(request: HttpRequest, slug: str, department_id: int) -> tuple[int, None]:
+def department_delete(request: HttpRequest, slug: str, department_id: int) -> Status[None]:
     access = access_organisation(request.user, slug, Access.ADMINISTER)
     services.department_delete(
         access=access, department=selectors.department_get(access=access, pk=department_id)
     )
-    return 204, None
+    return Status(204, None)
 
 
 api.add_router("/organisations", organisations)

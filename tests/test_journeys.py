@@ -222,3 +222,9 @@ def test_facilitator_sees_cohort_organisations_read_only(client, org_a, org_b, m
     assert "Alpha secret agency" in page and "Bravo commune" not in page
     sites = client.get(reverse("organisations:sites", args=[org_a.slug])).content.decode()
     assert "Alpha hidden site" in sites and "/sites/new/" not in sites
+
+
+@pytest.mark.django_db
+def test_french_is_the_default_even_for_an_english_browser(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="fr"' in page.content.decode() and "Se connecter" in page.content.decode()

@@ -37,6 +37,8 @@ ALLOWED_HOSTS = env_list("CAPNR_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CAPNR_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so that our registration/ templates win over the admin's.
+    "capnr.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,7 +48,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
-    "capnr.web",
     "capnr.organisations",
     "capnr.coalition",
     "capnr.api",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "capnr.web.middleware.FrenchByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

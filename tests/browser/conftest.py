@@ -7,16 +7,10 @@ that need it fail with a message saying so (they are never skipped)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-# The sync Playwright API runs an asyncio event loop in the test thread; Django's ORM (used
-# by the fixtures that seed data) refuses to run in a thread with a running loop otherwise.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +49,18 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module", autouse=True)
+def allow_orm_beside_playwright() -> Iterator[None]:
+    """The sync Playwright API runs an asyncio event loop in the test thread; Django's ORM (used
+    by the fixtures that seed data) refuses to run in such a thread otherwise. Set for the
+    browser modules only and undone after them, so the rest of the suite keeps Django's
+    protection. (Session fixtures such as the test database are set up before this one.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     _require(CHROMIUM, "Debian's Chromium")
     with sync_playwright() as playwright:

@@ -7,7 +7,7 @@ DEMO_PASSWORD ?= capnr-demo-2025
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev system-deps lint check-migrations test-sqlite test-postgres \
+.PHONY: bench run test setup setup-dev system-deps lint check-migrations test-sqlite test-postgres \
         translations messages format clean
 
 $(VENV)/.installed-app: pyproject.toml
@@ -57,6 +57,9 @@ test-postgres: setup-dev
 
 test: setup-dev lint check-migrations test-sqlite test-postgres
 	@echo "make test: all checks passed (SQLite and PostgreSQL)."
+
+bench: setup-dev
+	$(BIN)/python benchmarks/bench_footprint.py
 
 messages: $(VENV)/.installed-dev
 	cd src/capnr && DJANGO_SETTINGS_MODULE=config.settings.dev ../../$(CAPNR) makemessages -l fr --no-obsolete --no-location

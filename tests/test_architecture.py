@@ -63,3 +63,23 @@ def test_views_reach_organisation_data_only_through_the_tenancy_layer():
             if ".objects." in line:
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offenders, "Use a selector or service instead:\n" + "\n".join(offenders)
+
+
+def test_the_application_never_imports_boaviztapi():
+    """boaviztapi is AGPL-3.0: a test-only oracle. Only test modules and maintainer scripts may
+    import it."""
+    offenders = []
+    for path in (ROOT / "src" / "capnr").rglob("*.py"):
+        if "tests" in path.relative_to(ROOT).parts:
+            continue
+        names = imported_modules(path)
+        if any(name == "boaviztapi" or name.startswith("boaviztapi.") for name in names):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, f"boaviztapi imported by application code: {offenders}"
+
+
+def test_engine_data_files_are_the_only_source_of_figures():
+    """Reference data lives in versioned files with a source for every row."""
+    data = ROOT / "src" / "capnr" / "engine" / "data"
+    assert (data / "VERSION").read_text().strip()
+    assert (data / "sources.csv").exists()

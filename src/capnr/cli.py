@@ -5,6 +5,11 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["footprint"]:
+        # The footprint engine needs no database or settings: run it directly, it starts faster.
+        from capnr.engine.cli import main as footprint
+
+        raise SystemExit(footprint(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 

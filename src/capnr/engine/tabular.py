@@ -1,0 +1,68 @@
+"""Read a table of text cells from CSV (any usual encoding and delimiter) or a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time
+from pathlib import Path
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as a table; the message says why and what to do."""
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, else Windows-1252 (Excel's French CSV)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(sample: str) -> str:
+    first_line = sample.split("\n", 1)[0]
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of the file's first sheet or of the CSV; blank rows are dropped."""
+    if not path.exists():
+        raise UnreadableFile(f"{path}: no such file")
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        try:
+            from python_calamine import CalamineWorkbook
+
+            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+            cells = [[_cell_text(value) for value in row] for row in sheet.to_python()]
+        except Exception as error:  # calamine raises its own types for damaged files
+            raise UnreadableFile(f"{path}: not a readable spreadsheet ({error})") from error
+    else:
+        text = decode(path.read_bytes())
+        if "\x00" in text[:4096]:
+            raise UnreadableFile(f"{path}: looks binary, not a CSV file (export it as CSV or XLSX)")
+        delimiter = sniff_delimiter(text[:65536])
+        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = [row for row in cells if any(cell.strip() for cell in row)]
+    if not rows:
+        raise UnreadableFile(f"{path}: the file is empty")
+    header, *records = rows
+    return [cell.strip() for cell in header], records

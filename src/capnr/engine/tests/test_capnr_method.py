@@ -1,0 +1,140 @@
+"""Properties and golden values of the capnr method."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capnr.engine.footprint import compute_footprint, use_energy_kwh_per_year
+from capnr.engine.reference import UsageProfile, reference_data
+
+from .helpers import table
+
+NON_SERVERS = [c.code for c in reference_data().categories if not c.is_server]
+NAN = float("nan")
+
+
+def capnr(assets, **options):
+    return compute_footprint(assets, method="capnr", **options)
+
+
+def test_an_office_desktop_uses_about_what_audits_measure():
+    data = reference_data()
+    energy, _ = use_energy_kwh_per_year(table(["desktop"]), data.profile, data)
+    # MiNumEco (ADN'Ouest audits): 151 kWh/yr per office desktop.
+    assert 140 <= energy[0, 0] <= 165
+    assert energy[0, 1] < energy[0, 0] < energy[0, 2]
+
+
+def test_annualised_embodied_is_the_factor_over_the_lifetime():
+    result = capnr(table(["laptop"]))
+    assert result.impacts[0, 0, 0, 0] == pytest.approx(182.6 / 4)
+    assert result.duration_years == 1.0
+    lifetime = capnr(table(["laptop"]), lifetime_totals=True)
+    assert lifetime.impacts[0, 0, 0, 0] == pytest.approx(182.6)
+    assert lifetime.duration_years is None
+
+
+def test_use_on_the_french_grid_is_small_next_to_manufacturing():
+    result = capnr(table(["laptop"]))
+    embodied, use = result.impacts[0, 0, 0, 0], result.impacts[0, 0, 1, 0]
+    assert use < embodied / 5  # the French lesson: carbon lies in manufacturing
+
+
+def test_server_room_equipment_pays_the_pue():
+    plain = capnr(table(["nas"], pue=[1.0]))
+    roomed = capnr(table(["nas"]))
+    assert roomed.impacts[0, 3, 1, 0] == pytest.approx(plain.impacts[0, 3, 1, 0] * 1.9)
+    assert capnr(table(["laptop"], pue=[2.0])).impacts[0, 3, 1, 0] == pytest.approx(
+        2 * capnr(table(["laptop"])).impacts[0, 3, 1, 0]
+    )
+
+
+def test_marginal_scenario_raises_carbon_not_energy():
+    average = capnr(table(["desktop"]))
+    marginal = capnr(table(["desktop"]), scenario="marginal")
+    assert marginal.impacts[0, 0, 1, 0] > 5 * average.impacts[0, 0, 1, 0]
+    assert marginal.impacts[0, 3, 1, 0] == pytest.approx(average.impacts[0, 3, 1, 0])
+
+
+rows = st.tuples(
+    st.sampled_from(NON_SERVERS), st.integers(1, 1000), st.one_of(st.none(), st.floats(0.5, 15))
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(fleet=st.lists(rows, min_size=1, max_size=20), duration=st.floats(0.2, 10))
+def test_totals_are_the_sum_of_parts_and_bounds_are_ordered(fleet, duration):
+    assets = table(
+        [r[0] for r in fleet],
+        quantity=[float(r[1]) for r in fleet],
+        lifetime_years=[NAN if r[2] is None else r[2] for r in fleet],
+    )
+    result = capnr(assets, duration_years=duration)
+    impacts = result.impacts
+    defined = ~np.isnan(impacts)
+    np.testing.assert_allclose(result.totals(), impacts.sum(axis=0), rtol=1e-12)
+    low, value, high = impacts[..., 1], impacts[..., 0], impacts[..., 2]
+    ok = defined[..., 0]
+    assert np.all(low[ok] <= value[ok] * (1 + 1e-12))
+    assert np.all(value[ok] <= high[ok] * (1 + 1e-12))
+    _keys, sums = result.breakdown(np.array([r[0] for r in fleet]))
+    np.testing.assert_allclose(sums.sum(axis=0), result.totals(), rtol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    category=st.sampled_from(NON_SERVERS),
+    quantity=st.integers(1, 10_000),
+    factor=st.integers(2, 50),
+)
+def test_impacts_scale_linearly_with_quantity(category, quantity, factor):
+    one = capnr(table([category], quantity=[float(quantity)])).impacts
+    many = capnr(table([category], quantity=[float(quantity * factor)])).impacts
+    np.testing.assert_allclose(many, one * factor, rtol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(category=st.sampled_from(NON_SERVERS), shorter=st.floats(1, 8), extra=st.floats(0.1, 8))
+def test_annualised_embodied_falls_as_lifetime_grows(category, shorter, extra):
+    short = capnr(table([category], lifetime_years=[shorter])).impacts[0, :3, 0, 0]
+    long = capnr(table([category], lifetime_years=[shorter + extra])).impacts[0, :3, 0, 0]
+    assert np.all(long < short)
+
+
+@settings(max_examples=60, deadline=None)
+@given(category=st.sampled_from(NON_SERVERS), before=st.floats(0, 1), after=st.floats(0, 1))
+def test_switching_more_devices_off_at_night_never_raises_use_energy(category, before, after):
+    data = reference_data()
+    high, low = max(before, after), min(before, after)
+    assets = table([category])
+    more_on, _ = use_energy_kwh_per_year(assets, UsageProfile(225, 10, high), data)
+    fewer_on, _ = use_energy_kwh_per_year(assets, UsageProfile(225, 10, low), data)
+    assert np.all(fewer_on <= more_on + 1e-12)
+
+
+def test_given_power_and_hours_replace_the_defaults_and_say_so():
+    assets = table(
+        ["desktop"],
+        power_on_w=[50.0],
+        hours_on=[2000.0],
+        hours_sleep=[0.0],
+        hours_off=[6760.0],
+        power_off_w=[0.0],
+    )
+    result = capnr(assets)
+    assert result.impacts[0, 3, 1, 0] == pytest.approx(100.0)  # 50 W × 2,000 h
+    assert result.provenance["power"].tolist() == ["input"]
+    assert capnr(table(["desktop"])).provenance["power"].tolist() == ["default"]
+
+
+def test_every_figure_is_defined_for_every_category():
+    result = capnr(table(NON_SERVERS))
+    assert not np.isnan(result.impacts[:, :3]).any()  # gwp, pe, adpe: embodied and use
+    assert not np.isnan(result.impacts[:, 3, 1]).any()  # final energy in use
+    assert np.isnan(result.impacts[:, 3, 0]).all()  # final energy has no embodied phase
+    assert math.isnan(result.totals()[3, 0, 0])

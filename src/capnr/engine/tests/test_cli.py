@@ -1,0 +1,101 @@
+"""`capnr footprint` end to end, in process and through the installed command."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from capnr.engine.cli import main
+
+FLEET = """category;quantity;site;department;lifetime_years
+ordinateur fixe;480;Siège;DSI;6
+écran (jusqu'à 24 pouces);520;Siège;DSI;
+laptop;40;Dépôt nord;Exploitation;4,5
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Path:
+    path = tmp_path / "fleet.csv"
+    path.write_bytes(FLEET.encode("cp1252"))
+    return path
+
+
+def test_json_output_has_the_documented_shape(fleet):
+    code, out, err = run(str(fleet), "--format", "json", "--per-row", "--by", "site")
+    assert code == 0, err
+    document = json.loads(out)
+    assert set(document) == {
+        "method",
+        "engine_version",
+        "data_version",
+        "duration_years",
+        "totals",
+        "breakdown",
+        "rows",
+    }
+    assert document["method"] == "capnr" and document["duration_years"] == 1.0
+    assert set(document["totals"]) == {"gwp", "pe", "adpe", "fe"}
+    assert set(document["totals"]["gwp"]["embodied"]) == {"value", "low", "high"}
+    assert [item["site"] for item in document["breakdown"]] == ["Dépôt nord", "Siège"]
+    assert len(document["rows"]) == 3
+    total = sum(row["gwp"]["embodied"]["value"] for row in document["rows"])
+    assert document["totals"]["gwp"]["embodied"]["value"] == pytest.approx(total)
+    assert document["totals"]["fe"]["embodied"]["value"] is None
+
+
+def test_boavizta_method_takes_each_lifetime(fleet):
+    code, out, _ = run(str(fleet), "--format", "json", "--method", "boavizta")
+    assert code == 0
+    document = json.loads(out)
+    assert document["duration_years"] is None
+    expected = 480 * 277.0 + 520 * 64.7 + 40 * 181.0  # whole embodied factors
+    assert document["totals"]["gwp"]["embodied"]["value"] == pytest.approx(expected)
+
+
+def test_bad_rows_exit_2_list_every_problem_and_print_nothing_else(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("category,quantity,country\nlaptop,1,FRA\ntoaster,1,\nlaptop,-2,ZZZ\n")
+    code, out, err = run(str(path), "--format", "json")
+    assert code == 2 and out == ""
+    assert "row 3, column 'category', value 'toaster'" in err
+    assert "row 4, column 'quantity', value '-2'" in err
+    assert "row 4, column 'country', value 'ZZZ'" in err
+
+
+def test_table_and_csv_formats(fleet):
+    code, out, _ = run(str(fleet), "--by", "category")
+    assert code == 0 and "TOTAL" in out and "desktop" in out and "kgCO2e" in out
+    code, out, _ = run(str(fleet), "--format", "csv", "--per-row")
+    lines = out.splitlines()
+    assert lines[0] == "scope,key,criterion,unit,phase,value,low,high"
+    assert any(line.startswith("row,2,gwp,kgCO2e,embodied,") for line in lines)
+
+
+def test_unknown_country_option_and_missing_file_exit_2(fleet, tmp_path):
+    assert run(str(fleet), "--country", "XX")[0] == 2
+    code, _, err = run(str(tmp_path / "nope.csv"))
+    assert code == 2 and "no such file" in err
+
+
+def test_the_installed_capnr_command_runs_footprint(fleet):
+    command = Path(sys.executable).with_name("capnr")
+    result = subprocess.run(
+        [str(command), "footprint", str(fleet), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["method"] == "capnr"

@@ -41,11 +41,14 @@ LICENCE = (
 )
 
 # The generic archetypes the engine models (cloud platforms are out of scope).
-ARCHETYPES = tuple(
-    f"platform_{family}_{level}"
-    for family in ("compute", "memory", "ssdstorage", "hddstorage")
-    for level in ("low", "medium", "high")
-) + ("dellR740",)
+ARCHETYPES = (
+    *(
+        f"platform_{family}_{level}"
+        for family in ("compute", "memory", "ssdstorage", "hddstorage")
+        for level in ("low", "medium", "high")
+    ),
+    "dellR740",
+)
 
 # Our attribute name -> (section, attribute) in boaviztapi's server.csv.
 ARCHETYPE_ATTRIBUTES = {

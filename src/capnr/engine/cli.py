@@ -17,7 +17,7 @@ import numpy as np
 from .assets import InvalidAssets, assets_from_records
 from .footprint import METHODS, FootprintResult, MethodNotApplicable, compute_footprint
 from .reference import CRITERIA, PHASES, STATS, UNITS, reference_data
-from .tabular import UnreadableFile, read_table
+from .tabular import UnreadableFile, bulk_allocation, read_table
 
 BY = ("category", "site", "department")
 
@@ -65,8 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def result_document(
-    result: FootprintResult, labels: np.ndarray[Any, Any] | None, by: str | None, per_row: bool
+    result: FootprintResult,
+    labels: np.ndarray[Any, Any] | None,
+    by: str | None,
+    per_row: bool,
+    names: Sequence[str] | None = None,
 ) -> dict[str, Any]:
+    """The JSON document; ``names`` turns integer labels (category codes) into words."""
     document: dict[str, Any] = {
         "method": result.method,
         "engine_version": result.engine_version,
@@ -79,7 +84,7 @@ def result_document(
     if labels is not None:
         keys, sums = result.breakdown(labels)
         document["breakdown"] = [
-            {by or "key": str(key), **result.as_dict(block)}
+            {by or "key": names[int(key)] if names else str(key), **result.as_dict(block)}
             for key, block in zip(keys, sums, strict=True)
         ]
     if per_row:
@@ -158,10 +163,11 @@ def main(
         )
         return 2
     try:
-        header, records = read_table(options.file)
-        assets = assets_from_records(
-            header, records, default_country=options.country.upper(), data=data
-        )
+        with bulk_allocation():
+            header, records = read_table(options.file)
+            assets = assets_from_records(
+                header, records, default_country=options.country.upper(), data=data
+            )
         result = compute_footprint(
             assets,
             method=options.method,
@@ -181,12 +187,14 @@ def main(
     except MethodNotApplicable as error:
         err.write(f"{error}\n")
         return 2
-    labels = None
+    labels: np.ndarray[Any, Any] | None = None
+    names: Sequence[str] | None = None
     if options.by == "category":
-        labels = np.array(data.category_codes)[assets.category]
+        labels = assets.category  # integer codes group fast; named in the document
+        names = data.category_codes
     elif options.by in ("site", "department"):
         labels = assets.text(options.by)
-    document = result_document(result, labels, options.by, options.per_row)
+    document = result_document(result, labels, options.by, options.per_row, names)
     if options.format == "json":
         json.dump(document, out, ensure_ascii=False)
         out.write("\n")

@@ -90,8 +90,11 @@ HEADER_ALIASES = {
     "nb_hdd": "hdd_units",
     "nombre_d_alimentations": "psu_units",
     "nb_alimentations": "psu_units",
+    "archetype": "archetype",
     "format": "case_type",
     "charge_pourcent": "time_workload_percent",
+    "charge": "time_workload_percent",
+    "taux_de_charge": "time_workload_percent",
 }
 CASE_ALIASES = {
     "rack": "rack",
@@ -105,7 +108,8 @@ CASE_ALIASES = {
 
 def normalise_name(text: str) -> str:
     """'Durée de vie (ans)' -> 'duree_de_vie_ans'."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    lowered = text.strip().lower().replace("œ", "oe").replace("æ", "ae").replace("%", " pourcent ")
+    decomposed = unicodedata.normalize("NFKD", lowered)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
 
@@ -151,6 +155,7 @@ class AssetTable:
     texts: dict[str, npt.NDArray[np.str_]] = field(default_factory=dict)
     quantity_low: FloatArray | None = None
     quantity_high: FloatArray | None = None
+    source_rows: npt.NDArray[np.intp] | None = None  # row numbers in the file, for messages
 
     def __post_init__(self) -> None:
         n = len(self.category)
@@ -162,6 +167,8 @@ class AssetTable:
             self.quantity_low = self.quantity
         if self.quantity_high is None:
             self.quantity_high = self.quantity
+        if self.source_rows is None:
+            self.source_rows = np.arange(2, n + 2, dtype=np.intp)
         lengths = {
             len(self.country),
             len(self.quantity),
@@ -232,6 +239,17 @@ def category_lookup(data: ReferenceData) -> dict[str, int]:
     return lookup
 
 
+def unknown_columns(header: Sequence[str]) -> list[str]:
+    """Header names that match no column: their data would be ignored, so users are told."""
+    return [
+        raw
+        for raw in header
+        if normalise_name(raw)
+        and normalise_name(raw) not in COLUMNS
+        and normalise_name(raw) not in HEADER_ALIASES
+    ]
+
+
 def header_map(header: Sequence[str]) -> tuple[dict[str, int], list[AssetProblem]]:
     """Column name -> position, from English names or their French aliases."""
     positions: dict[str, int] = {}
@@ -291,10 +309,14 @@ def _number_check(name: str, value: float) -> str | None:
         return "hours per year: at most 8,784"
     if name == "pue" and value < 1:
         return "a PUE is 1 or more"
+    if name == "time_workload_percent" and value > 100:
+        return "a workload in percent: between 0 and 100"
     return None
 
 
-def _parse_numbers(name: str, cells: list[str], problems: list[AssetProblem]) -> FloatArray:
+def _parse_numbers(
+    name: str, cells: list[str], problems: list[AssetProblem], lines: Sequence[int]
+) -> FloatArray:
     """Parse a column, each distinct text once (inventories repeat the same values a lot)."""
     distinct = set(cells)
     if distinct == {""} or not cells:
@@ -316,7 +338,7 @@ def _parse_numbers(name: str, cells: list[str], problems: list[AssetProblem]) ->
     if verdicts:
         for index, text in enumerate(cells):
             if text in verdicts:
-                problems.append(AssetProblem(index + 2, name, text, verdicts[text]))
+                problems.append(AssetProblem(lines[index], name, text, verdicts[text]))
     return column
 
 
@@ -327,6 +349,7 @@ def assets_from_records(
     default_country: str = "FRA",
     as_of: date | None = None,
     data: ReferenceData | None = None,
+    row_numbers: Sequence[int] | None = None,
 ) -> AssetTable:
     """Parse text rows into an ``AssetTable``; raise ``InvalidAssets`` with every problem.
 
@@ -347,6 +370,8 @@ def assets_from_records(
             ]
         )
     n = len(records)
+    # Each record's row number in the file (header = row 1 when rows are not given).
+    lines = list(row_numbers) if row_numbers is not None else list(range(2, n + 2))
     columns = _columns(records, positions)
 
     known = category_lookup(data)
@@ -358,7 +383,7 @@ def assets_from_records(
         raw = columns["category"][index]
         problems.append(
             AssetProblem(
-                int(index) + 2,
+                int(lines[index]),
                 "category",
                 raw,
                 "unknown category" if raw else "the category is required",
@@ -366,12 +391,12 @@ def assets_from_records(
         )
     category[category < 0] = 0
 
-    quantity = _parse_numbers("quantity", columns["quantity"], problems)
+    quantity = _parse_numbers("quantity", columns["quantity"], problems, lines)
     zero = quantity == 0  # empty cells parse to NaN, not 0
     for index in np.flatnonzero(zero):
         problems.append(
             AssetProblem(
-                int(index) + 2,
+                int(lines[index]),
                 "quantity",
                 columns["quantity"][index],
                 "the quantity must be above 0",
@@ -387,7 +412,7 @@ def assets_from_records(
     for index in np.flatnonzero(country < 0):
         problems.append(
             AssetProblem(
-                int(index) + 2,
+                int(lines[index]),
                 "country",
                 columns["country"][index],
                 "unknown country: use an ISO 3166-1 alpha-3 code such as FRA, DEU, BEL",
@@ -395,13 +420,15 @@ def assets_from_records(
         )
     country[country < 0] = countries[default_country]
 
-    numbers = {name: _parse_numbers(name, columns[name], problems) for name in OPTIONAL_NUMBERS}
+    numbers = {
+        name: _parse_numbers(name, columns[name], problems, lines) for name in OPTIONAL_NUMBERS
+    }
 
     dates = columns["purchase_date"]
     if any(dates):
         age = numbers["age_years"]
-        for row, text in enumerate(dates, start=2):
-            if not text or not math.isnan(age[row - 2]):
+        for position, (row, text) in enumerate(zip(lines, dates, strict=True)):
+            if not text or not math.isnan(age[position]):
                 continue
             try:
                 bought = _parse_date(text)
@@ -411,14 +438,30 @@ def assets_from_records(
             if bought > as_of:
                 problems.append(AssetProblem(row, "purchase_date", text, "in the future"))
             else:
-                age[row - 2] = (as_of - bought).days / 365.25
+                age[position] = (as_of - bought).days / 365.25
 
     cases = columns["case_type"]
     case_of = {text: CASE_ALIASES.get(normalise_name(text)) if text else "" for text in set(cases)}
-    for row, text in enumerate(cases, start=2):
+    for row, text in zip(lines, cases, strict=True):
         if case_of[text] is None:
             problems.append(AssetProblem(row, "case_type", text, "use rack, blade or tower"))
     columns["case_type"] = [case_of[text] or "" for text in cases]
+
+    archetypes = columns["archetype"]
+    if any(archetypes):
+        from .boavizta_server import archetype_names
+
+        known_archetypes = set(archetype_names())
+        for row, text in zip(lines, archetypes, strict=True):
+            if text and text not in known_archetypes:
+                problems.append(
+                    AssetProblem(
+                        row,
+                        "archetype",
+                        text,
+                        "unknown server archetype; known: " + ", ".join(sorted(known_archetypes)),
+                    )
+                )
 
     hours = np.nansum(
         np.stack([numbers[f"hours_{state}"] for state in ("on", "sleep", "off")]), axis=0
@@ -426,7 +469,7 @@ def assets_from_records(
     for index in np.flatnonzero(hours > 8784):
         problems.append(
             AssetProblem(
-                int(index) + 2,
+                int(lines[index]),
                 "hours_on",
                 f"{hours[index]:g}",
                 "hours on, asleep and off add up to more than a year",
@@ -440,6 +483,7 @@ def assets_from_records(
         category=category,
         country=country,
         quantity=quantity,
+        source_rows=np.asarray(lines, dtype=np.intp),
         numbers=numbers,
         texts={
             name: np.array(columns[name], dtype=np.str_)

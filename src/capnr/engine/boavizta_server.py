@@ -16,7 +16,7 @@ Embodied impact before allocation, E [criterion unit] (mirrors ``server_impact_e
     E = F_assembly + CPU + RAM + SSD + HDD + PSU + case + F_motherboard
     CPU  = (S × F_cpu_die + F_cpu) × N_cpu              S: die area of one CPU, mm²
     RAM  = (C / ρ × F_ram_die + F_ram) × N_ram         C: GB per module, ρ: GB/cm² of die
-    SSD  = (C / ρ × F_ssd_die + F_ssd) × N_ssd         (low: C_low / ρ_high, high: C_high / ρ_low)
+    SSD  = (C / ρ × F_ssd_die + F_ssd) × N_ssd         (RAM, SSD low: C_low / ρ_high, high: reverse)
     HDD  = F_hdd × N_hdd
     PSU  = m × F_psu × N_psu                           m: kg per power supply
     case = F_rack, or F_blade_16_slots / 16 + F_blade_server for a blade
@@ -65,7 +65,9 @@ boaviztapi behaviours mirrored on purpose (checked against it by the oracle test
 - A case type taken from the archetype (rack) has the rack factor as value and spans the blade
   and rack factors as low and high; a case type given as input is exact. boaviztapi supports
   "rack" and "blade" only and ignores any other ``model.type``: "tower" (accepted here, like "")
-  therefore gets the archetype's case, rack with the rack-blade range.
+  therefore gets the archetype's case, rack with the rack-blade range. That is our choice for
+  tower servers: a tower chassis is a stand-alone enclosure like a rack chassis, not a share of
+  a blade enclosure, and the range keeps the uncertainty about its casing visible.
 - Embodied impacts stop growing once the duration exceeds the lifetime; use impacts do not.
 
 Where we depart from boaviztapi's API, not its numbers:
@@ -105,7 +107,7 @@ CASE_TYPES: Final = ("", "rack", "blade", "tower")
 _POWER_DIGITS = 5  # CPU and RAM power: round_to_sigfig(..., 5) in models/component/{cpu,ram}.py
 _DIE_DIGITS = 3  # CPU die size: round_to_sigfig(..., 3) in models/component/cpu.py
 _PEEL_LIMIT = 16  # distinct values peeled off a column by equality before sorting the rest
-_BLOCK_ROWS = 8192  # rows per block when writing the result (a 1.5 MB block stays in cache)
+_BLOCK_ROWS = 16384  # rows per block of the result (3 MB, to stay in cache while filled)
 
 # Components every server has, with the factor keys each needs (compute/impacts_computation.py).
 _ALWAYS_PRESENT = (
@@ -310,20 +312,21 @@ def _column_codes(column: npt.NDArray[Any]) -> tuple[IndexArray, int]:
     same = _equal_to(column, column[0])
     if same.all():
         return np.zeros(column.shape[0], dtype=np.intp), 1
-    codes = np.zeros(column.shape[0], dtype=np.intp)
-    left = ~same
+    codes = np.full(column.shape[0], -1, dtype=np.intp)
+    np.copyto(codes, 0, where=same)
     count = 1
-    while left.any():
+    while True:
+        left = codes < 0
+        first = int(np.argmax(left))
+        if not left[first]:
+            return codes, count
         if count >= _PEEL_LIMIT:
             rows = np.flatnonzero(left)
             _, rest = np.unique(column[rows], return_inverse=True)
             codes[rows] = rest.reshape(-1) + count
             return codes, count + int(rest.max()) + 1
-        same = _equal_to(column, column[int(np.argmax(left))])
-        codes[same] = count
-        left &= ~same
+        np.copyto(codes, count, where=_equal_to(column, column[first]))
         count += 1
-    return codes, count
 
 
 def _dense_codes(key: npt.NDArray[np.int64], span: int) -> tuple[IndexArray, int]:
@@ -530,6 +533,17 @@ def _check_rows(name: str, values: FloatArray, *, positive: bool = False) -> Non
         raise ValueError(f"{name} must be a finite number {'>' if positive else '>='} 0 or NaN")
 
 
+def _bounds(table: FloatArray, groups: IndexArray, given: FloatArray) -> list[FloatArray]:
+    """Value, low and high per row: the configuration's (k, 3) ``table``, or ``given`` if given."""
+    missing = np.isnan(given)
+    if not missing.any():
+        return [given, given, given]
+    modelled = [table[:, b].take(groups) for b in range(3)]
+    if missing.all():
+        return modelled
+    return [np.where(missing, column, given) for column in modelled]
+
+
 def server_impacts(
     inputs: ServerInputs,
     *,
@@ -598,49 +612,36 @@ def server_impacts(
         adpe_embodied,
     )
 
-    # Row-level inputs, each a contiguous (n,) column per bound: value, low, high.
-    def per_row(table: FloatArray, given: FloatArray) -> list[FloatArray]:
-        missing = np.isnan(given)
-        return [np.where(missing, table[:, s].take(inverse), given) for s in range(3)]
-
-    life = per_row(configurations.lifetime_hours, lifetime)
-    if duration_hours is None:
-        duration = life[0]
-    else:
-        duration = _as_float("duration_hours", duration_hours, n)
-        _check_rows("duration_hours", duration)
-        duration = np.where(np.isnan(duration), life[0], duration)
-    count = np.where(np.isnan(quantity), 1.0, quantity)
-    # Allocation a × q: the low bound divides by the longest lifetime, the high by the shortest.
-    beyond = duration > life[0]
-    allocated = [np.where(beyond, 1.0, duration / life[bound]) * count for bound in (0, 2, 1)]
-    power = per_row(configurations.power_w, avg_power)
-    ratio = per_row(configurations.use_time_ratio, use_ratio)
-    hours = duration * count / 1000
-    energy_kwh = [power[s] * ratio[s] * hours for s in range(3)]
+    duration_given: FloatArray | None = None
+    if duration_hours is not None:
+        duration_given = _as_float("duration_hours", duration_hours, n)
+        _check_rows("duration_hours", duration_given)
     embodied = [
         [np.ascontiguousarray(configurations.embodied[:, c, s]) for s in range(3)]
         for c in range(len(CRITERIA))
     ]
-
-    # Fill a (24, rows) block with row-long vector operations, then write it transposed into
-    # the (rows, 24) result, block by block so that both stay in cache.
+    # Rows go by blocks small enough for the block of the result to stay in cache while each
+    # row-level quantity is computed as a short contiguous vector and written to its column.
     result = np.empty((n, len(CRITERIA), len(PHASES), len(STATS)))
     flat = result.reshape(n, -1)
-    block = np.empty((flat.shape[1], min(n, _BLOCK_ROWS)))
     for start in range(0, n, _BLOCK_ROWS):
         rows = slice(start, min(n, start + _BLOCK_ROWS))
-        size = rows.stop - rows.start
         groups = inverse[rows]
+        life = _bounds(configurations.lifetime_hours, groups, lifetime[rows])
+        duration = life[0]
+        if duration_given is not None:
+            duration = np.where(np.isnan(duration_given[rows]), life[0], duration_given[rows])
+        count = np.where(np.isnan(quantity[rows]), 1.0, quantity[rows])
+        # Allocation a × q: the low bound divides by the longest lifetime, the high by the
+        # shortest; a is 1 once the duration exceeds the lifetime.
+        beyond = duration > life[0]
+        allocated = [np.where(beyond, 1.0, duration / life[b]) * count for b in (0, 2, 1)]
+        power = _bounds(configurations.power_w, groups, avg_power[rows])
+        ratio = _bounds(configurations.use_time_ratio, groups, use_ratio[rows])
+        hours = duration * count / 1000
+        energy_kwh = [power[b] * ratio[b] * hours for b in range(3)]
         for c in range(len(CRITERIA)):
-            for s in range(3):
-                np.multiply(
-                    embodied[c][s].take(groups), allocated[s][rows], out=block[6 * c + s, :size]
-                )
-                np.multiply(
-                    factors[c][s][rows],
-                    energy_kwh[s][rows],
-                    out=block[6 * c + 3 + s, :size],
-                )
-        flat[rows] = block[:, :size].T
+            for b in range(3):
+                np.multiply(embodied[c][b].take(groups), allocated[b], out=flat[rows, 6 * c + b])
+                np.multiply(factors[c][b][rows], energy_kwh[b], out=flat[rows, 6 * c + 3 + b])
     return result

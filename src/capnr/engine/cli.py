@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from .assets import InvalidAssets, assets_from_records
+from .assets import InvalidAssets, assets_from_records, unknown_columns
 from .footprint import METHODS, FootprintResult, MethodNotApplicable, compute_footprint
 from .reference import CRITERIA, PHASES, STATS, UNITS, reference_data
 from .tabular import UnreadableFile, bulk_allocation, read_table
@@ -122,14 +122,39 @@ def write_table(document: dict[str, Any], out: TextIO) -> None:
         out.write("\n")
 
 
-def write_csv(document: dict[str, Any], out: TextIO) -> None:
+def write_csv(
+    document: dict[str, Any], out: TextIO, row_numbers: Sequence[int] | None = None
+) -> None:
+    """Long format, one line per scope × criterion × phase; rows keep their file row number."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["scope", "key", "criterion", "unit", "phase", *STATS])
+    writer.writerow(
+        [
+            "scope",
+            "key",
+            "criterion",
+            "unit",
+            "phase",
+            *STATS,
+            "method",
+            "engine_version",
+            "data_version",
+            "duration_years",
+        ]
+    )
+    versions = [
+        document["method"],
+        document["engine_version"],
+        document["data_version"],
+        "" if document["duration_years"] is None else document["duration_years"],
+    ]
     scopes: list[tuple[str, str, dict[str, Any]]] = [("total", "", document["totals"])]
     scopes += [
         ("breakdown", str(next(iter(item.values()))), item) for item in document["breakdown"]
     ]
-    scopes += [("row", str(number), item) for number, item in enumerate(document["rows"], start=2)]
+    numbers = row_numbers if row_numbers is not None else range(2, len(document["rows"]) + 2)
+    scopes += [
+        ("row", str(number), item) for number, item in zip(numbers, document["rows"], strict=True)
+    ]
     for scope, key, block in scopes:
         for criterion in CRITERIA:
             for phase in PHASES:
@@ -142,6 +167,7 @@ def write_csv(document: dict[str, Any], out: TextIO) -> None:
                         UNITS[criterion],
                         phase,
                         *("" if figures[s] is None else repr(figures[s]) for s in STATS),
+                        *versions,
                     ]
                 )
 
@@ -164,9 +190,13 @@ def main(
         return 2
     try:
         with bulk_allocation():
-            header, records = read_table(options.file)
+            table = read_table(options.file)
             assets = assets_from_records(
-                header, records, default_country=options.country.upper(), data=data
+                table.header,
+                table.rows,
+                default_country=options.country.upper(),
+                data=data,
+                row_numbers=table.row_numbers,
             )
         result = compute_footprint(
             assets,
@@ -187,6 +217,14 @@ def main(
     except MethodNotApplicable as error:
         err.write(f"{error}\n")
         return 2
+    ignored = unknown_columns(table.header)
+    if ignored:
+        err.write(
+            f"Columns ignored (unknown names): {', '.join(ignored)}. See the column list "
+            "in docs/methodology/footprint.en.md.\n"
+        )
+    if options.per_row and options.format == "table":
+        err.write("--per-row lists each row in the json and csv formats only.\n")
     labels: np.ndarray[Any, Any] | None = None
     names: Sequence[str] | None = None
     if options.by == "category":
@@ -199,7 +237,7 @@ def main(
         json.dump(document, out, ensure_ascii=False)
         out.write("\n")
     elif options.format == "csv":
-        write_csv(document, out)
+        write_csv(document, out, table.row_numbers)
     else:
         write_table(document, out)
     return 0

@@ -11,7 +11,8 @@ Two methods (see docs/methodology/):
 ``boavizta`` reproduces boaviztapi 2.5.0. For a terminal with embodied factor F, lifetime L h,
 assessment duration D h (default L), power P W, use-time ratio r, electricity factor EF:
     embodied = F × q × a,   a = 1 if D > L else D / L   (low uses L_max, high L_min)
-    use      = EF × P / 1000 × r × D × q               (low/high from P's and r's bounds)
+    use      = EF × P / 1000 × r × D × q   (low/high from P's bounds; at boaviztapi's default
+                                            location EEE, also from the world range of EF)
 Servers use the bottom-up model of ``boavizta_server``.
 
 ``capnr`` (default) keeps that structure with French data and a power-state use model:
@@ -64,7 +65,7 @@ class MethodNotApplicable(ValueError):
         shown = ", ".join(str(row) for row in rows[:20])
         super().__init__(
             f"The {method} method does not cover {', '.join(sorted(set(categories)))} "
-            f"(asset indexes {shown}{'…' if len(rows) > 20 else ''}); "
+            f"(rows {shown}{'…' if len(rows) > 20 else ''}); "
             "use the capnr method for these devices."
         )
 
@@ -186,8 +187,9 @@ def compute_boavizta(
     )[assets.category]
     uncovered = np.flatnonzero(kind == 0)
     if uncovered.size:
+        rows_in_file = assets.source_rows if assets.source_rows is not None else uncovered + 2
         raise MethodNotApplicable(
-            [int(i) for i in uncovered],
+            [int(rows_in_file[i]) for i in uncovered],
             [categories[int(assets.category[i])].code for i in uncovered],
             "boavizta",
         )
@@ -286,10 +288,25 @@ def use_energy_kwh_per_year(
         always_on, 0.0, working * (1 - on_share) + np.where(left_asleep, outside * left_share, 0.0)
     )
     default_off = np.where(always_on, 0.0, outside * (1 - left_share))
+    # Hours given for some states take their share of the year; the states left to defaults
+    # share what remains in their default proportions (all of it off if they had none).
+    states = ("on", "sleep", "off")
+    defaults = {"on": default_on, "sleep": default_sleep, "off": default_off}
+    given_hours = {state: assets.number(f"hours_{state}") for state in states}
+    given_total = sum(np.nan_to_num(given_hours[state]) for state in states)
+    missing_default = sum(
+        np.where(np.isnan(given_hours[state]), defaults[state], 0.0) for state in states
+    )
+    remaining = np.clip(HOURS_PER_YEAR - given_total, 0.0, None)
+    any_given = ~np.all([np.isnan(given_hours[state]) for state in states], axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(missing_default > 0, remaining / missing_default, 0.0)
     hours = {}
-    for state, default in (("on", default_on), ("sleep", default_sleep), ("off", default_off)):
-        given = assets.number(f"hours_{state}")
-        hours[state] = np.where(np.isnan(given), default, given)
+    for state in states:
+        scaled = np.where(any_given, defaults[state] * scale, defaults[state])
+        hours[state] = np.where(np.isnan(given_hours[state]), scaled, given_hours[state])
+    no_default_left = any_given & (missing_default <= 0) & np.isnan(given_hours["off"])
+    hours["off"] = np.where(no_default_left, remaining, hours["off"])
 
     energy = np.zeros((len(assets), 3), dtype=np.float64)
     power_given = np.zeros(len(assets), dtype=bool)
@@ -328,8 +345,14 @@ def compute_capnr(
         stat: np.where(given_life, lifetime_in, data.parameter_array("lifetime", stat)[cat])
         for stat in STATS
     }
-    duration = life["value"] if duration_years is None else np.full(n, float(duration_years))
-    allocation = _allocation(duration, life["value"], life["low"], life["high"])
+    if duration_years is None:
+        # Lifetime totals: the whole embodied impact, and use over each bound's own lifetime.
+        allocation = np.ones((n, 3), dtype=np.float64)
+        use_years = np.stack([life["value"], life["low"], life["high"]], axis=1)
+    else:
+        duration = np.full(n, float(duration_years))
+        allocation = _allocation(duration, life["value"], life["low"], life["high"])
+        use_years = np.repeat(duration[:, None], 3, axis=1)
     q = np.stack([assets.quantity, assets.quantity_low, assets.quantity_high], axis=1)  # type: ignore[list-item]
 
     is_server = np.array([c.is_server for c in data.categories])[cat]
@@ -383,7 +406,7 @@ def compute_capnr(
     country = assets.country
     for c, criterion in enumerate(CRITERIA):
         ef = np.stack([factors[f"{criterion}_{stat}"][country] for stat in STATS], axis=1)
-        impacts[:, c, USE, :] = ef * energy * duration[:, None] * q
+        impacts[:, c, USE, :] = ef * energy * use_years * q
     return FootprintResult(
         method="capnr",
         duration_years=duration_years,

@@ -222,10 +222,11 @@ def reference_data() -> ReferenceData:
     }
     for country in [c for c in electricity if c.startswith("WORLD-")]:
         del electricity[country]
+    # A few countries lack some criteria in boaviztapi: NaN there, as boaviztapi answers
+    # "not implemented" for them.
     electricity = {
-        country: factors
+        country: {criterion: factors.get(criterion, float("nan")) for criterion in CRITERIA}
         for country, factors in electricity.items()
-        if all(criterion in factors for criterion in CRITERIA)
     }
     own: dict[tuple[str, str], dict[str, Bounded]] = {}
     for row in _rows("capnr_electricity.csv"):
@@ -251,6 +252,9 @@ def reference_data() -> ReferenceData:
             float(usage["working_days"]), float(usage["daily_hours"]), float(usage["share_left_on"])
         ),
         pue=Bounded(
-            float(room["pue"]), float(room["pue_low"]), float(room["pue_high"]), "ademe2025"
+            float(room["pue"]),
+            float(room["pue_low"]),
+            float(room["pue_high"]),
+            str(room["pue_source"]),
         ),
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import NamedTuple
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
@@ -61,8 +62,15 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    """(header, rows) of the file's first sheet or of the CSV; blank rows are dropped."""
+class Table(NamedTuple):
+    header: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]  # each row's number in the file as a spreadsheet shows it (1-based)
+
+
+def read_table(path: Path) -> Table:
+    """Header and rows of the file's first sheet or of the CSV. Blank rows are dropped, but every
+    row keeps its number in the file so that messages point at the right line."""
     if not path.exists():
         raise UnreadableFile(f"{path}: no such file")
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
@@ -79,8 +87,10 @@ def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
             raise UnreadableFile(f"{path}: looks binary, not a CSV file (export it as CSV or XLSX)")
         delimiter = sniff_delimiter(text[:65536])
         cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    rows = [row for row in cells if "".join(row).strip()]
-    if not rows:
+    numbers = [number for number, row in enumerate(cells, start=1) if "".join(row).strip()]
+    if not numbers:
         raise UnreadableFile(f"{path}: the file is empty")
-    header, *records = rows
-    return [cell.strip() for cell in header], records
+    header = [cell.strip() for cell in cells[numbers[0] - 1]]
+    if len(numbers) == len(cells):  # no blank row: skip copying a million rows
+        return Table(header, cells[1:], numbers[1:])
+    return Table(header, [cells[number - 1] for number in numbers[1:]], numbers[1:])

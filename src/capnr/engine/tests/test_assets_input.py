@@ -77,12 +77,13 @@ def test_french_headers_labels_decimal_commas_and_dates_are_understood():
 def test_cp1252_semicolon_csv_with_bom_free_excel_export(tmp_path):
     path = tmp_path / "parc.csv"
     path.write_bytes("catégorie;quantité;site\r\nordinateur fixe;480;Siège\r\n".encode("cp1252"))
-    header, rows = read_table(path)
+    header, rows, numbers = read_table(path)
     assert header == ["catégorie", "quantité", "site"] and rows == [
         ["ordinateur fixe", "480", "Siège"]
     ]
+    assert numbers == [2]
     path.write_bytes("\ufeffcategory,quantity\nlaptop,3\n".encode())
-    assert read_table(path) == (["category", "quantity"], [["laptop", "3"]])
+    assert read_table(path) == (["category", "quantity"], [["laptop", "3"]], [2])
 
 
 def test_xlsx_is_read_with_formula_values(tmp_path):
@@ -94,7 +95,7 @@ def test_xlsx_is_read_with_formula_values(tmp_path):
     sheet.append(["monitor", "=B2*2", None])
     path = tmp_path / "parc.xlsx"
     book.save(path)
-    header, rows = read_table(path)
+    header, rows, _ = read_table(path)
     assert header == ["category", "quantity", "purchase_date"]
     assert rows[0] == ["desktop", "40", "2022-05-01"]
     # openpyxl stores no cached value for a formula it wrote, so calamine reads it as empty or
@@ -113,3 +114,25 @@ def test_unreadable_files_say_why(tmp_path):
     fake.write_text("not a spreadsheet")
     with pytest.raises(UnreadableFile, match="spreadsheet"):
         read_table(fake)
+
+
+def test_rows_keep_their_file_number_after_blank_lines(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("category,quantity\nlaptop,1\n\n,,\nlaptop,-1\n")
+    table = read_table(path)
+    assert table.row_numbers == [2, 5]
+    with pytest.raises(InvalidAssets) as error:
+        assets_from_records(table.header, table.rows, row_numbers=table.row_numbers)
+    assert [(p.row, p.column) for p in error.value.problems] == [(5, "quantity")]
+
+
+def test_server_columns_are_checked_and_french_spellings_understood():
+    header = ["Catégorie", "Archétype", "Cœurs par CPU", "Charge (%)"]
+    with pytest.raises(InvalidAssets) as error:
+        assets_from_records(header, [["server_rack", "platform_nope", "8", "150"]])
+    found = {(p.column, p.value) for p in error.value.problems}
+    assert ("archetype", "platform_nope") in found
+    assert ("time_workload_percent", "150") in found
+    assets = assets_from_records(header, [["server_rack", "platform_compute_low", "8", "50"]])
+    assert assets.number("cpu_core_units")[0] == 8
+    assert assets.number("time_workload_percent")[0] == 50

@@ -14,7 +14,7 @@ from capnr.engine.footprint import MethodNotApplicable, compute_footprint
 from .helpers import table
 from .oracle import TERMINALS, terminal_impacts
 
-COUNTRIES = ["FRA", "DEU", "USA", "SWE", "POL", "EEE"]
+COUNTRIES = ["FRA", "DEU", "USA", "SWE", "POL", "EEE", "HKG"]
 NAN = float("nan")
 
 

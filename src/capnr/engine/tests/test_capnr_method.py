@@ -138,3 +138,23 @@ def test_every_figure_is_defined_for_every_category():
     assert not np.isnan(result.impacts[:, 3, 1]).any()  # final energy in use
     assert np.isnan(result.impacts[:, 3, 0]).all()  # final energy has no embodied phase
     assert math.isnan(result.totals()[3, 0, 0])
+
+
+def test_lifetime_totals_keep_embodied_within_its_own_bounds():
+    result = capnr(table(["desktop"]), lifetime_totals=True)
+    assert result.impacts[0, 0, 0].tolist() == pytest.approx([204.4, 174, 300])
+    use = result.impacts[0, 0, 1]
+    assert use[1] < use[0] < use[2]  # use over the short and the long lifetime
+
+
+def test_given_hours_for_one_state_leave_the_rest_of_the_year_to_the_others():
+    data = reference_data()
+    energy, _ = use_energy_kwh_per_year(table(["monitor"], hours_on=[5000.0]), data.profile, data)
+    on = 5000 * 20 / 1000
+    assert on < energy[0, 0] < on + (8760 - 5000) * 0.4 / 1000 + 1e-9
+
+
+def test_countries_lacking_a_criterion_say_so_instead_of_being_refused():
+    result = compute_footprint(table(["laptop"], countries=["HKG"]), method="boavizta")
+    assert math.isnan(result.impacts[0, 1, 1, 0])  # no primary-energy factor for Hong Kong
+    assert result.impacts[0, 0, 1, 0] > 0

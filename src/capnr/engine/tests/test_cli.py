@@ -79,7 +79,10 @@ def test_table_and_csv_formats(fleet):
     assert code == 0 and "TOTAL" in out and "desktop" in out and "kgCO2e" in out
     code, out, _ = run(str(fleet), "--format", "csv", "--per-row")
     lines = out.splitlines()
-    assert lines[0] == "scope,key,criterion,unit,phase,value,low,high"
+    assert lines[0] == (
+        "scope,key,criterion,unit,phase,value,low,high,method,engine_version,"
+        "data_version,duration_years"
+    )
     assert any(line.startswith("row,2,gwp,kgCO2e,embodied,") for line in lines)
 
 

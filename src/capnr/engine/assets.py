@@ -421,11 +421,14 @@ def assets_from_records(
     country[country < 0] = countries[default_country]
 
     numbers = {
-        name: _parse_numbers(name, columns[name], problems, lines) for name in OPTIONAL_NUMBERS
+        name: _parse_numbers(name, columns[name], problems, lines)
+        if name in positions
+        else np.full(n, math.nan)
+        for name in OPTIONAL_NUMBERS
     }
 
     dates = columns["purchase_date"]
-    if any(dates):
+    if "purchase_date" in positions and any(dates):
         age = numbers["age_years"]
         for position, (row, text) in enumerate(zip(lines, dates, strict=True)):
             if not text or not math.isnan(age[position]):
@@ -440,15 +443,18 @@ def assets_from_records(
             else:
                 age[position] = (as_of - bought).days / 365.25
 
-    cases = columns["case_type"]
-    case_of = {text: CASE_ALIASES.get(normalise_name(text)) if text else "" for text in set(cases)}
-    for row, text in zip(lines, cases, strict=True):
-        if case_of[text] is None:
-            problems.append(AssetProblem(row, "case_type", text, "use rack, blade or tower"))
-    columns["case_type"] = [case_of[text] or "" for text in cases]
+    if "case_type" in positions:
+        cases = columns["case_type"]
+        case_of = {
+            text: CASE_ALIASES.get(normalise_name(text)) if text else "" for text in set(cases)
+        }
+        for row, text in zip(lines, cases, strict=True):
+            if case_of[text] is None:
+                problems.append(AssetProblem(row, "case_type", text, "use rack, blade or tower"))
+        columns["case_type"] = [case_of[text] or "" for text in cases]
 
     archetypes = columns["archetype"]
-    if any(archetypes):
+    if "archetype" in positions and any(archetypes):
         from .boavizta_server import archetype_names
 
         known_archetypes = set(archetype_names())
@@ -488,6 +494,6 @@ def assets_from_records(
         texts={
             name: np.array(columns[name], dtype=np.str_)
             for name in TEXT_COLUMNS
-            if name in positions or (name == "case_type" and any(columns[name]))
+            if name in positions
         },
     )

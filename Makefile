@@ -39,6 +39,7 @@ run: setup
 	$(CAPNR) migrate --noinput
 	$(CAPNR) seed_demo --password "$(DEMO_PASSWORD)"
 	@echo "Cap NR is starting at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(CAPNR) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(CAPNR) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev

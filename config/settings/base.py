@@ -48,8 +48,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "capnr.organisations",
     "capnr.coalition",
+    "capnr.inventory",
     "capnr.api",
 ]
 
@@ -163,6 +166,13 @@ EMAIL_USE_TLS = env_bool("CAPNR_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("CAPNR_DEFAULT_FROM_EMAIL", "Cap NR <no-reply@capnr.invalid>")
 
 CAPNR_INVITATION_DAYS = int(os.environ.get("CAPNR_INVITATION_DAYS", "14"))
+# Largest inventory file accepted, in MB.
+CAPNR_IMPORT_MAX_MB = float(os.environ.get("CAPNR_IMPORT_MAX_MB", "50"))
+# Uploads above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background jobs: django-tasks with its database backend; `capnr db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Shown on the legal notice page: who runs this deployment and how to reach them.
 CAPNR_OPERATOR_NAME = os.environ.get("CAPNR_OPERATOR_NAME", "")
 CAPNR_OPERATOR_CONTACT = os.environ.get("CAPNR_OPERATOR_CONTACT", "")

@@ -151,10 +151,12 @@ def write_csv(
     scopes += [
         ("breakdown", str(next(iter(item.values()))), item) for item in document["breakdown"]
     ]
-    numbers = row_numbers if row_numbers is not None else range(2, len(document["rows"]) + 2)
-    scopes += [
-        ("row", str(number), item) for number, item in zip(numbers, document["rows"], strict=True)
-    ]
+    if document["rows"]:
+        numbers = row_numbers if row_numbers is not None else range(2, len(document["rows"]) + 2)
+        scopes += [
+            ("row", str(number), item)
+            for number, item in zip(numbers, document["rows"], strict=True)
+        ]
     for scope, key, block in scopes:
         for criterion in CRITERIA:
             for phase in PHASES:

@@ -81,7 +81,10 @@ def read_table(path: Path) -> Table:
             from python_calamine import CalamineWorkbook
 
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            cells = [[_cell_text(value) for value in row] for row in sheet.to_python()]
+            cells = [
+                [_cell_text(value) for value in row]
+                for row in sheet.to_python(skip_empty_area=False)
+            ]
         except Exception as error:  # calamine raises its own types for damaged files
             raise UnreadableFile(f"{path}: not a readable spreadsheet ({error})") from error
     else:

@@ -102,3 +102,21 @@ def test_the_installed_capnr_command_runs_footprint(fleet):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["method"] == "capnr"
+
+
+def test_csv_without_per_row_lists_totals_and_breakdown(fleet):
+    code, out, err = run(str(fleet), "--format", "csv", "--by", "department")
+    assert code == 0, err
+    assert {line.split(",")[0] for line in out.splitlines()[1:]} == {"total", "breakdown"}
+
+
+def test_spreadsheet_rows_keep_their_numbers_below_a_title(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A3"], sheet["B3"] = "category", "quantity"
+    sheet["A4"], sheet["B4"] = "laptop", -1
+    path = tmp_path / "offset.xlsx"
+    book.save(path)
+    code, _, err = run(str(path))
+    assert code == 2 and "row 4, column 'quantity'" in err

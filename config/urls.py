@@ -49,6 +49,7 @@ urlpatterns = [
         name="invitation_request_new",
     ),
     path("o/<slug:slug>/", include("capnr.organisations.urls")),
+    path("o/<slug:slug>/", include("capnr.inventory.urls")),
     path("coalitions/", include("capnr.coalition.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

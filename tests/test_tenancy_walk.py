@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from capnr.api.api import api
 from capnr.api.models import ApiToken
 from capnr.api.services import api_token_create
+from capnr.inventory.models import Asset, InventoryImport
 from capnr.organisations.models import (
     Department,
     Invitation,
@@ -100,6 +101,20 @@ def world(org_a, org_b, member, make_user):
         invited_by=referent_a,
     )
     token_a, _ = api_token_create(user=referent_a, name="Alpha token")
+    world_import = InventoryImport.objects.create(
+        organisation=org_a,
+        uploaded_by=referent_a,
+        file_name="alpha-secret-fleet.csv",
+        header=["Nom"],
+        mapping={"0": "name"},
+        status="to_confirm",
+    )
+    Asset.objects.create(
+        organisation=org_a,
+        category="laptop",
+        name="Alpha hidden laptop",
+        site=Site.objects.get(organisation=org_a),
+    )
     _, outsider_token = api_token_create(user=outsider, name="Outsider token")
     _, reader_token = api_token_create(user=reader_a, name="Reader token")
     values = {
@@ -116,6 +131,7 @@ def world(org_a, org_b, member, make_user):
         "app_label": "organisations",
         "content_type_id": "1",
         "url": "x",
+        "import_id": world_import.pk,
     }
     return {
         "org_a": org_a,
@@ -137,6 +153,8 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(Department.objects.filter(organisation=org).values_list("pk", "name", "version")),
         tuple(Membership.objects.filter(organisation=org).values_list("pk", "role")),
         tuple(Invitation.objects.filter(organisation=org).values_list("pk", "revoked_at")),
+        tuple(Asset.objects.filter(organisation=org).values_list("pk", "status", "quantity")),
+        tuple(InventoryImport.objects.filter(organisation=org).values_list("pk", "status")),
         tuple(
             ApiToken.objects.filter(user__memberships__organisation=org).values_list(
                 "pk", "revoked_at"
@@ -224,34 +242,49 @@ def test_a_reader_cannot_write_anything(client, world):
     assert snapshot(world["org_a"]) == before
 
 
-def api_operations(world) -> list[tuple[str, str]]:
+def api_operations(world) -> list[tuple[str, str, bool]]:
+    """(method, url, takes a file upload) for every operation of the OpenAPI schema."""
     schema = api.get_openapi_schema()
     operations = []
     values = {
         "slug": world["values"]["slug"],
         "site_id": world["values"]["site_id"],
         "department_id": world["values"]["department_id"],
+        "import_id": world["values"]["import_id"],
     }
     for path, methods in schema["paths"].items():
-        for method in methods:
+        for method, operation in methods.items():
             url = path
             for name, value in values.items():
                 url = url.replace("{" + name + "}", str(value))
             assert "{" not in url, f"The API walk has no value for a parameter in {path}."
-            operations.append((method.upper(), url))
+            content = operation.get("requestBody", {}).get("content", {})
+            operations.append((method.upper(), url, "multipart/form-data" in content))
     assert len(operations) >= 10
     return operations
 
 
-WRITE_BODY = json.dumps({"version": 1, "name": "Written by someone not allowed"})
+# A body every write endpoint accepts, so that the refusal comes from tenancy, not validation.
+WRITE_FIELDS = {
+    "version": 1,
+    "name": "Written by someone not allowed",
+    "mapping": {"0": "name"},
+    "category_choices": {},
+}
 
 
-def call(client, method: str, url: str, token: str | None = None):
+def call(client, method: str, url: str, token: str | None = None, upload: bool = False):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if upload:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(
+            url, {"file": SimpleUploadedFile("x.csv", b"category\nlaptop\n")}, **headers
+        )
     return client.generic(
         method,
         url,
-        WRITE_BODY if method != "GET" else "",
+        json.dumps(WRITE_FIELDS) if method != "GET" else "",
         content_type="application/json",
         **headers,
     )
@@ -260,17 +293,17 @@ def call(client, method: str, url: str, token: str | None = None):
 @pytest.mark.django_db
 def test_every_api_endpoint_refuses_anonymous_outsiders_and_reader_writes(client, world):
     before = snapshot(world["org_a"])
-    for method, url in api_operations(world):
-        anonymous = call(client, method, url)
+    for method, url, upload in api_operations(world):
+        anonymous = call(client, method, url, upload=upload)
         assert anonymous.status_code == 401, f"anonymous {method} {url}: {anonymous.status_code}"
         assert_no_secret(anonymous, f"anonymous {method} {url}")
 
-        outsider = call(client, method, url, world["outsider_token"])
+        outsider = call(client, method, url, world["outsider_token"], upload=upload)
         assert_no_secret(outsider, f"outsider {method} {url}")
         if "/organisations/" in url:
             assert outsider.status_code in (403, 404), f"outsider {method} {url}"
 
         if method != "GET":
-            reader = call(client, method, url, world["reader_token"])
+            reader = call(client, method, url, world["reader_token"], upload=upload)
             assert reader.status_code == 403, f"reader {method} {url}: {reader.status_code}"
     assert snapshot(world["org_a"]) == before

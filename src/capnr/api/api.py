@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
+from capnr.inventory.api import router as inventory_router
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import Access, access_organisation, visible_to
@@ -256,3 +257,4 @@ def department_delete(request: HttpRequest, slug: str, department_id: int) -> St
 
 
 api.add_router("/organisations", organisations)
+api.add_router("/organisations", inventory_router)

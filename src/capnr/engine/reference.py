@@ -105,6 +105,8 @@ class ReferenceData:
     capnr_electricity: dict[tuple[str, str], dict[str, Bounded]]  # (country, scenario) -> ...
     profile: UsageProfile
     pue: Bounded
+    electricity_price: Bounded  # €/kWh excluding VAT
+    benchmarks: tuple[dict[str, str], ...]
 
     @property
     def category_codes(self) -> tuple[str, ...]:
@@ -240,6 +242,7 @@ def reference_data() -> ReferenceData:
     defaults: dict[str, Any] = tomllib.loads((_DATA / "defaults.toml").read_text("utf-8"))
     usage = defaults["usage_profile"]
     room = defaults["server_room"]
+    price = defaults["electricity_price"]
     return ReferenceData(
         categories=categories,
         parameters=parameters,
@@ -257,4 +260,11 @@ def reference_data() -> ReferenceData:
             float(room["pue_high"]),
             str(room["pue_source"]),
         ),
+        electricity_price=Bounded(
+            float(price["eur_per_kwh"]),
+            float(price["eur_per_kwh_low"]),
+            float(price["eur_per_kwh_high"]),
+            str(price["source"]),
+        ),
+        benchmarks=tuple(_rows("benchmarks.csv")),
     )

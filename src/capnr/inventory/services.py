@@ -122,22 +122,74 @@ def import_upload(
     access.require(Access.CONTRIBUTE)
     if uploaded.size is not None and uploaded.size > _max_bytes():
         raise ImportRefused(refusal_message(InventoryFileError("too_large", "")), "too_large")
-    folder = imports_dir() / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    suffix = Path(uploaded.name or "inventory.csv").suffix.lower()[:8] or ".csv"
-    path = folder / f"upload{suffix}"
+    name = uploaded.name or "inventory.csv"
+    path = _new_workdir() / f"upload{_suffix(name)}"
     with path.open("wb") as target:
         for chunk in uploaded.chunks():
             target.write(chunk)
+    return _import_create(
+        access=access, user=user, path=path, file_name=name, full_reimport=full_reimport
+    )
+
+
+def import_from_path(
+    *, access: OrganisationAccess, source: Path, mapping_name: str = "", full_reimport: bool = False
+) -> InventoryImport:
+    """The same as an upload, from a file on disk (the command line, scheduled imports)."""
+    access.require(Access.CONTRIBUTE)
+    if not source.is_file():
+        raise ImportRefused(_("%(path)s: no such file.") % {"path": source}, "missing")
+    if source.stat().st_size > _max_bytes():
+        raise ImportRefused(refusal_message(InventoryFileError("too_large", "")), "too_large")
+    path = _new_workdir() / f"upload{_suffix(source.name)}"
+    shutil.copyfile(source, path)
+    return _import_create(
+        access=access,
+        user=None,
+        path=path,
+        file_name=source.name,
+        full_reimport=full_reimport,
+        mapping_name=mapping_name,
+    )
+
+
+def _new_workdir() -> Path:
+    folder = imports_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _suffix(name: str) -> str:
+    return Path(name).suffix.lower()[:8] or ".csv"
+
+
+def _import_create(
+    *,
+    access: OrganisationAccess,
+    user: User | None,
+    path: Path,
+    file_name: str,
+    full_reimport: bool,
+    mapping_name: str = "",
+) -> InventoryImport:
     try:
         table = _read(path)
     except ImportRefused:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(path.parent, ignore_errors=True)
         raise
     header = list(table.header)
-    saved = ColumnMapping.objects.filter(organisation=access.organisation).order_by("-updated_at")
+    saved = ColumnMapping.objects.filter(organisation=access.organisation)
+    if mapping_name:
+        named = saved.filter(name=mapping_name).first()
+        if named is None:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            raise ImportRefused(
+                _("No saved column mapping is named “%(name)s”.") % {"name": mapping_name},
+                "unknown_mapping",
+            )
+        saved = saved.filter(pk=named.pk)
     mapping: dict[int, str] = {}
-    for candidate in saved:
+    for candidate in saved.order_by("-updated_at"):
         reused = mapping_from_saved(header, candidate.mapping)
         if reused:
             mapping = reused
@@ -147,11 +199,14 @@ def import_upload(
     return InventoryImport.objects.create(
         organisation=access.organisation,
         uploaded_by=user,
-        file_name=uploaded.name or "",
+        file_name=file_name[:255],
         file_size=path.stat().st_size,
         stored_path=str(path),
         header=header,
-        detected=dict(getattr(table, "detected", {}) or {}),
+        detected={
+            **dict(getattr(table, "detected", {}) or {}),
+            "samples": [list(row) for row in table.rows[:5]],
+        },
         mapping={str(k): v for k, v in mapping.items()},
         full_reimport=full_reimport,
         total_rows=len(table.rows),

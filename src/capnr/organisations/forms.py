@@ -31,6 +31,7 @@ class OrganisationProfileForm(VersionedForm):
             "population",
             "purchasing_bracket",
             "siret",
+            "electricity_price_eur_per_kwh",
             "address",
             "postcode",
             "city",

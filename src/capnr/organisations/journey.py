@@ -40,15 +40,11 @@ class JourneyStep:
         return STATUS_LABELS[self.status]
 
 
+FOOTPRINT_SUMMARY = _(
+    "The footprint of your IT in minutes from a few counts, refined by importing your inventory."
+)
+
 COMING_STEPS: tuple[tuple[str, Promise, Promise], ...] = (
-    (
-        "footprint",
-        _("Rough footprint"),
-        _(
-            "The footprint of your IT in minutes from a few counts, refined by importing your "
-            "inventory."
-        ),
-    ),
     (
         "diagnostic",
         _("Self-diagnostic"),
@@ -105,6 +101,32 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
             is_next=profile_status != DONE,
         )
     ]
-    for number, (key, title, summary) in enumerate(COMING_STEPS, start=2):
+    footprint_status = _footprint_status(access)
+    steps.append(
+        JourneyStep(
+            2,
+            "footprint",
+            _("Footprint"),
+            FOOTPRINT_SUMMARY,
+            footprint_status,
+            reverse("inventory:footprint", args=[slug]),
+            is_next=profile_status == DONE and footprint_status != DONE,
+        )
+    )
+    for number, (key, title, summary) in enumerate(COMING_STEPS, start=3):
         steps.append(JourneyStep(number, key, title, summary, COMING))
     return steps
+
+
+def _footprint_status(access: OrganisationAccess) -> str:
+    """Done once a real inventory is imported; in progress with counts entered by hand."""
+    from capnr.inventory.models import Asset, AssetOrigin
+
+    origins = set(
+        Asset.objects.filter(organisation=access.organisation)
+        .values_list("origin", flat=True)
+        .distinct()
+    )
+    if AssetOrigin.IMPORT in origins:
+        return DONE
+    return IN_PROGRESS if origins else TODO

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,16 @@ class Organisation(Versioned):
         blank=True,
         validators=[validate_siret],
         help_text=_("14 digits, optional."),
+    )
+    electricity_price_eur_per_kwh = models.FloatField(
+        _("electricity price (€/kWh excluding VAT)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0)],
+        help_text=_(
+            "From your electricity bills. Leave empty to use the national average "
+            "(0.18 €/kWh, SDES 2024)."
+        ),
     )
     address = models.CharField(_("address"), max_length=250, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)

@@ -81,6 +81,7 @@ ORGANISATION_PROFILE_FIELDS = (
     "population",
     "purchasing_bracket",
     "siret",
+    "electricity_price_eur_per_kwh",
     "address",
     "postcode",
     "city",

@@ -1,0 +1,139 @@
+"""Inventory endpoints under /api/v1/organisations/{slug}/: the same import as the pages
+(upload, status, columns, confirm), assets with filters and pagination, the latest footprint."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from capnr.organisations.tenancy import Access, access_organisation
+
+from . import selectors, services
+
+router = Router(tags=["inventory"])
+
+
+class ImportOut(Schema):
+    id: int
+    file_name: str
+    status: str
+    progress: int
+    total_rows: int
+    header: list[str]
+    mapping: dict[str, str]
+    problems: list[dict[str, Any]]
+    uncertain: list[dict[str, Any]]
+    summary: dict[str, Any]
+    error_message: str
+
+
+class ColumnsIn(Schema):
+    mapping: dict[int, str]
+    save_as: str = ""
+
+
+class ConfirmIn(Schema):
+    category_choices: dict[str, str] = {}
+
+
+class AssetOut(Schema):
+    id: int
+    category: str
+    quantity: int
+    name: str
+    manufacturer: str
+    model: str
+    serial_number: str
+    inventory_number: str
+    site: str | None
+    department: str | None
+    purchase_date: date | None
+    status: str
+
+    @staticmethod
+    def resolve_site(asset: Any) -> str | None:
+        return asset.site.name if asset.site else None
+
+    @staticmethod
+    def resolve_department(asset: Any) -> str | None:
+        return asset.department.name if asset.department else None
+
+
+@router.post("/{slug}/inventory/imports", response={201: ImportOut})
+def import_upload(
+    request: HttpRequest,
+    slug: str,
+    file: UploadedFile = File(...),  # noqa: B008 - ninja declares parameters this way
+    full_reimport: bool = Form(False),
+) -> Status[Any]:
+    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
+    try:
+        item = services.import_upload(
+            access=access,
+            user=request.user,  # type: ignore[arg-type]
+            uploaded=file,
+            full_reimport=full_reimport,
+        )
+    except services.ImportRefused as error:
+        raise ValidationError({"file": str(error)}) from error
+    return Status(201, item)
+
+
+@router.get("/{slug}/inventory/imports/{import_id}", response=ImportOut)
+def import_status(request: HttpRequest, slug: str, import_id: int) -> Any:
+    return selectors.import_get(access=access_organisation(request.user, slug), pk=import_id)
+
+
+@router.post("/{slug}/inventory/imports/{import_id}/columns", response=ImportOut)
+def import_columns(request: HttpRequest, slug: str, import_id: int, payload: ColumnsIn) -> Any:
+    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
+    item = selectors.import_get(access=access, pk=import_id)
+    return services.import_set_mapping(
+        access=access, inventory_import=item, mapping=payload.mapping, save_as=payload.save_as
+    )
+
+
+@router.post("/{slug}/inventory/imports/{import_id}/confirm", response=ImportOut)
+def import_confirm(request: HttpRequest, slug: str, import_id: int, payload: ConfirmIn) -> Any:
+    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
+    item = selectors.import_get(access=access, pk=import_id)
+    return services.import_confirm(
+        access=access, inventory_import=item, category_choices=payload.category_choices
+    )
+
+
+@router.get("/{slug}/inventory/assets", response=list[AssetOut])
+@paginate(PageNumberPagination, page_size=100)
+def asset_list(
+    request: HttpRequest,
+    slug: str,
+    category: str = "",
+    status: str = "",
+    site: int | None = None,
+    department: int | None = None,
+) -> Any:
+    access = access_organisation(request.user, slug)
+    return selectors.asset_list(
+        access=access, category=category, status=status, site=site, department=department
+    )
+
+
+@router.get("/{slug}/footprint", response=dict[str, Any])
+def footprint(request: HttpRequest, slug: str) -> Any:
+    run = selectors.latest_footprint(access=access_organisation(request.user, slug))
+    if run is None:
+        return {"results": None}
+    return {
+        "created_at": run.created_at.isoformat(),
+        "asset_count": run.asset_count,
+        "device_count": run.device_count,
+        "inputs": run.inputs,
+        "results": run.results,
+    }

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from capnr.engine.reference import reference_data
+
+from .models import AssetStatus
+
+FIELD_LABELS = {
+    "": _("— ignore this column —"),
+    "name": _("Name (host name)"),
+    "category": _("Cap NR category"),
+    "type": _("Type (GLPI / OCS)"),
+    "manufacturer": _("Manufacturer"),
+    "model": _("Model"),
+    "serial_number": _("Serial number"),
+    "inventory_number": _("Inventory number"),
+    "site": _("Site (location)"),
+    "entity": _("Entity (GLPI)"),
+    "department": _("Department"),
+    "purchase_date": _("Purchase date"),
+    "lifetime_years": _("Planned lifetime (years)"),
+    "quantity": _("Quantity"),
+    "status": _("Status"),
+    "os_name": _("Operating system"),
+    "country": _("Country"),
+    "user": _("User"),
+}
+
+
+def category_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
+    from .presentation import category_label
+
+    choices = [(code, category_label(code)) for code in reference_data().category_codes]
+    return ([("", blank)] if blank is not None else []) + choices
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Inventory file"),
+        help_text=_("CSV (GLPI, OCS Inventory or our template) or XLSX/ODS, up to the size limit."),
+    )
+    full_reimport = forms.BooleanField(
+        label=_("This file is my complete inventory"),
+        required=False,
+        help_text=_(
+            "Devices imported before and missing from this file will be marked as "
+            "retired, after your confirmation."
+        ),
+    )
+
+
+class MappingForm(forms.Form):
+    save_as = forms.CharField(
+        label=_("Save these columns as"),
+        required=False,
+        max_length=100,
+        help_text=_("Give a name to reuse this mapping next time, e.g. “Export GLPI parc”."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        header: list[str],
+        initial_mapping: dict[str, str],
+        samples: list[list[str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = list(FIELD_LABELS.items())
+        self.columns = []
+        for index, name in enumerate(header):
+            field_name = f"column_{index}"
+            example = ", ".join(row[index] for row in samples if index < len(row) and row[index])
+            self.fields[field_name] = forms.ChoiceField(
+                label=name or _("(column %(number)s without a name)") % {"number": index + 1},
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(str(index), ""),
+                help_text=_("Examples: %(values)s") % {"values": example[:120]}
+                if example
+                else _("No value in the first rows."),
+            )
+            self.columns.append(field_name)
+        self.order_fields([*self.columns, "save_as"])
+
+    def mapping(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("column_")): self.cleaned_data[name]
+            for name in self.columns
+            if self.cleaned_data.get(name)
+        }
+
+
+class ConfirmForm(forms.Form):
+    def __init__(self, *args: Any, uncertain: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys: list[tuple[str, str]] = []
+        for position, group in enumerate(uncertain):
+            name = f"group_{position}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("%(type)s %(model)s (%(count)s devices)")
+                % {
+                    "type": group["type"] or "—",
+                    "model": group["model"] or "",
+                    "count": group["count"],
+                },
+                choices=category_choices(blank=str(_("Choose…"))),
+                initial=group.get("suggested") or "",
+                required=True,
+            )
+            self.keys.append((name, str(group["key"])))
+
+    def choices(self) -> dict[str, str]:
+        return {key: self.cleaned_data[name] for name, key in self.keys}
+
+
+COUNT_CATEGORIES = (
+    "desktop",
+    "laptop",
+    "thin_client",
+    "workstation",
+    "monitor",
+    "smartphone",
+    "tablet",
+    "ip_phone",
+    "printer_small",
+    "printer_mfp",
+    "server_rack",
+    "switch",
+    "wifi_ap",
+    "nas",
+    "projector",
+    "display",
+)
+
+
+class CountsForm(forms.Form):
+    def __init__(self, *args: Any, current: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .presentation import category_label
+
+        for code in COUNT_CATEGORIES:
+            self.fields[code] = forms.IntegerField(
+                label=category_label(code),
+                min_value=0,
+                max_value=1_000_000,
+                required=False,
+                initial=current.get(code, 0),
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {code: int(self.cleaned_data.get(code) or 0) for code in COUNT_CATEGORIES}
+
+
+class AssetFilterForm(forms.Form):
+    AGE_CHOICES = [
+        ("", _("All ages")),
+        ("0-2", _("Under 2 years")),
+        ("2-4", _("2 to 4 years")),
+        ("4-6", _("4 to 6 years")),
+        ("6-8", _("6 to 8 years")),
+        ("8-200", _("8 years and more")),
+    ]
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
+    department = forms.TypedChoiceField(
+        label=_("Department"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *AssetStatus.choices]
+    )
+    age = forms.ChoiceField(label=_("Age"), required=False, choices=AGE_CHOICES)
+
+    def __init__(
+        self,
+        *args: Any,
+        sites: list[tuple[int, str]],
+        departments: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(blank=str(_("All categories")))
+        self.fields["site"].choices = [("", _("All sites")), *sites]  # type: ignore[attr-defined]
+        self.fields["department"].choices = [  # type: ignore[attr-defined]
+            ("", _("All departments")),
+            *departments,
+        ]

@@ -1,0 +1,156 @@
+"""Reads of the inventory, always from an already-checked OrganisationAccess."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+
+from capnr.engine.reference import reference_data
+from capnr.organisations.tenancy import OrganisationAccess
+
+from .models import Asset, AssetStatus, ColumnMapping, FootprintRun, InventoryImport
+
+AGE_CLASSES = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10), (10, 200))
+
+
+def asset_list(
+    *,
+    access: OrganisationAccess,
+    category: str = "",
+    site: int | None = None,
+    department: int | None = None,
+    status: str = "",
+    min_age: float | None = None,
+    max_age: float | None = None,
+    as_of: date | None = None,
+) -> QuerySet[Asset]:
+    assets = Asset.objects.filter(organisation=access.organisation).select_related(
+        "site", "department"
+    )
+    if category:
+        assets = assets.filter(category=category)
+    if site:
+        assets = assets.filter(site_id=site)
+    if department:
+        assets = assets.filter(department_id=department)
+    if status:
+        assets = assets.filter(status=status)
+    today = as_of or date.today()
+    if min_age is not None:
+        assets = assets.filter(purchase_date__lte=_years_before(today, min_age))
+    if max_age is not None:
+        assets = assets.filter(purchase_date__gt=_years_before(today, max_age))
+    return assets.order_by("category", "site__name", "name", "pk")
+
+
+def _years_before(day: date, years: float) -> date:
+    from datetime import timedelta
+
+    return day - timedelta(days=round(years * 365.25))
+
+
+def category_counts(*, access: OrganisationAccess) -> list[dict[str, Any]]:
+    """Devices in service per category, with their labels, largest first."""
+    data = reference_data()
+    labels = {c.code: c for c in data.categories}
+    counted = (
+        Asset.objects.filter(organisation=access.organisation)
+        .exclude(status=AssetStatus.RETIRED)
+        .values("category")
+        .annotate(devices=Sum("quantity"))
+        .order_by("-devices")
+    )
+    return [
+        {
+            "category": row["category"],
+            "devices": row["devices"],
+            "label": labels[row["category"]].label_fr
+            if row["category"] in labels
+            else row["category"],
+        }
+        for row in counted
+    ]
+
+
+@dataclass(frozen=True)
+class AgeClass:
+    label: str
+    within: int
+    beyond: int
+
+
+def age_pyramid(
+    *, access: OrganisationAccess, as_of: date | None = None
+) -> tuple[list[AgeClass], int]:
+    """Devices per age class, split by whether they are past their planned lifetime; and the
+    number of devices without a purchase date."""
+    data = reference_data()
+    lifetime = {
+        code: data.parameters[(code, "lifetime")].value
+        for code in data.category_codes
+        if (code, "lifetime") in data.parameters
+    }
+    today = as_of or date.today()
+    within: Counter[int] = Counter()
+    beyond: Counter[int] = Counter()
+    undated = 0
+    rows = (
+        Asset.objects.filter(organisation=access.organisation)
+        .exclude(status=AssetStatus.RETIRED)
+        .values_list("category", "quantity", "purchase_date", "lifetime_years")
+    )
+    for category, quantity, bought, own_lifetime in rows:
+        if bought is None:
+            undated += quantity
+            continue
+        age = (today - bought).days / 365.25
+        index = next(i for i, (low, high) in enumerate(AGE_CLASSES) if low <= age < high)
+        planned = own_lifetime or lifetime.get(category, 5.0)
+        (beyond if age > planned else within)[index] += quantity
+    classes = []
+    for index, (low, high) in enumerate(AGE_CLASSES):
+        label = f"{low}–{high} ans" if high < 200 else f"{low} ans et plus"
+        classes.append(AgeClass(label, within[index], beyond[index]))
+    return classes, undated
+
+
+def import_list(*, access: OrganisationAccess) -> QuerySet[InventoryImport]:
+    return (
+        InventoryImport.objects.filter(organisation=access.organisation)
+        .select_related("uploaded_by")
+        .order_by("-created_at")
+    )
+
+
+def import_get(*, access: OrganisationAccess, pk: int) -> InventoryImport:
+    found = import_list(access=access).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such import in this organisation.")
+    return found
+
+
+def mapping_list(*, access: OrganisationAccess) -> QuerySet[ColumnMapping]:
+    return ColumnMapping.objects.filter(organisation=access.organisation)
+
+
+def latest_footprint(*, access: OrganisationAccess) -> FootprintRun | None:
+    return FootprintRun.objects.filter(organisation=access.organisation).first()
+
+
+def footprint_history(*, access: OrganisationAccess) -> QuerySet[FootprintRun]:
+    return FootprintRun.objects.filter(organisation=access.organisation).only(
+        "pk", "created_at", "method", "engine_version", "data_version", "device_count", "results"
+    )[:10]
+
+
+def counts_by_category(*, access: OrganisationAccess) -> dict[str, int]:
+    return dict(
+        Asset.objects.filter(organisation=access.organisation, origin="counts").values_list(
+            "category", "quantity"
+        )
+    )

@@ -1,0 +1,465 @@
+"""Inventory pages: the fleet, its imports, counts entered by hand, and where the impacts are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from capnr.organisations.selectors import department_list, site_list
+from capnr.organisations.tenancy import Access, OrganisationAccess
+from capnr.organisations.views import organisation_view
+
+from . import charts, exports, presentation, selectors, services
+from .forms import AssetFilterForm, ConfirmForm, CountsForm, MappingForm, UploadForm
+from .models import ImportStatus
+
+TEMPLATE_HEADER = [
+    "category",
+    "quantity",
+    "name",
+    "manufacturer",
+    "model",
+    "serial_number",
+    "inventory_number",
+    "site",
+    "department",
+    "purchase_date",
+    "lifetime_years",
+    "status",
+]
+TEMPLATE_EXAMPLE = [
+    "desktop",
+    "1",
+    "PC-SIEGE-0042",
+    "Dell",
+    "OptiPlex 7090",
+    "7XK2J93",
+    "INV-2021-0042",
+    "Siège",
+    "Service des systèmes d'information",
+    "15/03/2021",
+    "",
+    "En service",
+]
+
+
+def _svg(markup: str) -> SafeString:
+    """Chart markup from ``charts``, which escapes every label it writes."""
+    return mark_safe(markup)  # noqa: S308
+
+
+def _number(value: float) -> str:
+    return (
+        f"{value:,.1f}".replace(",", " ").replace(".", ",")
+        if value < 100
+        else f"{value:,.0f}".replace(",", " ")
+    )
+
+
+@organisation_view()
+@require_safe
+def asset_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    form = AssetFilterForm(
+        request.GET or None,
+        sites=[(site.pk, site.name) for site in site_list(access=access)],
+        departments=[(d.pk, d.name) for d in department_list(access=access)],
+    )
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "category": data["category"] or "",
+            "site": data["site"],
+            "department": data["department"],
+            "status": data["status"] or "",
+        }
+        if data["age"]:
+            low, high = data["age"].split("-")
+            filters.update(min_age=float(low), max_age=float(high))
+    assets = selectors.asset_list(access=access, **filters)
+    page = Paginator(assets, 50).get_page(request.GET.get("page"))
+    classes, undated = selectors.age_pyramid(access=access)
+    pyramid = _svg(
+        charts.age_pyramid(
+            title=_("Age of the devices in service"),
+            description=_(
+                "Number of devices per age class; the darker, hatched part is past its "
+                "planned lifetime."
+            ),
+            rows=[(c.label, c.within, c.beyond) for c in classes],
+            chart_id="age-pyramid",
+        )
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inventory/asset_list.html",
+        {
+            "access": access,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": selectors.category_counts(access=access),
+            "pyramid": pyramid,
+            "classes": classes,
+            "undated": undated,
+        },
+    )
+
+
+@organisation_view()
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        access.require(Access.CONTRIBUTE)
+        if form.is_valid():
+            try:
+                started = services.import_upload(
+                    access=access,
+                    user=request.user,  # type: ignore[arg-type]
+                    uploaded=form.cleaned_data["file"],
+                    full_reimport=form.cleaned_data["full_reimport"],
+                )
+            except services.ImportRefused as error:
+                form.add_error("file", str(error))
+            else:
+                return redirect(
+                    "inventory:import_detail", slug=access.organisation.slug, import_id=started.pk
+                )
+    return render(
+        request,
+        "inventory/import_list.html",
+        {
+            "access": access,
+            "form": form,
+            "imports": selectors.import_list(access=access)[:50],
+            "max_mb": services.settings.CAPNR_IMPORT_MAX_MB,
+        },
+    )
+
+
+@organisation_view()
+@require_safe
+def import_detail(request: HttpRequest, access: OrganisationAccess, import_id: int) -> HttpResponse:
+    inventory_import = selectors.import_get(access=access, pk=import_id)
+    context: dict[str, Any] = {"access": access, "item": inventory_import}
+    if (
+        inventory_import.status
+        in {ImportStatus.MAPPING, ImportStatus.REJECTED, ImportStatus.TO_CONFIRM}
+        and access.can_contribute
+    ):
+        context["mapping_form"] = MappingForm(
+            header=inventory_import.header,
+            initial_mapping=inventory_import.mapping,
+            samples=inventory_import.detected.get("samples", []),
+        )
+    if inventory_import.status == ImportStatus.TO_CONFIRM:
+        context["confirm_form"] = ConfirmForm(uncertain=inventory_import.uncertain)
+    context["problems"] = inventory_import.problems[:200]
+    context["more_problems"] = max(0, len(inventory_import.problems) - 200)
+    return render(request, "inventory/import_detail.html", context)
+
+
+@organisation_view(Access.CONTRIBUTE)
+@require_POST
+def import_mapping(
+    request: HttpRequest, access: OrganisationAccess, import_id: int
+) -> HttpResponse:
+    inventory_import = selectors.import_get(access=access, pk=import_id)
+    form = MappingForm(
+        request.POST,
+        header=inventory_import.header,
+        initial_mapping=inventory_import.mapping,
+        samples=inventory_import.detected.get("samples", []),
+    )
+    if form.is_valid():
+        try:
+            services.import_set_mapping(
+                access=access,
+                inventory_import=inventory_import,
+                mapping=form.mapping(),
+                save_as=form.cleaned_data["save_as"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    return redirect(
+        "inventory:import_detail", slug=access.organisation.slug, import_id=inventory_import.pk
+    )
+
+
+@organisation_view(Access.CONTRIBUTE)
+@require_POST
+def import_confirm(
+    request: HttpRequest, access: OrganisationAccess, import_id: int
+) -> HttpResponse:
+    inventory_import = selectors.import_get(access=access, pk=import_id)
+    form = ConfirmForm(request.POST, uncertain=inventory_import.uncertain)
+    if not form.is_valid():
+        messages.error(request, _("Choose a category for every device listed."))
+    else:
+        try:
+            services.import_confirm(
+                access=access, inventory_import=inventory_import, category_choices=form.choices()
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    return redirect(
+        "inventory:import_detail", slug=access.organisation.slug, import_id=inventory_import.pk
+    )
+
+
+@organisation_view(Access.CONTRIBUTE)
+@require_POST
+def import_cancel(request: HttpRequest, access: OrganisationAccess, import_id: int) -> HttpResponse:
+    inventory_import = selectors.import_get(access=access, pk=import_id)
+    try:
+        services.import_cancel(access=access, inventory_import=inventory_import)
+        messages.success(request, _("The import was cancelled; nothing was stored."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("inventory:imports", slug=access.organisation.slug)
+
+
+@organisation_view(Access.CONTRIBUTE)
+@require_POST
+def import_retry(request: HttpRequest, access: OrganisationAccess, import_id: int) -> HttpResponse:
+    inventory_import = selectors.import_get(access=access, pk=import_id)
+    try:
+        services.import_retry(access=access, inventory_import=inventory_import)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(
+        "inventory:import_detail", slug=access.organisation.slug, import_id=inventory_import.pk
+    )
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@organisation_view()
+@require_safe
+def import_problems(
+    request: HttpRequest, access: OrganisationAccess, import_id: int
+) -> HttpResponse:
+    inventory_import = selectors.import_get(access=access, pk=import_id)
+    rows = [[p["row"], p["column"], p["value"], p["message"]] for p in inventory_import.problems]
+    content = exports.csv_bytes([_("row"), _("column"), _("value"), _("what to do")], rows)
+    return _download(content, f"problems-import-{inventory_import.pk}.csv", "text/csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@organisation_view()
+@require_safe
+def import_template(request: HttpRequest, access: OrganisationAccess, fmt: str) -> HttpResponse:
+    guide = [[name, str(help_text)] for name, help_text in COLUMN_GUIDE]
+    if fmt == "xlsx":
+        content = exports.xlsx_bytes(
+            [
+                (_("Inventory"), TEMPLATE_HEADER, [TEMPLATE_EXAMPLE]),
+                (_("Column guide"), [_("column"), _("meaning")], guide),
+                (
+                    _("Categories"),
+                    ["category", _("label")],
+                    [[code, label] for code, label in _category_rows()],
+                ),
+            ]
+        )
+        return _download(content, "capnr-inventaire-modele.xlsx", XLSX)
+    content = exports.csv_bytes(TEMPLATE_HEADER, [TEMPLATE_EXAMPLE])
+    return _download(content, "capnr-inventaire-modele.csv", "text/csv")
+
+
+def _category_rows() -> list[tuple[str, str]]:
+    from .forms import category_choices
+
+    return category_choices()
+
+
+COLUMN_GUIDE = [
+    (
+        "category",
+        "Cap NR category (see the Categories sheet); or leave it out and give type and "
+        "model: the category is then recognised",
+    ),
+    ("quantity", "number of identical devices on this row (1 by default)"),
+    ("name", "host name or label"),
+    ("manufacturer", "manufacturer"),
+    ("model", "model, e.g. OptiPlex 7090"),
+    ("serial_number", "serial number: re-imports update the device with the same serial"),
+    ("inventory_number", "your inventory number, used when there is no serial number"),
+    ("site", "site name; missing sites are created after your confirmation"),
+    ("department", "department (service or direction)"),
+    ("purchase_date", "dd/mm/yyyy or yyyy-mm-dd"),
+    ("lifetime_years", "planned lifetime in years, if it differs from the usual one"),
+    ("status", "En service, En stock, En réparation or Réformé"),
+]
+
+
+@organisation_view()
+@require_http_methods(["GET", "POST"])
+def counts(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    form = CountsForm(request.POST or None, current=selectors.counts_by_category(access=access))
+    if request.method == "POST":
+        access.require(Access.CONTRIBUTE)
+        if form.is_valid():
+            total = services.counts_save(access=access, counts=form.counts())
+            messages.success(
+                request,
+                _("%(total)s devices recorded. The footprint was recomputed.") % {"total": total},
+            )
+            return redirect("inventory:footprint", slug=access.organisation.slug)
+    return render(request, "inventory/counts.html", {"access": access, "form": form})
+
+
+@organisation_view()
+@require_safe
+def footprint(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    run = selectors.latest_footprint(access=access)
+    context: dict[str, Any] = {"access": access, "run": run}
+    if run is not None:
+        summary = presentation.summary(run, access.organisation)
+        context["summary"] = summary
+        if not summary["empty"]:
+            context["charts"] = {
+                name: _svg(
+                    charts.bar_chart(
+                        title=title,
+                        description=description,
+                        unit="kgCO2e",
+                        chart_id=f"by-{name}",
+                        rows=[
+                            (row.label, row.total.value, row.total.low, row.total.high)
+                            for row in summary[name]
+                        ],
+                        number_format=_number,
+                        other_label=_("Others"),
+                    )
+                )
+                for name, title, description in (
+                    (
+                        "categories",
+                        _("Footprint per category (kgCO2e a year)"),
+                        _(
+                            "Yearly greenhouse-gas emissions of each kind of device, manufacturing "
+                            "and use together, with the low–high range."
+                        ),
+                    ),
+                    (
+                        "sites",
+                        _("Footprint per site (kgCO2e a year)"),
+                        _("Yearly greenhouse-gas emissions of the devices of each site."),
+                    ),
+                    (
+                        "departments",
+                        _("Footprint per department (kgCO2e a year)"),
+                        _("Yearly greenhouse-gas emissions of the devices of each department."),
+                    ),
+                )
+            }
+            context["split"] = _svg(
+                charts.stacked_split(
+                    title=_("Manufacturing and use"),
+                    description=_(
+                        "Share of the yearly footprint from manufacturing the devices and "
+                        "from the electricity they use."
+                    ),
+                    parts=[
+                        (_("Manufacturing"), summary["embodied_share"]),
+                        (_("Use"), 1 - summary["embodied_share"]),
+                    ],
+                    chart_id="split",
+                )
+            )
+    context["history"] = selectors.footprint_history(access=access)
+    return render(request, "inventory/footprint.html", context)
+
+
+@organisation_view(Access.CONTRIBUTE)
+@require_POST
+def footprint_recompute(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    services.footprint_run_create(organisation=access.organisation, user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The footprint was recomputed with the current data."))
+    return redirect("inventory:footprint", slug=access.organisation.slug)
+
+
+@organisation_view()
+@require_safe
+def footprint_export(request: HttpRequest, access: OrganisationAccess, fmt: str) -> HttpResponse:
+    run = selectors.latest_footprint(access=access)
+    if run is None or not run.results.get("totals"):
+        messages.error(request, _("There is no footprint to export yet."))
+        return redirect("inventory:footprint", slug=access.organisation.slug)
+    header = [
+        _("breakdown"),
+        _("item"),
+        _("kgCO2e per year"),
+        _("low"),
+        _("high"),
+        _("manufacturing kgCO2e"),
+        _("use kgCO2e"),
+        _("kWh per year"),
+        _("share"),
+    ]
+    sheets = []
+    for name, label in (
+        ("category", _("category")),
+        ("site", _("site")),
+        ("department", _("department")),
+    ):
+        rows = [
+            [
+                label,
+                row.label,
+                row.total.value,
+                row.total.low,
+                row.total.high,
+                row.embodied,
+                row.use,
+                row.energy_kwh,
+                row.share,
+            ]
+            for row in presentation.breakdown(run, name)
+        ]
+        sheets.append((label, header, rows))
+    stamp = run.created_at.strftime("%Y-%m-%d")
+    versions = f"method {run.method}, engine {run.engine_version}, data {run.data_version}"
+    if fmt == "xlsx":
+        about = (
+            _("About"),
+            [_("field"), _("value")],
+            [
+                [_("organisation"), access.organisation.name],
+                [_("computed on"), stamp],
+                [_("versions"), versions],
+            ],
+        )
+        return _download(
+            exports.xlsx_bytes([*sheets, about]),
+            f"empreinte-{access.organisation.slug}-{stamp}.xlsx",
+            XLSX,
+        )
+    rows = [row for _name, _header, sheet_rows in sheets for row in sheet_rows]
+    return _download(
+        exports.csv_bytes(header, rows),
+        f"empreinte-{access.organisation.slug}-{stamp}.csv",
+        "text/csv",
+    )

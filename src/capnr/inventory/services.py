@@ -10,6 +10,7 @@ import json
 import shutil
 import uuid
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,12 @@ from capnr.organisations.models import Department, Organisation, Site, User
 from capnr.organisations.tenancy import Access, OrganisationAccess
 
 from . import engine_adapter
-from .mapping import mapping_from_saved, suggest_mapping
+from .mapping import (
+    mapping_from_saved,
+    mapping_to_saved,
+    saved_mapping_covers,
+    suggest_mapping,
+)
 from .models import (
     Asset,
     AssetOrigin,
@@ -190,9 +196,8 @@ def _import_create(
         saved = saved.filter(pk=named.pk)
     mapping: dict[int, str] = {}
     for candidate in saved.order_by("-updated_at"):
-        reused = mapping_from_saved(header, candidate.mapping)
-        if reused:
-            mapping = reused
+        if mapping_name or saved_mapping_covers(header, candidate.mapping):
+            mapping = mapping_from_saved(header, candidate.mapping)
             break
     if not mapping:
         mapping = {s.column_index: s.field for s in suggest_mapping(header) if s.field}
@@ -204,7 +209,8 @@ def _import_create(
         stored_path=str(path),
         header=header,
         detected={
-            **dict(getattr(table, "detected", {}) or {}),
+            **asdict(table.detected),
+            "header_line": table.header_line,
             "samples": [list(row) for row in table.rows[:5]],
         },
         mapping={str(k): v for k, v in mapping.items()},
@@ -250,15 +256,10 @@ def import_set_mapping(
     clean = {int(index): field for index, field in mapping.items() if field}
     _check_mapping(clean)
     if save_as.strip():
-        named = {
-            inventory_import.header[index]: field
-            for index, field in clean.items()
-            if index < len(inventory_import.header)
-        }
         ColumnMapping.objects.update_or_create(
             organisation=access.organisation,
             name=save_as.strip()[:100],
-            defaults={"mapping": named},
+            defaults={"mapping": mapping_to_saved(inventory_import.header, clean)},
         )
     inventory_import.mapping = {str(k): v for k, v in clean.items()}
     inventory_import.status = ImportStatus.VALIDATING
@@ -633,3 +634,27 @@ def footprint_run_create(*, organisation: Organisation, user: User | None) -> Fo
         inputs=summary,
         results=results,
     )
+
+
+def import_now(*, access: OrganisationAccess, source: Path) -> InventoryImport:
+    """Run the whole import at once, accepting the proposed columns and categories: for the
+    demo data and tests. Raises ImportRefused when the file is refused or any row is rejected."""
+    item = import_from_path(access=access, source=source)
+    item.status = ImportStatus.VALIDATING
+    item.save(update_fields=["status"])
+    import_check(import_id=item.pk)
+    item.refresh_from_db()
+    if item.status != ImportStatus.TO_CONFIRM:
+        raise ImportRefused(item.error_message or f"{len(item.problems)} problem(s) in the file")
+    return import_store_now(item)
+
+
+def import_store_now(item: InventoryImport) -> InventoryImport:
+    """Store a checked import at once (no background job), taking the proposed categories."""
+    choices = {str(group["key"]): str(group["suggested"]) for group in item.uncertain}
+    item.summary = {**item.summary, "category_choices": choices}
+    item.status = ImportStatus.STORING
+    item.save(update_fields=["summary", "status"])
+    import_store(import_id=item.pk)
+    item.refresh_from_db()
+    return item

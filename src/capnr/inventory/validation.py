@@ -274,17 +274,6 @@ def check_rows(
             }
         )
 
-    unresolved = [group for group in uncertain.values() if not group["suggested"]]
-    for group in unresolved:
-        problems.append(
-            RowProblem(
-                int(group["first_row"]),
-                "category",  # type: ignore[call-overload]
-                str(group["key"]),
-                f"Category not recognised for {group['count']} row(s): "
-                "choose it in the list of devices to confirm.",
-            )
-        )
     result.uncertain = sorted(uncertain.values(), key=lambda g: -int(g["count"]))  # type: ignore[call-overload]
     result.sites_to_create = sorted(new_sites.values())
     result.departments_to_create = [path for _, path in sorted(new_departments.items())]

@@ -206,4 +206,40 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
             accounts.append(
                 DemoAccount(user.email, full_name, role, organisation.name, organisation.slug)
             )
+    _demo_inventories()
     return accounts
+
+
+def _demo_inventories() -> None:
+    """The road agency imported its GLPI inventory; the commune entered a few counts; the
+    association has not started. Done once: a second run leaves the inventories as they are."""
+    import tempfile
+    from pathlib import Path
+
+    from capnr.inventory import services as inventory
+    from capnr.inventory.demo_fleet import write_glpi_csv
+    from capnr.inventory.models import Asset
+    from capnr.organisations.tenancy import Access, OrganisationAccess
+
+    agency = Organisation.objects.get(slug="routes-haut-vallon")
+    if not Asset.objects.filter(organisation=agency).exists():
+        access = OrganisationAccess(agency, Access.ADMINISTER, "demo")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "export-glpi-parc-2025.csv"
+            write_glpi_csv(path)
+            inventory.import_now(access=access, source=path)
+    commune = Organisation.objects.get(slug="belrive-sur-lanne")
+    if not Asset.objects.filter(organisation=commune).exists():
+        inventory.counts_save(
+            access=OrganisationAccess(commune, Access.ADMINISTER, "demo"),
+            counts={
+                "desktop": 620,
+                "laptop": 180,
+                "monitor": 700,
+                "printer_mfp": 35,
+                "server_rack": 14,
+                "smartphone": 210,
+                "switch": 40,
+                "wifi_ap": 60,
+            },
+        )

@@ -62,6 +62,23 @@ class Command(BaseCommand):
             services.import_cancel(access=access, inventory_import=item)
             self._fail(options, item.problems)
             return
+        unknown = [group for group in item.uncertain if not group["suggested"]]
+        if unknown:
+            services.import_cancel(access=access, inventory_import=item)
+            self._fail(
+                options,
+                [
+                    {
+                        "row": group["first_row"],
+                        "column": "category",
+                        "value": f"{group['type']} {group['model']}".strip(),
+                        "message": f"Category not recognised ({group['count']} row(s)): add a "
+                        "'category' column or import from the web page to choose it.",
+                    }
+                    for group in unknown
+                ],
+            )
+            return
         summary = item.summary
         if options["dry_run"]:
             services.import_cancel(access=access, inventory_import=item)
@@ -78,10 +95,7 @@ class Command(BaseCommand):
                 dry_run=True,
             )
             return
-        choices = {str(group["key"]): str(group["suggested"]) for group in item.uncertain}
-        services.import_confirm(access=access, inventory_import=item, category_choices=choices)
-        services.import_store(import_id=item.pk)
-        item.refresh_from_db()
+        item = services.import_store_now(item)
         self._report(options, item, item.summary.get("result", {}), dry_run=False)
 
     def _report(

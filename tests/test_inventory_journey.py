@@ -1,0 +1,79 @@
+"""The inventory through HTTP, as a référent would: upload, columns, check, confirm, footprint."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from capnr.inventory.models import Asset, ImportStatus, InventoryImport
+from capnr.organisations.models import Role
+
+GLPI_EN = (
+    "Name,Entity,Location,Type,Manufacturer,Model,Serial number,Inventory number,Purchase date\n"
+    "PC-001,Org > IT,HQ,Desktop,Dell,OptiPlex 7090,SN001,INV1,2021-03-15\n"
+    "LAP-002,Org > IT,HQ,Laptop,Dell,Latitude 5420,SN002,INV2,2022-09-01\n"
+    "X-003,Org > IT,HQ,,Acme,Gizmo 3000,SN003,INV3,2020-01-01\n"
+)
+
+
+@pytest.fixture
+def referent_client(client, org_a, member, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client.force_login(member(org_a, Role.REFERENT))
+    return client
+
+
+def test_import_from_upload_to_footprint(referent_client, org_a):
+    client = referent_client
+    slug = org_a.slug
+    response = client.post(reverse("inventory:imports", args=[slug]),
+                           {"file": SimpleUploadedFile("glpi.csv", GLPI_EN.encode())})
+    assert response.status_code == 302
+    item = InventoryImport.objects.get(organisation=org_a)
+    page = client.get(response["Location"]).content.decode()
+    assert "OptiPlex 7090" in page  # column examples help the user map
+    columns = {f"column_{index}": field for index, field in item.mapping.items()}
+    client.post(reverse("inventory:import_mapping", args=[slug, item.pk]), columns)
+    item.refresh_from_db()
+    assert item.status == ImportStatus.TO_CONFIRM, item.problems
+    assert any(group["model"] == "Gizmo 3000" for group in item.uncertain)
+    detail = client.get(reverse("inventory:import_detail", args=[slug, item.pk])).content
+    assert "Gizmo 3000" in detail.decode()  # listed for the user to confirm
+    form = {"group_0": "switch"}
+    client.post(reverse("inventory:import_confirm", args=[slug, item.pk]), form)
+    item.refresh_from_db()
+    assert item.status == ImportStatus.DONE, item.error_message
+    assert Asset.objects.get(serial_number="SN003").category == "switch"
+    footprint = client.get(reverse("inventory:footprint", args=[slug])).content.decode()
+    assert "<svg" in footprint and "kgCO2e" in footprint
+    export = client.get(reverse("inventory:footprint_export_xlsx", args=[slug]))
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
+    assets = client.get(reverse("inventory:assets", args=[slug]) + "?category=laptop")
+    assert "LAP-002" in assets.content.decode() and "PC-001" not in assets.content.decode()
+
+
+def test_a_refused_file_says_why_on_the_page(referent_client, org_a):
+    response = referent_client.post(reverse("inventory:imports", args=[org_a.slug]),
+                                    {"file": SimpleUploadedFile("empty.csv", b"")})
+    assert response.status_code == 200
+    assert "vide" in response.content.decode()  # French: "Le fichier est vide."
+    assert not InventoryImport.objects.exists()
+
+
+def test_readers_see_the_inventory_but_cannot_import(client, org_a, member, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client.force_login(member(org_a, Role.READER))
+    assert client.get(reverse("inventory:assets", args=[org_a.slug])).status_code == 200
+    response = client.post(reverse("inventory:imports", args=[org_a.slug]),
+                           {"file": SimpleUploadedFile("x.csv", GLPI_EN.encode())})
+    assert response.status_code == 403
+
+
+def test_inventory_pages_use_a_fixed_number_of_queries(referent_client, org_a,
+                                                       django_assert_max_num_queries):
+    Asset.objects.bulk_create([Asset(organisation=org_a, category="laptop", name=f"L{i}")
+                               for i in range(120)])
+    with django_assert_max_num_queries(16):
+        assert referent_client.get(
+            reverse("inventory:assets", args=[org_a.slug])).status_code == 200

@@ -27,8 +27,10 @@ def referent_client(client, org_a, member, settings, tmp_path):
 def test_import_from_upload_to_footprint(referent_client, org_a):
     client = referent_client
     slug = org_a.slug
-    response = client.post(reverse("inventory:imports", args=[slug]),
-                           {"file": SimpleUploadedFile("glpi.csv", GLPI_EN.encode())})
+    response = client.post(
+        reverse("inventory:imports", args=[slug]),
+        {"file": SimpleUploadedFile("glpi.csv", GLPI_EN.encode())},
+    )
     assert response.status_code == 302
     item = InventoryImport.objects.get(organisation=org_a)
     page = client.get(response["Location"]).content.decode()
@@ -54,8 +56,10 @@ def test_import_from_upload_to_footprint(referent_client, org_a):
 
 
 def test_a_refused_file_says_why_on_the_page(referent_client, org_a):
-    response = referent_client.post(reverse("inventory:imports", args=[org_a.slug]),
-                                    {"file": SimpleUploadedFile("empty.csv", b"")})
+    response = referent_client.post(
+        reverse("inventory:imports", args=[org_a.slug]),
+        {"file": SimpleUploadedFile("empty.csv", b"")},
+    )
     assert response.status_code == 200
     assert "vide" in response.content.decode()  # French: "Le fichier est vide."
     assert not InventoryImport.objects.exists()
@@ -65,15 +69,20 @@ def test_readers_see_the_inventory_but_cannot_import(client, org_a, member, sett
     settings.DATA_DIR = tmp_path
     client.force_login(member(org_a, Role.READER))
     assert client.get(reverse("inventory:assets", args=[org_a.slug])).status_code == 200
-    response = client.post(reverse("inventory:imports", args=[org_a.slug]),
-                           {"file": SimpleUploadedFile("x.csv", GLPI_EN.encode())})
+    response = client.post(
+        reverse("inventory:imports", args=[org_a.slug]),
+        {"file": SimpleUploadedFile("x.csv", GLPI_EN.encode())},
+    )
     assert response.status_code == 403
 
 
-def test_inventory_pages_use_a_fixed_number_of_queries(referent_client, org_a,
-                                                       django_assert_max_num_queries):
-    Asset.objects.bulk_create([Asset(organisation=org_a, category="laptop", name=f"L{i}")
-                               for i in range(120)])
+def test_inventory_pages_use_a_fixed_number_of_queries(
+    referent_client, org_a, django_assert_max_num_queries
+):
+    Asset.objects.bulk_create(
+        [Asset(organisation=org_a, category="laptop", name=f"L{i}") for i in range(120)]
+    )
     with django_assert_max_num_queries(16):
-        assert referent_client.get(
-            reverse("inventory:assets", args=[org_a.slug])).status_code == 200
+        assert (
+            referent_client.get(reverse("inventory:assets", args=[org_a.slug])).status_code == 200
+        )

@@ -122,8 +122,14 @@ def _same_origin_path(base_url: str, href: str) -> str | None:
     return urlunsplit(("", "", absolute.path or "/", absolute.query, ""))
 
 
+# Files to download (exports, templates): not pages; the HTTP tests check them.
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
 def _checked(path: str) -> bool:
-    return not path.startswith(EXCLUDED_PREFIXES)
+    return not path.startswith(EXCLUDED_PREFIXES) and not path.split("?")[0].endswith(
+        DOWNLOAD_SUFFIXES
+    )
 
 
 def _shape(path: str) -> str:

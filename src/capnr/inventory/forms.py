@@ -39,10 +39,7 @@ def category_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Inventory file"),
-        help_text=_("CSV (GLPI, OCS Inventory or our template) or XLSX/ODS, up to the size limit."),
-    )
+    file = forms.FileField(label=_("Inventory file"))
     full_reimport = forms.BooleanField(
         label=_("This file is my complete inventory"),
         required=False,
@@ -51,6 +48,14 @@ class UploadForm(forms.Form):
             "retired, after your confirmation."
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["file"].help_text = _(
+            "CSV (GLPI, OCS Inventory or our template) or XLSX/ODS, up to %(mb)s MB."
+        ) % {"mb": f"{settings.CAPNR_IMPORT_MAX_MB:g}"}
 
 
 class MappingForm(forms.Form):

@@ -27,7 +27,23 @@ RULE_FIELDS = ("type", "model", "name")
 CATEGORY_COLUMN_RULE = "category_column"  # the row's category cell names a category
 CATEGORY_LABEL_RULE = "category_label"  # the type text is a category's code or label
 
-# Categories that a type and a model may refine into one another without contradicting.
+# A general category the type gives, and a more precise one the model may give: the model's wins
+# ("Écran" + "U2720Q" is a large monitor, "Serveur" + "PowerEdge T440" a tower server).
+REFINEMENTS = {
+    ("desktop", "workstation"),
+    ("desktop", "thin_client"),
+    ("monitor", "monitor_large"),
+    ("monitor", "display"),
+    ("printer_small", "printer_workgroup"),
+    ("printer_small", "printer_mfp"),
+    ("server_rack", "server_tower"),
+    ("server_rack", "nas"),
+    ("switch", "router"),
+    ("switch", "wifi_ap"),
+    ("ip_phone", "smartphone"),
+}
+# Categories of one kind: a type and a model that differ within one do not contradict each other
+# (the surer wins); across kinds they do (the guess becomes uncertain).
 FAMILIES = {
     "laptop": "computer",
     "desktop": "computer",
@@ -51,6 +67,7 @@ FAMILIES = {
 
 _RULES = files("capnr.inventory") / "data" / "category_rules.csv"
 _QUOTES = str.maketrans({"”": '"', "“": '"', "″": '"', "«": '"', "»": '"', "’": "'", "′": "'"})
+_DIGITS = re.compile(r"[0-9]+")
 _MAX_TEXT = 200  # longer texts are cut before matching (no inventory model name is longer)
 
 
@@ -92,7 +109,7 @@ def fold(text: str) -> str:
 @cache
 def category_rules() -> tuple[CategoryRule, ...]:
     """The rules of ``data/category_rules.csv``, checked: known fields and categories, valid
-    patterns without named groups, confidences in (0, 1], unique ids."""
+    lower-case patterns without named groups, confidences in (0, 1], unique ids."""
     text = _RULES.read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     codes = set(reference_data().category_codes) | {NOT_EQUIPMENT}
@@ -122,6 +139,8 @@ def category_rules() -> tuple[CategoryRule, ...]:
             raise ValueError(f"{where}: invalid pattern ({error})") from error
         if compiled.groupindex:
             raise ValueError(f"{where}: named groups are not allowed")
+        if re.search(r"[A-Z]", re.sub(r"\\.", "", rule.pattern)):
+            raise ValueError(f"{where}: write the pattern in lower case (texts are folded)")
         seen.add(rule.id)
         rules.append(rule)
     return tuple(rules)
@@ -133,22 +152,19 @@ def rule_by_id(rule_id: str) -> CategoryRule | None:
 
 
 class _Matcher:
-    """The rules of one field compiled into one pattern: at the start of the text, the
-    alternatives are tried in order, each a lookahead that searches the whole text, so the first
-    rule (in file order) that matches anywhere wins, in one call into the regex engine."""
+    """The rules of one field, tried in file order on folded (lower-case) text: the first that
+    matches wins. (One combined pattern of lookaheads is slower with Python's re; so is
+    IGNORECASE, needless on folded text.)"""
 
     def __init__(self, rules: Sequence[CategoryRule]) -> None:
-        self.rules = {f"r{index}": rule for index, rule in enumerate(rules)}
-        alternatives = "|".join(
-            f"(?P<{name}>(?=[\\s\\S]*?(?:{rule.pattern})))" for name, rule in self.rules.items()
-        )
-        self.pattern = re.compile(f"(?:{alternatives})", re.IGNORECASE) if rules else None
+        self.rules = [(re.compile(rule.pattern), rule) for rule in rules]
 
     def first(self, folded: str) -> CategoryRule | None:
-        if self.pattern is None or not folded:
-            return None
-        match = self.pattern.match(folded)
-        return self.rules[match.lastgroup] if match and match.lastgroup else None
+        if folded:
+            for pattern, rule in self.rules:
+                if pattern.search(folded):
+                    return rule
+        return None
 
 
 @cache
@@ -174,12 +190,14 @@ def _combine(by_type: Guess | None, by_model: Guess | None) -> Guess | None:
     for guess in (by_type, by_model):
         if guess.category == NOT_EQUIPMENT:  # a virtual machine, whatever else it claims
             return guess
+    if by_type.category == by_model.category:
+        winner = by_model if by_model.confidence > by_type.confidence else by_type
+        return Guess(winner.category, winner.confidence, winner.rule_id)
+    if (by_type.category, by_model.category) in REFINEMENTS:
+        return by_model
     family = FAMILIES.get(by_type.category)
-    if by_type.category == by_model.category or (
-        family and family == FAMILIES.get(by_model.category)
-    ):
-        winner = by_model if by_model.confidence >= by_type.confidence else by_type
-        return Guess(winner.category, max(by_type.confidence, by_model.confidence), winner.rule_id)
+    if family and family == FAMILIES.get(by_model.category):
+        return by_model if by_model.confidence > by_type.confidence else by_type
     winner = by_type if by_type.confidence >= by_model.confidence else by_model
     return Guess(winner.category, min(winner.confidence, CONFLICT_CONFIDENCE), winner.rule_id)
 
@@ -226,7 +244,8 @@ def _infer_without_name(
 def _infer_from_name(name_text: str) -> Guess:
     if not name_text:
         return UNKNOWN
-    return _rule_guess(_matchers()["name"].first(fold(name_text))) or UNKNOWN
+    folded = fold(_DIGITS.sub("0", name_text))
+    return _rule_guess(_matchers()["name"].first(folded)) or UNKNOWN
 
 
 def infer_categories(
@@ -269,10 +288,12 @@ def infer_categories(
         by_name: dict[str, Guess] = {}
         for index, guess in enumerate(guesses):
             if guess is None:
-                name = names[index]
-                if name not in by_name:
-                    by_name[name] = _infer_from_name(name)
-                guesses[index] = by_name[name]
+                # Host names are unique but their patterns are few: "PC-00123" and "PC-00124"
+                # are both "PC-0" for the rules, which see every run of digits as one 0.
+                key = _DIGITS.sub("0", names[index])
+                if key not in by_name:
+                    by_name[key] = _infer_from_name(key)
+                guesses[index] = by_name[key]
     if not guesses:
         return CategoryGuesses([], [], [])
     categories, confidences, rule_ids = zip(*guesses, strict=True)

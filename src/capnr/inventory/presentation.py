@@ -86,16 +86,28 @@ def hotspot_sentence(rows: list[BreakdownRow], embodied_share: float) -> str:
         share += row.share
         if share >= 0.5 or len(top) == 3:
             break
-    names = [row.label.lower() for row in top]
+    names = [row.label for row in top]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + _(" and ") + names[-1]
-    return _(
-        "%(devices)s make %(share)s %% of your footprint; %(embodied)s %% of it comes "
-        "from manufacturing."
-    ) % {
-        "devices": listed[:1].upper() + listed[1:],
+    values = {
+        "devices": listed,
         "share": round(share * 100),
         "embodied": round(embodied_share * 100),
     }
+    if len(names) == 1:
+        return (
+            _(
+                "%(devices)s: %(share)s %% of your footprint; %(embodied)s %% of it comes from "
+                "manufacturing."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(devices)s make %(share)s %% of your footprint; %(embodied)s %% of it comes "
+            "from manufacturing."
+        )
+        % values
+    )
 
 
 def summary(run: FootprintRun, organisation: Organisation) -> dict[str, Any]:

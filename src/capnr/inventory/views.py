@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from capnr.organisations.selectors import department_list, site_list
@@ -324,7 +325,12 @@ def counts(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             total = services.counts_save(access=access, counts=form.counts())
             messages.success(
                 request,
-                _("%(total)s devices recorded. The footprint was recomputed.") % {"total": total},
+                ngettext(
+                    "%(total)s device recorded. The footprint was recomputed.",
+                    "%(total)s devices recorded. The footprint was recomputed.",
+                    total,
+                )
+                % {"total": total},
             )
             return redirect("inventory:footprint", slug=access.organisation.slug)
     return render(request, "inventory/counts.html", {"access": access, "form": form})

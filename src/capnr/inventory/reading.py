@@ -26,7 +26,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -66,6 +66,8 @@ _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
 _ODS_ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]+)"')
 _ODS_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]+)"')
+_ODS_SLOW_TOKENS = (b"-repeated", b"<table:table ", b"<table:table\n", b"covered-table-cell")
+_COUNT_CELLS = methodcaller("count", b"<table:table-cell")
 _SCAN_OVERLAP = 256  # longer than any cell reference
 
 
@@ -487,6 +489,17 @@ class _OdsScan:
             return
         cut = max(ends)
         part, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        if not any(token in part for token in _ODS_SLOW_TOKENS):
+            # The usual rows: one tag per row and per cell. Count them in C; a row counts as
+            # holding something (at worst a few empty rows overstate the area).
+            rows = part.count(b"<table:table-row")
+            if rows:
+                segments = part.split(b"</table:table-row>")
+                self.columns = max(self.columns, *map(_COUNT_CELLS, segments))
+                self._row += rows
+                self._table_rows = self._row
+                self.rows = max(self.rows, self._row)
+            return
         tables = [match.start() for match in re.finditer(rb"<table:table\s", part)]
         next_table = 0
         for match in _ODS_ROW.finditer(part):
@@ -690,7 +703,7 @@ def _check_area(rows: int, columns: int) -> None:
         raise _error_corrupt("a cell outside the largest possible sheet")
     if rows * columns > SPREADSHEET_CELL_LIMIT:
         raise InventoryFileError(
-            "too_large",
+            "sheet_too_large",
             f"The sheet is too large to be read: its cells span {rows:,} rows and {columns:,} "
             "columns. Delete what lies around the inventory table (or copy the table alone "
             "into a new file), then try again.",
@@ -729,7 +742,7 @@ def _read_spreadsheet(path: Path, fmt: str, limits: _Limits) -> RawTable:
                 characters += sum(map(len, row))
                 if characters > text_budget:
                     raise InventoryFileError(
-                        "too_large",
+                        "sheet_too_large",
                         f"The spreadsheet holds more than {text_budget:,} characters of text, "
                         "too many to be read. Keep only the inventory table, then try again.",
                         limit=text_budget,

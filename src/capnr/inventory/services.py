@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,6 +109,19 @@ def refusal_message(error: InventoryFileError) -> str:
         ),
         "too_many_columns": _("The file has too many columns. Export only the columns you need."),
         "too_many_rows": _("The file has too many rows for one import. Split it."),
+        "sheet_too_large": _(
+            "The spreadsheet's used area is far larger than its content: "
+            "copy the useful cells into a new sheet, save, and try again."
+        ),
+        "encrypted": _(
+            "This spreadsheet is protected by a password: save a copy without the "
+            "password and try again."
+        ),
+        "not_a_table": _(
+            "This file is a web page or an XML document, not a table: export your "
+            "inventory as CSV or XLSX."
+        ),
+        "unreadable": _("The file could not be read. Try sending it again."),
     }
     return messages.get(error.code, str(error))
 
@@ -319,6 +332,7 @@ def import_check(*, import_id: int) -> None:
             "sites_to_create": checked.sites_to_create,
             "departments_to_create": checked.departments_to_create,
             "category_counts": checked.category_counts,
+            "skipped_virtual": checked.skipped_virtual,
             "to_retire": _retire_candidates(organisation, checked.rows)
             if inventory_import.full_reimport
             else 0,
@@ -468,7 +482,7 @@ def _store(inventory_import: InventoryImport, rows: list[dict[str, Any]]) -> dic
             parent = found
     by_serial, by_inventory = _existing(organisation)
     existing = Asset.objects.in_bulk([pk for pk in {*by_serial.values(), *by_inventory.values()}])
-    to_create: list[Asset] = []
+    to_create: list[dict[str, Any]] = []
     to_update: list[Asset] = []
     unchanged = 0
     seen: set[int] = set()
@@ -509,16 +523,16 @@ def _store(inventory_import: InventoryImport, rows: list[dict[str, Any]]) -> dic
             to_update.append(asset)
         else:
             to_create.append(
-                Asset(
-                    organisation=organisation,
-                    serial_number=row["serial_number"][:120],
-                    inventory_number=row["inventory_number"][:120],
-                    origin=AssetOrigin.IMPORT,
-                    last_import=inventory_import,
+                {
                     **values,
-                )
+                    "organisation_id": organisation.pk,
+                    "serial_number": row["serial_number"][:120],
+                    "inventory_number": row["inventory_number"][:120],
+                    "origin": AssetOrigin.IMPORT,
+                    "last_import_id": inventory_import.pk,
+                }
             )
-    Asset.objects.bulk_create(to_create, batch_size=2000)
+    _insert_assets(to_create)
     Asset.objects.bulk_update(
         to_update,
         [*ASSET_FIELDS, "serial_number", "inventory_number", "last_import"],
@@ -542,6 +556,60 @@ def _store(inventory_import: InventoryImport, rows: list[dict[str, Any]]) -> dic
         "sites_created": sites_created,
         "departments_created": departments_created,
     }
+
+
+INSERT_COLUMNS = (
+    "organisation_id",
+    "category",
+    "category_confidence",
+    "quantity",
+    "name",
+    "manufacturer",
+    "model",
+    "serial_number",
+    "inventory_number",
+    "site_id",
+    "department_id",
+    "purchase_date",
+    "lifetime_years",
+    "status",
+    "os_name",
+    "origin",
+    "last_import_id",
+)
+
+
+def _insert_assets(values: list[dict[str, Any]]) -> None:
+    """Insert new assets with one prepared statement run over all rows.
+
+    The ORM's bulk_create prepares every value of every object in Python (about ten seconds for
+    100,000 rows on SQLite); the rows here are already checked and typed, so they go straight to
+    the driver. Inside the caller's transaction: all or nothing still holds."""
+    if not values:
+        return
+    table = connection.ops.quote_name(Asset._meta.db_table)
+    columns = [*INSERT_COLUMNS, "created_at", "updated_at"]
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    adapt_date = connection.ops.adapt_datefield_value
+    rows = [
+        (
+            *(
+                adapt_date(item[column]) if column == "purchase_date" else item[column]
+                for column in INSERT_COLUMNS
+            ),
+            now,
+            now,
+        )
+        for item in values
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
+                rows[start : start + 5000],
+            )
 
 
 def import_cancel(*, access: OrganisationAccess, inventory_import: InventoryImport) -> None:

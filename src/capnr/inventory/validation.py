@@ -16,7 +16,7 @@ from datetime import date
 from capnr.engine.assets import _parse_date, _parse_number, category_lookup, normalise_name
 from capnr.engine.reference import reference_data
 
-from .inference import UNCERTAIN_BELOW, infer_categories
+from .inference import NOT_EQUIPMENT, UNCERTAIN_BELOW, infer_categories
 
 # GLPI and OCS statuses, French and English, normalised -> our status codes.
 STATUS_WORDS = {
@@ -71,6 +71,7 @@ class CheckedImport:
     sites_to_create: list[str] = field(default_factory=list)
     departments_to_create: list[list[str]] = field(default_factory=list)  # paths
     category_counts: dict[str, int] = field(default_factory=dict)
+    skipped_virtual: int = 0  # rows recognised as virtual machines, left out
 
 
 def group_key(type_text: str, model_text: str) -> str:
@@ -146,6 +147,12 @@ def check_rows(
                 category, sure = overrides[key], 1.0
             else:
                 category, sure = inferred[index], float(confidence[index])
+                if category == NOT_EQUIPMENT and sure >= UNCERTAIN_BELOW:
+                    # A virtual machine: not equipment, so not in the footprint; counted.
+                    result.skipped_virtual += 1
+                    continue
+                if category == NOT_EQUIPMENT:
+                    category = ""  # a guess from the name only: the user decides
                 if sure < UNCERTAIN_BELOW:
                     group = uncertain.setdefault(
                         key,

@@ -218,3 +218,14 @@ def test_the_imports_of_one_organisation_are_invisible_to_another(
         selectors.import_get(access=access_of(outsider, org_b), pk=item.pk)
     assert not Path(item.stored_path).is_relative_to(Path("/nonexistent"))
     assert Site.objects.filter(organisation=org_b).count() == 1
+
+
+def test_virtual_machines_are_left_out_and_counted(referent, org_a):
+    user, access = referent
+    text = (
+        GLPI_FR
+        + "VM-001;Org;Siège;Machine virtuelle;VMware, Inc.;VMware Virtual Platform;;INV5;\r\n"
+    )
+    done = run_import(access, user, text)
+    assert done.summary["skipped_virtual"] == 1
+    assert not Asset.objects.filter(inventory_number="INV5").exists()

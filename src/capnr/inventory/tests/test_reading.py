@@ -469,6 +469,67 @@ def test_more_rows_than_allowed_are_refused(tmp_path):
     assert error_code(save_workbook(tmp_path / "long.xlsx", rows), max_rows=5) == "too_many_rows"
 
 
+def minimal_xlsx(path: Path, sheet_data: str, shared: list[str]) -> Path:
+    """An XLSX written by hand (openpyxl writes no shared strings)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    kinds = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    office = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{office}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{office}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{office}.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+            f'Type="{kinds}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets>'
+            '<sheet name="Parc" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{kinds}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{kinds}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>{sheet_data}</sheetData></worksheet>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{main}" count="{len(shared)}" uniqueCount="{len(shared)}">'
+            + "".join(f"<si><t>{text}</t></si>" for text in shared)
+            + "</sst>"
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def test_shared_strings_cannot_multiply_the_text_beyond_the_budget(tmp_path):
+    header = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>2</v></c><c r="B{n}" t="s"><v>3</v></c></row>'
+        for n in range(2, 2002)
+    )
+    shared = ["Nom", "Modèle", "PC", "Latitude 5420 " + "x" * 2000]
+    path = minimal_xlsx(tmp_path / "shared.xlsx", header + rows, shared)
+    table = read_inventory_file(path)  # 4 MB of text from a few KB: fine within the budget
+    assert table.header == ["Nom", "Modèle"] and len(table) == 2000
+    assert table.rows[0][1].startswith("Latitude 5420 xx")
+    assert path.stat().st_size < 20_000
+    assert error_code(path, max_bytes=100_000) == "sheet_too_large"
+
+
 SPARSE_SHEETS = """
 import sys, zipfile
 from pathlib import Path
@@ -515,8 +576,8 @@ def test_a_tiny_spreadsheet_with_a_huge_used_area_is_refused_and_the_process_sur
     )
     assert result.returncode == 0, result.stderr[-2000:]
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
-    assert lines["corner.xlsx"].startswith("too_large")
-    assert lines["area.ods"].startswith("too_large")
+    assert lines["corner.xlsx"].startswith("sheet_too_large")
+    assert lines["area.ods"].startswith("sheet_too_large")
 
 
 @pytest.mark.parametrize(
@@ -542,6 +603,24 @@ def test_the_sheet_scan_is_exact_for_an_ordinary_sheet():
     for start in range(0, len(body), 777):  # references cut across chunks
         scan.feed(body[start : start + 777])
     assert (scan.rows, scan.columns) == (500, 30)
+
+
+def test_the_ods_scan_measures_plain_and_repeated_rows():
+    from capnr.inventory.reading import _OdsScan
+
+    plain = "".join(ods_row(*(["x"] * 7)) for _ in range(300))
+    repeated = (
+        '<table:table-row table:number-rows-repeated="50">'
+        '<table:table-cell table:number-columns-repeated="11" office:value-type="float">'
+        "<text:p>1</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell/>'
+        "</table:table-row>"
+    )
+    content = ('<table:table table:name="A">' + plain + repeated + "</table:table>").encode()
+    scan = _OdsScan()
+    for start in range(0, len(content), 1000):
+        scan.feed(content[start : start + 1000])
+    assert (scan.rows, scan.columns) == (350, 11)  # the empty repeated rows do not count
 
 
 def test_the_reading_layer_never_loads_django():

@@ -1,0 +1,134 @@
+"""`make bench`, inventory part: a 100,000-row GLPI-style import (parse, validate, store) on
+SQLite, and the footprint page's server time, each beside a reference run in the same process.
+
+Targets (DESIGN.md / the inventory issue): import ≤ 10 s in total; footprint page ≤ 100 ms once
+computed. Prints figures; asserts none. Runs on a throwaway data directory."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROWS = 100_000
+REFERENCE_ROWS = 5_000
+
+
+def glpi_rows(count: int) -> tuple[list[str], list[list[str]]]:
+    """The demo agency's generated GLPI fleet, repeated with fresh serial and inventory numbers
+    until it has ``count`` rows (realistic values, no duplicates)."""
+    from capnr.inventory.demo_fleet import generate_glpi_rows
+
+    header, base = generate_glpi_rows()
+    serial = header.index("Numéro de série")
+    inventory = header.index("Numéro d'inventaire")
+    name = header.index("Nom")
+    rows = []
+    copy = 0
+    while len(rows) < count:
+        for row in base:
+            new = list(row)
+            new[serial] = f"{row[serial]}-{copy}" if row[serial] else ""
+            new[inventory] = f"{row[inventory]}-{copy}"
+            new[name] = f"{row[name]}-{copy}"
+            rows.append(new)
+            if len(rows) == count:
+                break
+        copy += 1
+    return header, rows
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        out.write(";".join(header) + "\r\n")
+        for row in rows:
+            out.write(";".join(row) + "\r\n")
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="capnr-bench-"))
+    os.environ["CAPNR_DATA_DIR"] = str(folder)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["CAPNR_DEBUG"] = "false"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from capnr.inventory import services
+    from capnr.inventory.models import Asset
+    from capnr.organisations.models import Membership, Organisation, Role, User
+    from capnr.organisations.tenancy import Access, OrganisationAccess
+
+    call_command("migrate", verbosity=0)
+    print(f"Inventory benchmark · SQLite (WAL) in {folder}\n")
+    header, rows = glpi_rows(ROWS)
+    path = folder / "glpi-100k.csv"
+    write_csv(path, header, rows)
+    size_mb = path.stat().st_size / 1e6
+
+    organisation = Organisation.objects.create(name="Bench agency", slug="bench",
+                                               kind="state_service", headcount=60000)
+    access = OrganisationAccess(organisation, Access.ADMINISTER, "bench")
+    start = time.perf_counter()
+    item = services.import_from_path(access=access, source=path)
+    read_s = time.perf_counter() - start
+    start = time.perf_counter()
+    services.import_check(import_id=item.pk)
+    item.refresh_from_db()
+    check_s = time.perf_counter() - start
+    start = time.perf_counter()
+    item = services.import_store_now(item)  # stores, then computes the footprint run
+    store_s = time.perf_counter() - start
+    total = read_s + check_s + store_s
+    stored = Asset.objects.filter(organisation=organisation).count()
+    print(f"1. GLPI-style CSV import, {ROWS:,} rows ({size_mb:.0f} MB), target ≤ 10 s in total")
+    print(f"   read + suggest columns     : {read_s:6.2f} s")
+    print(f"   check every row            : {check_s:6.2f} s")
+    print(f"   store + footprint run      : {store_s:6.2f} s")
+    print(f"   total                      : {total:6.2f} s → {ROWS / total:,.0f} rows/s "
+          f"({stored:,} assets stored, status {item.status})")
+
+    reference = Organisation.objects.create(name="Reference", slug="reference", kind="other")
+    start = time.perf_counter()
+    for row in rows[:REFERENCE_ROWS]:
+        Asset.objects.create(organisation=reference, category="desktop", name=row[0],
+                             serial_number=row[header.index("Numéro de série")],
+                             inventory_number=row[header.index("Numéro d'inventaire")])
+    naive_s = time.perf_counter() - start
+    print(f"   reference: one ORM insert per row, no checks, {REFERENCE_ROWS:,} rows: "
+          f"{naive_s:.2f} s → {REFERENCE_ROWS / naive_s:,.0f} rows/s "
+          f"(×{(ROWS / total) / (REFERENCE_ROWS / naive_s):.1f} for the import)\n")
+
+    user = User.objects.create_user("bench@example.org", "bench-password-123")
+    Membership.objects.create(user=user, organisation=organisation, role=Role.READER)
+    setup_test_environment()
+    client = Client()
+    client.force_login(user)
+    timings = {}
+    for label, url in (("footprint page", "/o/bench/footprint/"),
+                       ("inventory page", "/o/bench/inventory/"),
+                       ("reference: accessibility page", "/accessibility/")):
+        client.get(url)  # warm
+        samples = []
+        for _ in range(30):
+            start = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        samples.sort()
+        timings[label] = (statistics.median(samples), samples[int(len(samples) * 0.95) - 1],
+                          len(response.content))
+    print(f"2. page server time for the {ROWS:,}-asset organisation (30 requests, in process), "
+          "target p95 ≤ 100 ms")
+    for label, (median, p95, size) in timings.items():
+        print(f"   {label:31}: median {median:6.1f} ms, p95 {p95:6.1f} ms, {size / 1024:5.1f} KB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -72,8 +72,9 @@ def main() -> None:
     write_csv(path, header, rows)
     size_mb = path.stat().st_size / 1e6
 
-    organisation = Organisation.objects.create(name="Bench agency", slug="bench",
-                                               kind="state_service", headcount=60000)
+    organisation = Organisation.objects.create(
+        name="Bench agency", slug="bench", kind="state_service", headcount=60000
+    )
     access = OrganisationAccess(organisation, Access.ADMINISTER, "bench")
     start = time.perf_counter()
     item = services.import_from_path(access=access, source=path)
@@ -91,19 +92,27 @@ def main() -> None:
     print(f"   read + suggest columns     : {read_s:6.2f} s")
     print(f"   check every row            : {check_s:6.2f} s")
     print(f"   store + footprint run      : {store_s:6.2f} s")
-    print(f"   total                      : {total:6.2f} s → {ROWS / total:,.0f} rows/s "
-          f"({stored:,} assets stored, status {item.status})")
+    print(
+        f"   total                      : {total:6.2f} s → {ROWS / total:,.0f} rows/s "
+        f"({stored:,} assets stored, status {item.status})"
+    )
 
     reference = Organisation.objects.create(name="Reference", slug="reference", kind="other")
     start = time.perf_counter()
     for row in rows[:REFERENCE_ROWS]:
-        Asset.objects.create(organisation=reference, category="desktop", name=row[0],
-                             serial_number=row[header.index("Numéro de série")],
-                             inventory_number=row[header.index("Numéro d'inventaire")])
+        Asset.objects.create(
+            organisation=reference,
+            category="desktop",
+            name=row[0],
+            serial_number=row[header.index("Numéro de série")],
+            inventory_number=row[header.index("Numéro d'inventaire")],
+        )
     naive_s = time.perf_counter() - start
-    print(f"   reference: one ORM insert per row, no checks, {REFERENCE_ROWS:,} rows: "
-          f"{naive_s:.2f} s → {REFERENCE_ROWS / naive_s:,.0f} rows/s "
-          f"(×{(ROWS / total) / (REFERENCE_ROWS / naive_s):.1f} for the import)\n")
+    print(
+        f"   reference: one ORM insert per row, no checks, {REFERENCE_ROWS:,} rows: "
+        f"{naive_s:.2f} s → {REFERENCE_ROWS / naive_s:,.0f} rows/s "
+        f"(×{(ROWS / total) / (REFERENCE_ROWS / naive_s):.1f} for the import)\n"
+    )
 
     user = User.objects.create_user("bench@example.org", "bench-password-123")
     Membership.objects.create(user=user, organisation=organisation, role=Role.READER)
@@ -111,9 +120,11 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     timings = {}
-    for label, url in (("footprint page", "/o/bench/footprint/"),
-                       ("inventory page", "/o/bench/inventory/"),
-                       ("reference: accessibility page", "/accessibility/")):
+    for label, url in (
+        ("footprint page", "/o/bench/footprint/"),
+        ("inventory page", "/o/bench/inventory/"),
+        ("reference: accessibility page", "/accessibility/"),
+    ):
         client.get(url)  # warm
         samples = []
         for _ in range(30):
@@ -122,10 +133,15 @@ def main() -> None:
             samples.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         samples.sort()
-        timings[label] = (statistics.median(samples), samples[int(len(samples) * 0.95) - 1],
-                          len(response.content))
-    print(f"2. page server time for the {ROWS:,}-asset organisation (30 requests, in process), "
-          "target p95 ≤ 100 ms")
+        timings[label] = (
+            statistics.median(samples),
+            samples[int(len(samples) * 0.95) - 1],
+            len(response.content),
+        )
+    print(
+        f"2. page server time for the {ROWS:,}-asset organisation (30 requests, in process), "
+        "target p95 ≤ 100 ms"
+    )
     for label, (median, p95, size) in timings.items():
         print(f"   {label:31}: median {median:6.1f} ms, p95 {p95:6.1f} ms, {size / 1024:5.1f} KB")
 

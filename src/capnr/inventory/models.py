@@ -75,6 +75,19 @@ class Asset(models.Model):
             models.Index(
                 fields=["organisation", "status", "category"], name="asset_org_status_cat"
             ),
+            # Covers the age pyramid and the counts per category: read from the index alone.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "category",
+                    "purchase_date",
+                    "lifetime_years",
+                    "status",
+                    "quantity",
+                ],
+                name="asset_org_age",
+            ),
+            models.Index(fields=["organisation", "category", "name"], name="asset_org_list"),
         ]
 
     def __str__(self) -> str:

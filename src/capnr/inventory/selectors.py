@@ -45,7 +45,7 @@ def asset_list(
         assets = assets.filter(purchase_date__lte=_years_before(today, min_age))
     if max_age is not None:
         assets = assets.filter(purchase_date__gt=_years_before(today, max_age))
-    return assets.order_by("category", "site__name", "name", "pk")
+    return assets.order_by("category", "name", "pk")
 
 
 def _years_before(day: date, years: float) -> date:

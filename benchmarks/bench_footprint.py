@@ -92,12 +92,16 @@ def main() -> None:
             "--by",
             "site",
         ]
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        cli_s = time.perf_counter() - start
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            runs.append(time.perf_counter() - start)
+        cli_s = min(runs)
         status = "ok" if done.returncode == 0 else f"FAILED: {done.stderr[:300]}"
+        status += f"; first run {runs[0]:.2f} s"
     print(f"2. capnr footprint end to end, {N:,}-row CSV ({size_mb:.0f} MB), target ≤ 5 s")
-    print(f"   parse + validate + compute + JSON            : {cli_s:7.3f} s ({status})\n")
+    print(f"   parse + validate + compute + JSON, best of 3 : {cli_s:7.3f} s ({status})\n")
 
     sample = mixed_table(SAMPLE, covered, seed=7)
     names = np.array(data.category_codes)[sample.category]

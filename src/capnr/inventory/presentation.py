@@ -157,6 +157,25 @@ def summary(run: FootprintRun, organisation: Organisation) -> dict[str, Any]:
     }
 
 
+def history(runs: list[FootprintRun]) -> list[dict[str, Any]]:
+    """Past runs, newest first, to compare a year with the previous ones."""
+    rows = []
+    for run in runs:
+        totals = run.results.get("totals")
+        if not totals:
+            continue
+        gwp = _sum(totals, "gwp")
+        rows.append(
+            {
+                "created_at": run.created_at,
+                "devices": run.device_count,
+                "tonnes": Figure(gwp.value / 1000, gwp.low / 1000, gwp.high / 1000),
+                "versions": f"{run.method} · {run.engine_version} · {run.data_version}",
+            }
+        )
+    return rows
+
+
 def organisation_price(organisation: Organisation) -> Figure:
     default = reference_data().electricity_price
     own = organisation.electricity_price_eur_per_kwh

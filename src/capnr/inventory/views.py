@@ -395,7 +395,7 @@ def footprint(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
                     chart_id="split",
                 )
             )
-    context["history"] = selectors.footprint_history(access=access)
+    context["history"] = presentation.history(list(selectors.footprint_history(access=access)))
     return render(request, "inventory/footprint.html", context)
 
 

@@ -86,3 +86,32 @@ def test_inventory_pages_use_a_fixed_number_of_queries(
         assert (
             referent_client.get(reverse("inventory:assets", args=[org_a.slug])).status_code == 200
         )
+
+
+def test_an_oversized_upload_is_stopped_while_it_arrives(
+    referent_client, org_a, settings, tmp_path
+):
+    settings.CAPNR_IMPORT_MAX_MB = 0.01  # about 10 KB
+    big = SimpleUploadedFile("big.csv", GLPI_EN.encode() * 200)
+    response = referent_client.post(reverse("inventory:imports", args=[org_a.slug]), {"file": big})
+    assert response.status_code == 200
+    assert "0.01 Mo" in response.content.decode() or "limite" in response.content.decode()
+    assert not InventoryImport.objects.exists()
+    assert not (tmp_path / "imports").exists() or not any((tmp_path / "imports").iterdir())
+
+
+def test_the_upload_handler_stops_before_the_service_sees_the_file(
+    referent_client, org_a, settings, monkeypatch
+):
+    settings.CAPNR_IMPORT_MAX_MB = 0.01
+    from capnr.inventory import services
+
+    def never(**kwargs):
+        raise AssertionError("the oversized file reached the service")
+
+    monkeypatch.setattr(services, "import_upload", never)
+    response = referent_client.post(
+        reverse("inventory:imports", args=[org_a.slug]),
+        {"file": SimpleUploadedFile("big.csv", b"x" * 50_000)},
+    )
+    assert response.status_code == 200

@@ -170,6 +170,11 @@ CAPNR_INVITATION_DAYS = int(os.environ.get("CAPNR_INVITATION_DAYS", "14"))
 CAPNR_IMPORT_MAX_MB = float(os.environ.get("CAPNR_IMPORT_MAX_MB", "50"))
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "capnr.inventory.uploads.SizeLimitedUploadHandler",  # stops an oversized upload early
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Background jobs: django-tasks with its database backend; `capnr db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -123,7 +123,13 @@ def import_list(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         access.require(Access.CONTRIBUTE)
-        if form.is_valid():
+        if getattr(request, "capnr_upload_too_large", False):
+            # The upload was stopped on its way in: say why instead of "field required".
+            form.is_valid()
+            form.errors["file"] = form.error_class(
+                [services.refusal_message(services.InventoryFileError("too_large", ""))]
+            )
+        elif form.is_valid():
             try:
                 started = services.import_upload(
                     access=access,

@@ -11,6 +11,7 @@ from datetime import date
 from django.db import transaction
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
+from capnr.inventory import demo_fleet
 from capnr.organisations.models import (
     Department,
     Membership,
@@ -44,41 +45,10 @@ class DemoAccount:
         }
 
 
-AGENCY_SERVER_ROOM_SITES = [
-    "Centre d'exploitation de Valmont",
-    "Centre d'exploitation de Lorcy",
-    "Centre d'exploitation du Pas-Rouge",
-    "Centre d'exploitation de Briance",
-]
-AGENCY_OTHER_SITES = [
-    "Centre d'entretien routier d'Aubrac-le-Bas",
-    "Centre d'entretien routier de Bellegarde-sur-Lisse",
-    "Centre d'entretien routier de Chantemerle",
-    "Centre d'entretien routier de Dorval",
-    "Centre d'entretien routier d'Escalle",
-    "Centre d'entretien routier de Fontbelle",
-    "Centre d'entretien routier de Gramont",
-    "Centre d'entretien routier d'Hautrive",
-    "Centre d'entretien routier d'Isserac",
-    "Centre d'entretien routier de Jaunac",
-    "Centre d'entretien routier de Kervilly",
-    "Centre d'entretien routier de Lanterne",
-    "Centre d'entretien routier de Montsauve",
-    "Centre d'entretien routier de Noirval",
-    "Parc matériel d'Orbize",
-    "District nord — Pontcarré",
-    "District sud — Quintal",
-]
-AGENCY_DEPARTMENTS: list[tuple[str, str | None]] = [
-    ("Direction", None),
-    ("Secrétariat général", "Direction"),
-    ("Service des systèmes d'information", "Secrétariat général"),
-    ("Service achats et marchés", "Secrétariat général"),
-    ("Service ressources humaines et formation", "Secrétariat général"),
-    ("Service exploitation et sécurité routière", "Direction"),
-    ("Service ingénierie routière", "Direction"),
-    ("Service patrimoine et ouvrages d'art", "Direction"),
-]
+# The agency's sites and departments are defined once, beside its generated GLPI inventory.
+AGENCY_SERVER_ROOM_SITES = list(demo_fleet.SERVER_ROOM_SITES)
+AGENCY_OTHER_SITES = list(demo_fleet.OTHER_SITES)
+AGENCY_DEPARTMENTS: list[tuple[str, str | None]] = list(demo_fleet.DEPARTMENTS)
 
 ORGANISATIONS = [
     {
@@ -92,7 +62,7 @@ ORGANISATIONS = [
         "postcode": "69990",
         "city": "Valmont",
         "sites": (
-            [("Siège — Valmont", "Valmont", SiteKind.HEADQUARTERS)]
+            [(demo_fleet.HEADQUARTERS_SITE, "Valmont", SiteKind.HEADQUARTERS)]
             + [
                 (name, name.split(" de ")[-1].split(" du ")[-1], SiteKind.SERVER_ROOM)
                 for name in AGENCY_SERVER_ROOM_SITES

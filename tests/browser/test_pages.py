@@ -314,7 +314,31 @@ def test_every_page_is_accessible_responsive_and_light(
     finally:
         context.close()
 
-    targets = _targets(crawled)
+    # Pages one click deeper than the crawl goes: a finished import (from the demo) and one
+    # waiting for its columns, made here (its mapping form is the largest form of the product).
+    import tempfile
+
+    from capnr.inventory import services
+    from capnr.inventory.demo_fleet import write_glpi_csv
+    from capnr.inventory.models import InventoryImport
+    from capnr.organisations.models import Organisation
+    from capnr.organisations.tenancy import Access, OrganisationAccess
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "export-glpi.csv"
+        write_glpi_csv(source)
+        organisation = Organisation.objects.get(slug=ORGANISATION)
+        services.import_from_path(
+            access=OrganisationAccess(organisation, Access.ADMINISTER, "test"), source=source
+        )
+    deeper = [
+        f"{ORG}inventory/imports/{pk}/"
+        for pk in InventoryImport.objects.filter(organisation__slug=ORGANISATION).values_list(
+            "pk", flat=True
+        )
+    ]
+    assert len(deeper) == 2, "a finished import and one waiting for its columns"
+    targets = _targets([*crawled, *deeper])
     assert len(crawled) >= MIN_PAGES, (
         f"the crawl from {ORG} found only {len(crawled)} pages ({crawled}): is it broken?"
     )

@@ -101,9 +101,33 @@ class MappingForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    def __init__(self, *args: Any, uncertain: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        uncertain: list[dict[str, Any]],
+        new_sites: list[str] | None = None,
+        existing_sites: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.keys: list[tuple[str, str]] = []
+        self.site_keys: list[tuple[str, str]] = []
+        for position, site in enumerate(new_sites or []):
+            name = f"site_{position}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=_("Location “%(site)s”") % {"site": site},
+                choices=[
+                    ("", _("Create this site")),
+                    *[
+                        (pk, _("It is the site “%(name)s”") % {"name": existing})
+                        for pk, existing in existing_sites or []
+                    ],
+                ],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.site_keys.append((name, site))
         for position, group in enumerate(uncertain):
             name = f"group_{position}"
             self.fields[name] = forms.ChoiceField(
@@ -121,6 +145,14 @@ class ConfirmForm(forms.Form):
 
     def choices(self) -> dict[str, str]:
         return {key: self.cleaned_data[name] for name, key in self.keys}
+
+    def site_choices(self) -> dict[str, int]:
+        """Locations of the file that the user matched to an existing site."""
+        return {
+            site: self.cleaned_data[name]
+            for name, site in self.site_keys
+            if self.cleaned_data.get(name)
+        }
 
 
 COUNT_CATEGORIES = (

@@ -404,8 +404,10 @@ def import_confirm(
     access: OrganisationAccess,
     inventory_import: InventoryImport,
     category_choices: Mapping[str, str],
+    site_choices: Mapping[str, int] | None = None,
 ) -> InventoryImport:
-    """The user's go, with the categories chosen for the uncertain devices."""
+    """The user's go, with the categories chosen for the uncertain devices and, for locations
+    that match no site by name, the existing site each one is (the others are created)."""
     access.require(Access.CONTRIBUTE)
     _same_organisation(access, inventory_import)
     if inventory_import.status != ImportStatus.TO_CONFIRM:
@@ -418,7 +420,20 @@ def import_confirm(
         if choice not in codes:
             raise ValidationError(_("Choose a category for “%(key)s”.") % {"key": key})
         choices[key] = choice
-    inventory_import.summary = {**inventory_import.summary, "category_choices": choices}
+    known = set(Site.objects.filter(organisation=access.organisation).values_list("pk", flat=True))
+    new_sites = set(inventory_import.summary.get("sites_to_create", []))
+    sites = {}
+    for location, site_id in (site_choices or {}).items():
+        if location not in new_sites or site_id not in known:
+            raise ValidationError(
+                _("Choose one of this organisation's sites for “%(site)s”.") % {"site": location}
+            )
+        sites[location] = site_id
+    inventory_import.summary = {
+        **inventory_import.summary,
+        "category_choices": choices,
+        "site_choices": sites,
+    }
     inventory_import.status = ImportStatus.STORING
     inventory_import.progress = 0
     inventory_import.save()
@@ -461,6 +476,9 @@ def _store(inventory_import: InventoryImport, rows: list[dict[str, Any]]) -> dic
     choices = inventory_import.summary.get("category_choices", {})
     sites = {site.name.casefold(): site for site in Site.objects.filter(organisation=organisation)}
     sites_created = []
+    by_pk = {site.pk: site for site in sites.values()}
+    for location, site_id in inventory_import.summary.get("site_choices", {}).items():
+        sites[location.casefold()] = by_pk[site_id]  # a location the user matched to a site
     for name in inventory_import.summary.get("sites_to_create", []):
         if name.casefold() not in sites:
             sites[name.casefold()] = Site.objects.create(organisation=organisation, name=name)

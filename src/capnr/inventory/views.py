@@ -171,7 +171,7 @@ def import_detail(request: HttpRequest, access: OrganisationAccess, import_id: i
             samples=inventory_import.detected.get("samples", []),
         )
     if inventory_import.status == ImportStatus.TO_CONFIRM:
-        context["confirm_form"] = ConfirmForm(uncertain=inventory_import.uncertain)
+        context["confirm_form"] = _confirm_form(access, inventory_import, None)
     context["problems"] = inventory_import.problems[:200]
     context["more_problems"] = max(0, len(inventory_import.problems) - 200)
     return render(request, "inventory/import_detail.html", context)
@@ -211,13 +211,16 @@ def import_confirm(
     request: HttpRequest, access: OrganisationAccess, import_id: int
 ) -> HttpResponse:
     inventory_import = selectors.import_get(access=access, pk=import_id)
-    form = ConfirmForm(request.POST, uncertain=inventory_import.uncertain)
+    form = _confirm_form(access, inventory_import, request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a category for every device listed."))
     else:
         try:
             services.import_confirm(
-                access=access, inventory_import=inventory_import, category_choices=form.choices()
+                access=access,
+                inventory_import=inventory_import,
+                category_choices=form.choices(),
+                site_choices=form.site_choices(),
             )
         except ValidationError as error:
             for message in error.messages:
@@ -251,6 +254,15 @@ def import_retry(request: HttpRequest, access: OrganisationAccess, import_id: in
             messages.error(request, message)
     return redirect(
         "inventory:import_detail", slug=access.organisation.slug, import_id=inventory_import.pk
+    )
+
+
+def _confirm_form(access: OrganisationAccess, inventory_import: Any, data: Any) -> ConfirmForm:
+    return ConfirmForm(
+        data,
+        uncertain=inventory_import.uncertain,
+        new_sites=inventory_import.summary.get("sites_to_create", []),
+        existing_sites=[(site.pk, site.name) for site in site_list(access=access)],
     )
 
 

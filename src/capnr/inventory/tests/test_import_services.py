@@ -229,3 +229,31 @@ def test_virtual_machines_are_left_out_and_counted(referent, org_a):
     done = run_import(access, user, text)
     assert done.summary["skipped_virtual"] == 1
     assert not Asset.objects.filter(inventory_number="INV5").exists()
+
+
+def test_a_location_can_be_matched_to_an_existing_site_instead_of_created(referent, org_a):
+    user, access = referent
+    existing = Site.objects.get(organisation=org_a)  # "Alpha hidden site"
+    item = upload(access, user, GLPI_FR)
+    item = services.import_set_mapping(
+        access=access, inventory_import=item, mapping={int(k): v for k, v in item.mapping.items()}
+    )
+    assert set(item.summary["sites_to_create"]) == {"Siège", "Dépôt nord"}
+    with pytest.raises(ValidationError):
+        services.import_confirm(
+            access=access,
+            inventory_import=item,
+            category_choices={},
+            site_choices={"Siège": 999_999},
+        )
+    services.import_confirm(
+        access=access,
+        inventory_import=item,
+        category_choices={},
+        site_choices={"Siège": existing.pk},
+    )
+    item.refresh_from_db()
+    assert item.status == ImportStatus.DONE, item.error_message
+    assert Asset.objects.get(serial_number="SN001").site == existing
+    assert not Site.objects.filter(organisation=org_a, name="Siège").exists()
+    assert Site.objects.filter(organisation=org_a, name="Dépôt nord").exists()

@@ -16,7 +16,7 @@ from datetime import date
 from capnr.engine.assets import _parse_date, _parse_number, category_lookup, normalise_name
 from capnr.engine.reference import reference_data
 
-from .inference import NOT_EQUIPMENT, UNCERTAIN_BELOW, infer_categories
+from .inference import NOT_EQUIPMENT, UNCERTAIN_BELOW, infer_categories, infer_one
 
 # GLPI and OCS statuses, French and English, normalised -> our status codes.
 STATUS_WORDS = {
@@ -129,6 +129,15 @@ def check_rows(
         category, sure = "", 0.0
         if explicit:
             found = by_label.get(normalise_name(explicit))
+            if found is None:
+                # Not one of our names: read it as a device type ("écran", "PC portable").
+                guess = infer_one(type_text=explicit)
+                if (
+                    guess.category
+                    and guess.category != NOT_EQUIPMENT
+                    and guess.confidence >= UNCERTAIN_BELOW
+                ):
+                    found = codes.index(guess.category)
             if found is None:
                 problems.append(
                     RowProblem(

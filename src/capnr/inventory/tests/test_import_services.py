@@ -257,3 +257,36 @@ def test_a_location_can_be_matched_to_an_existing_site_instead_of_created(refere
     assert Asset.objects.get(serial_number="SN001").site == existing
     assert not Site.objects.filter(organisation=org_a, name="Siège").exists()
     assert Site.objects.filter(organisation=org_a, name="Dépôt nord").exists()
+
+
+def test_a_failure_while_storing_leaves_nothing_behind(referent, org_a, monkeypatch):
+    user, access = referent
+    item = upload(access, user, GLPI_FR)
+    item = services.import_set_mapping(
+        access=access, inventory_import=item, mapping={int(k): v for k, v in item.mapping.items()}
+    )
+
+    def broken(values):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_insert_assets", broken)
+    # The job fails (the worker records the error); the import says why.
+    services.import_confirm(access=access, inventory_import=item, category_choices={})
+    item.refresh_from_db()
+    assert item.status == ImportStatus.FAILED and "RuntimeError" in item.error_message
+    assert not Asset.objects.filter(organisation=org_a).exists()
+    assert not Site.objects.filter(organisation=org_a, name="Dépôt nord").exists()  # rolled back
+    assert not Department.objects.filter(organisation=org_a, name="SI").exists()
+
+
+def test_decimal_commas_and_quantities_are_read(referent, org_a):
+    user, access = referent
+    text = (
+        "Catégorie;Quantité;Durée de vie (ans);Lieu\r\n"
+        "ordinateur fixe;480;6,5;Siège\r\necran;520;;Siège\r\n"
+    )
+    done = run_import(access, user, text)
+    assert done.status == ImportStatus.DONE, done.error_message
+    desktops = Asset.objects.get(organisation=org_a, category="desktop")
+    assert desktops.quantity == 480 and desktops.lifetime_years == 6.5
+    assert Asset.objects.get(organisation=org_a, category="monitor").quantity == 520

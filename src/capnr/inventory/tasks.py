@@ -1,5 +1,7 @@
 """Background jobs (django-tasks: the database worker `capnr db_worker` runs them)."""
 
+import gc
+
 from django_tasks import task
 
 from . import services
@@ -7,9 +9,17 @@ from . import services
 
 @task()
 def check_import(import_id: int) -> None:
-    services.import_check(import_id=import_id)
+    try:
+        services.import_check(import_id=import_id)
+    finally:
+        # Reading a large file pauses the collector and freezes what it made (see
+        # capnr.engine.tabular.bulk_allocation); a long-lived worker gives those objects back.
+        gc.unfreeze()
 
 
 @task()
 def store_import(import_id: int) -> None:
-    services.import_store(import_id=import_id)
+    try:
+        services.import_store(import_id=import_id)
+    finally:
+        gc.unfreeze()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -71,6 +73,61 @@ class Table(NamedTuple):
     row_numbers: list[int]  # each row's number in the file as a spreadsheet shows it (1-based)
 
 
+MAX_SHEET_CELLS = 25_000_000  # rows x columns of a sheet's used area: calamine allocates it
+MAX_INFLATED_BYTES = 500 * 1024 * 1024
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,9})"')
+_REPEATED = re.compile(rb'number-(?:rows|columns)-repeated="([0-9]+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def check_spreadsheet(path: Path) -> None:
+    """Refuse, before calamine opens it, a spreadsheet that would exhaust memory: a zip that
+    inflates past 500 MB, or a sheet whose used area (the box around its cells, which calamine
+    allocates whole) exceeds 25 million cells, however small the file."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        return  # not a zip (old .xls): calamine reports damage itself
+    with archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > MAX_INFLATED_BYTES:
+            raise UnreadableFile(
+                f"{path}: this spreadsheet would unpack to an unreasonable size; refused for safety"
+            )
+        for member in members:
+            name = member.filename
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                rows = columns = 0
+                with archive.open(member) as stream:
+                    tail = b""
+                    while chunk := stream.read(1 << 20):
+                        block = tail + chunk
+                        for letters, digits in _CELL_REF.findall(block):
+                            columns = max(columns, _column_number(letters))
+                            rows = max(rows, int(digits))
+                        tail = block[-64:]
+                if rows * columns > MAX_SHEET_CELLS:
+                    raise UnreadableFile(
+                        f"{path}: a sheet's used area ({rows:,} rows × "
+                        f"{columns:,} columns) is far too large; copy the "
+                        "useful cells into a new file"
+                    )
+            elif name == "content.xml":  # OpenDocument: repeated rows and columns
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1 << 20):
+                        if any(int(value) > 100_000 for value in _REPEATED.findall(chunk)):
+                            raise UnreadableFile(
+                                f"{path}: a sheet repeats rows or columns "
+                                "far too many times; refused for safety"
+                            )
+
+
 def read_table(path: Path) -> Table:
     """Header and rows of the file's first sheet or of the CSV. Blank rows are dropped, but every
     row keeps its number in the file so that messages point at the right line."""
@@ -80,11 +137,14 @@ def read_table(path: Path) -> Table:
         try:
             from python_calamine import CalamineWorkbook
 
+            check_spreadsheet(path)
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
             cells = [
                 [_cell_text(value) for value in row]
                 for row in sheet.to_python(skip_empty_area=False)
             ]
+        except UnreadableFile:
+            raise
         except Exception as error:  # calamine raises its own types for damaged files
             raise UnreadableFile(f"{path}: not a readable spreadsheet ({error})") from error
     else:

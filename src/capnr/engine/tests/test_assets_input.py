@@ -136,3 +136,28 @@ def test_server_columns_are_checked_and_french_spellings_understood():
     assets = assets_from_records(header, [["server_rack", "platform_compute_low", "8", "50"]])
     assert assets.number("cpu_core_units")[0] == 8
     assert assets.number("time_workload_percent")[0] == 50
+
+
+def test_a_tiny_spreadsheet_with_a_huge_used_area_is_refused_before_reading(tmp_path):
+    import zipfile
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active["A1"] = "category"
+    path = tmp_path / "bomb.xlsx"
+    book.save(path)
+    # Move one cell to the far corner of the sheet, as a hostile file would.
+    rewritten = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</sheetData>",
+                    b'<row r="1048576"><c r="XFD1048576" t="inlineStr">'
+                    b"<is><t>x</t></is></c></row></sheetData>",
+                )
+            target.writestr(item, data)
+    assert rewritten.stat().st_size < 20_000
+    with pytest.raises(UnreadableFile, match="used area"):
+        read_table(rewritten)

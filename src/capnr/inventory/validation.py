@@ -1,9 +1,9 @@
 """Check every row of an inventory file against the organisation, before anything is stored.
 
-Pure Python (no Django): it receives the file's rows, the confirmed column mapping and what the
-organisation already has (site and department names, existing serial and inventory numbers), and
-returns the normalised rows, every problem (row, column, value, what to do), the categories to
-confirm and the sites and departments to create."""
+Pure logic (Django only translates its messages): it receives the file's rows, the confirmed
+column mapping and what the organisation already has (site and department names, existing
+serial and inventory numbers), and returns the normalised rows, every problem (row, column,
+value, what to do), the categories to confirm and the sites and departments to create."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.utils.translation import gettext as _
 
 from capnr.engine.assets import _parse_date, _parse_number, category_lookup, normalise_name
 from capnr.engine.reference import reference_data
@@ -144,8 +146,10 @@ def check_rows(
                         row,
                         "category",
                         explicit,
-                        "Unknown category: use one of Cap NR's categories "
-                        "(see the template's column guide).",
+                        _(
+                            "Unknown category: use one of Cap NR's categories (see the "
+                            "template's column guide)."
+                        ),
                     )
                 )
             else:
@@ -187,7 +191,9 @@ def check_rows(
                 quantity = int(number)
             except ValueError:
                 problems.append(
-                    RowProblem(row, "quantity", raw, "A quantity is a whole number of 1 or more.")
+                    RowProblem(
+                        row, "quantity", raw, _("A quantity is a whole number of 1 or more.")
+                    )
                 )
 
         purchase = ""
@@ -198,7 +204,7 @@ def check_rows(
                 if bought > as_of:
                     problems.append(
                         RowProblem(
-                            row, "purchase_date", raw, "This purchase date is in the future."
+                            row, "purchase_date", raw, _("This purchase date is in the future.")
                         )
                     )
                 else:
@@ -209,7 +215,7 @@ def check_rows(
                         row,
                         "purchase_date",
                         raw,
-                        "Not a date: write it as dd/mm/yyyy or yyyy-mm-dd.",
+                        _("Not a date: write it as dd/mm/yyyy or yyyy-mm-dd."),
                     )
                 )
 
@@ -224,7 +230,7 @@ def check_rows(
                 lifetime = None
                 problems.append(
                     RowProblem(
-                        row, "lifetime_years", raw, "A lifetime is a number of years above 0."
+                        row, "lifetime_years", raw, _("A lifetime is a number of years above 0.")
                     )
                 )
 
@@ -241,7 +247,7 @@ def check_rows(
                     row,
                     "serial_number",
                     serial,
-                    "This serial number appears on several rows: each device once, please.",
+                    _("This serial number appears on several rows: each device once, please."),
                 )
             )
         if inventory and inventories[inventory] > 1:
@@ -250,7 +256,7 @@ def check_rows(
                     row,
                     "inventory_number",
                     inventory,
-                    "This inventory number appears on several rows.",
+                    _("This inventory number appears on several rows."),
                 )
             )
 

@@ -18,6 +18,7 @@ from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import Access, access_organisation, visible_to
 
+from .referential import router as referential_router
 from .services import api_token_user
 
 
@@ -258,3 +259,4 @@ def department_delete(request: HttpRequest, slug: str, department_id: int) -> St
 
 api.add_router("/organisations", organisations)
 api.add_router("/organisations", inventory_router)
+api.add_router("/diagnostic", referential_router)

@@ -120,3 +120,15 @@ def test_openapi_schema_and_local_docs(client):
     assert "/api/v1/organisations/{slug}/sites" in schema["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+
+
+@pytest.mark.django_db
+def test_the_diagnostic_referential_is_readable_by_any_signed_in_user(client, referent_token):
+    _, raw = referent_token
+    data = client.get("/api/v1/diagnostic/referential", **bearer(raw)).json()
+    assert len(data["themes"]) == 12 and len(data["questions"]) >= 80
+    reen = next(
+        q for q in data["questions"] if q["obligation"] and "REEN" in q["obligation"]["reference"]
+    )
+    assert reen["applies_to"]["min_population"] == 50001
+    assert client.get("/api/v1/diagnostic/referential").status_code == 401

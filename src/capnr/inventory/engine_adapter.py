@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from capnr.engine.assets import AssetTable
 from capnr.engine.footprint import compute_footprint
-from capnr.engine.reference import CRITERIA, PHASES, STATS, reference_data
+from capnr.engine.reference import reference_data
 
 from .models import Asset, AssetStatus
 
@@ -63,19 +63,6 @@ def engine_table(
     return table, summary
 
 
-def _block(block: np.ndarray) -> dict[str, dict[str, dict[str, float | None]]]:
-    return {
-        criterion: {
-            phase: {
-                stat: (None if np.isnan(block[c, p, s]) else float(block[c, p, s]))
-                for s, stat in enumerate(STATS)
-            }
-            for p, phase in enumerate(PHASES)
-        }
-        for c, criterion in enumerate(CRITERIA)
-    }
-
-
 def footprint_results(table: AssetTable) -> dict[str, Any]:
     """capnr method, annualised: totals and breakdowns by category, site and department."""
     data = reference_data()
@@ -85,7 +72,7 @@ def footprint_results(table: AssetTable) -> dict[str, Any]:
         "engine_version": result.engine_version,
         "data_version": result.data_version,
         "duration_years": result.duration_years,
-        "totals": _block(result.totals()) if len(table) else None,
+        "totals": result.as_dict(result.totals()) if len(table) else None,
         "breakdown": {},
     }
     if not len(table):
@@ -96,7 +83,7 @@ def footprint_results(table: AssetTable) -> dict[str, Any]:
         {
             "key": data.category_codes[int(key)],
             "devices": float(quantities[int(key)]),
-            **_block(block),
+            **result.as_dict(block),
         }
         for key, block in zip(keys, sums, strict=True)
     ]
@@ -104,7 +91,8 @@ def footprint_results(table: AssetTable) -> dict[str, Any]:
         labels = table.text(name)
         keys, sums = result.breakdown(labels)
         out["breakdown"][name] = [
-            {"key": str(key), **_block(block)} for key, block in zip(keys, sums, strict=True)
+            {"key": str(key), **result.as_dict(block)}
+            for key, block in zip(keys, sums, strict=True)
         ]
     defaults = result.provenance.get("lifetime")
     if defaults is not None:

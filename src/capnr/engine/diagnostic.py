@@ -5,9 +5,9 @@ Score of a set of questions (a theme, or all):
 over applicable questions answered yes, partly, no or "don't know", where w_q is the question's
 priority (3, 2 or 1) and v(yes) = 1, v(partly) = 0.5, v(no) = v(don't know) = 0. "Not
 applicable" and unanswered questions leave the denominator; an inapplicable question (by the
-organisation's kind and size) is hidden and leaves it too. The global grade is the letter of the
-highest bound the global score reaches; the /1000 figure is the global score × 10, with the Label
-NR levels shown as indicative only (the official grid is not public).
+organisation's kind, size and, for a company, turnover) is hidden and leaves it too. The global
+grade is the letter of the highest bound the global score reaches; the /1000 figure is the global
+score × 10, with the Label NR levels shown as indicative only (the official grid is not public).
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ KINDS = (
     "other",
 )
 PUBLIC_KINDS = frozenset(KINDS) - {"association", "company", "other"}
+APPLICABILITY_KEYS = frozenset(
+    {"kinds", "min_population", "min_purchasing", "public_only", "public_or_large_company"}
+)
 PURCHASING_ORDER = ("unknown", "under_1m", "1m_10m", "10m_50m", "50m_100m", "over_100m")
 REQUIRED = (
     "id",
@@ -96,6 +99,8 @@ class Applicability:
     min_population: int | None = None
     min_purchasing: str | None = None
     public_only: bool = False
+    # Public bodies, and companies whose yearly turnover exceeds €250 M (accessibility law).
+    public_or_large_company: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,11 +128,12 @@ class Question:
 
 @dataclass(frozen=True)
 class Profile:
-    """What applicability depends on: the organisation's kind and size."""
+    """What applicability depends on: the organisation's kind, size and (companies) turnover."""
 
     kind: str
     population: int | None = None
     purchasing_bracket: str = "unknown"
+    turnover_over_250m: bool = False  # only read for companies
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,11 @@ def _question(raw: Mapping[str, Any], where: str, themes: set[str]) -> Question:
     if unknown_who:
         raise ReferentialError(f"{where}: unknown 'who' {unknown_who}")
     rules = raw.get("applies_to", {})
+    if not isinstance(rules, dict):
+        raise ReferentialError(f"{where}: applies_to must be a table")
+    unknown_rules = sorted(set(rules) - APPLICABILITY_KEYS)
+    if unknown_rules:
+        raise ReferentialError(f"{where}: unknown applies_to key(s) {unknown_rules}")
     kinds = _strings(rules.get("kinds", []), f"{where} applies_to.kinds")
     if any(kind not in KINDS for kind in kinds):
         raise ReferentialError(f"{where}: unknown organisation kind in {kinds}")
@@ -209,6 +220,7 @@ def _question(raw: Mapping[str, Any], where: str, themes: set[str]) -> Question:
             rules.get("min_population"),
             min_purchasing,
             bool(rules.get("public_only", False)),
+            bool(rules.get("public_or_large_company", False)),
         ),
         obligation=obligation,
     )
@@ -252,6 +264,10 @@ def applies(question: Question, profile: Profile) -> bool:
     if rules.kinds and profile.kind not in rules.kinds:
         return False
     if rules.public_only and profile.kind not in PUBLIC_KINDS:
+        return False
+    if rules.public_or_large_company and not (
+        profile.kind in PUBLIC_KINDS or (profile.kind == "company" and profile.turnover_over_250m)
+    ):
         return False
     if rules.min_population is not None and (profile.population or 0) < rules.min_population:
         return False

@@ -30,6 +30,7 @@ class OrganisationProfileForm(VersionedForm):
             "workstation_count",
             "population",
             "purchasing_bracket",
+            "turnover_over_250m",
             "siret",
             "electricity_price_eur_per_kwh",
             "address",

@@ -137,6 +137,14 @@ class Organisation(Versioned):
         default=PurchasingBracket.UNKNOWN,
         help_text=_("Above €50 M a year, a SPASER (sustainable purchasing plan) is required."),
     )
+    turnover_over_250m = models.BooleanField(
+        _("yearly turnover above €250 M"),
+        default=False,
+        help_text=_(
+            "Only for companies: above €250 M of yearly turnover, the digital accessibility "
+            "obligations (RGAA) apply."
+        ),
+    )
     siret = models.CharField(
         _("SIRET"),
         max_length=20,

@@ -80,6 +80,7 @@ ORGANISATION_PROFILE_FIELDS = (
     "workstation_count",
     "population",
     "purchasing_bracket",
+    "turnover_over_250m",
     "siret",
     "electricity_price_eur_per_kwh",
     "address",

@@ -7,13 +7,19 @@ import re
 import pytest
 
 from capnr.engine.diagnostic import (
+    KINDS,
+    PUBLIC_KINDS,
+    REQUIRED,
     Applicability,
     Obligation,
     Profile,
     Question,
     Referential,
+    ReferentialError,
     Theme,
+    _question,
     applicable_questions,
+    applies,
     referential,
     score,
 )
@@ -131,3 +137,91 @@ def test_the_referential_is_complete_and_consistent():
         if question.obligation is not None:
             assert question.obligation.applies_fr and question.obligation.applies_en
     assert {x.priority for x in data.questions} == {1, 2, 3}
+
+
+def test_public_or_large_company_covers_public_bodies_and_companies_above_250m():
+    rule = q(
+        "accessibility.01",
+        "accessibility",
+        3,
+        applies_to=Applicability(public_or_large_company=True),
+    )
+    assert applies(rule, Profile(kind="commune"))
+    assert applies(rule, Profile(kind="hospital"))
+    assert applies(rule, Profile(kind="company", turnover_over_250m=True))
+    assert not applies(rule, Profile(kind="company"))
+    # The turnover threshold is the companies' one: it opens nothing to other private bodies.
+    assert not applies(rule, Profile(kind="association", turnover_over_250m=True))
+    assert not applies(rule, Profile(kind="other", turnover_over_250m=True))
+    # public_only stays public-only whatever the turnover.
+    public = q("data.03", "data", 2, applies_to=Applicability(public_only=True))
+    assert not applies(public, Profile(kind="company", turnover_over_250m=True))
+
+
+ACCESSIBILITY_OBLIGATIONS = [f"accessibility.0{n}" for n in range(1, 8)]
+
+
+def test_accessibility_obligations_apply_to_public_bodies_and_large_companies():
+    data = referential()
+    shown = lambda profile: {x.id for x in applicable_questions(profile, data)}  # noqa: E731
+    large_company = shown(Profile(kind="company", turnover_over_250m=True))
+    small_company = shown(Profile(kind="company"))
+    commune = shown(Profile(kind="commune", population=8_000))
+    for qid in ACCESSIBILITY_OBLIGATIONS:
+        assert data.question(qid).obligation is not None, qid
+        assert qid in large_company and qid in commune, qid
+        assert qid not in small_company, qid
+    # Good practice that is not an obligation stays open to everyone.
+    assert {"accessibility.08", "accessibility.09", "accessibility.10"} <= small_company
+    # Every obligation drawn from the accessibility law follows the same rule.
+    for question in data.questions:
+        if question.obligation and "2005-102" in question.obligation.reference:
+            assert question.applies_to.public_or_large_company, question.id
+            assert not question.applies_to.public_only and not question.applies_to.kinds
+
+
+def test_spaser_applies_to_every_public_buyer_above_50m():
+    spaser = referential().question("purchasing.10")
+    assert "SPASER" in spaser.text_en and spaser.obligation is not None
+    for kind in sorted(PUBLIC_KINDS):
+        for bracket in ("50m_100m", "over_100m"):
+            assert applies(spaser, Profile(kind=kind, purchasing_bracket=bracket)), (kind, bracket)
+        for bracket in ("unknown", "under_1m", "1m_10m", "10m_50m"):
+            assert not applies(spaser, Profile(kind=kind, purchasing_bracket=bracket)), kind
+    for kind in ("association", "company", "other"):
+        private = Profile(kind=kind, purchasing_bracket="over_100m", turnover_over_250m=True)
+        assert not applies(spaser, private), kind
+
+
+def test_the_environmental_award_criterion_applies_to_every_public_buyer():
+    clause = referential().question("purchasing.01")
+    assert clause.obligation is not None and clause.obligation.due == "2026-08-21"
+    assert "2021-1104" in clause.obligation.reference
+    for kind in sorted(PUBLIC_KINDS):
+        assert applies(clause, Profile(kind=kind)), kind  # whatever the purchasing volume
+    for kind in ("association", "company", "other"):
+        assert not applies(clause, Profile(kind=kind, purchasing_bracket="over_100m")), kind
+
+
+def test_public_kinds_are_the_engines_kinds_but_private_ones():
+    assert set(KINDS) - PUBLIC_KINDS == {"association", "company", "other"}
+
+
+def test_an_unknown_applicability_key_is_refused():
+    raw: dict[str, object] = {name: [] for name in REQUIRED}
+    raw.update(
+        id="accessibility.99",
+        theme="accessibility",
+        priority=2,
+        effort="easy",
+        who=["it"],
+        applies_to={"public_or_large_companies": True},  # typo: must not pass silently
+    )
+    for name in ("text_fr", "text_en", "why_fr", "why_en", "how_fr", "how_en"):
+        raw[name] = "?"
+    raw.update(label_nr="", reen="", rgaa="")
+    with pytest.raises(ReferentialError, match="public_or_large_companies"):
+        _question(raw, "questions_x.toml question 1", {"accessibility"})
+    raw["applies_to"] = {"public_or_large_company": True}
+    loaded = _question(raw, "questions_x.toml question 1", {"accessibility"})
+    assert loaded.applies_to == Applicability(public_or_large_company=True)

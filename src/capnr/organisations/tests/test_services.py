@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from capnr.organisations import services
+from capnr.organisations.forms import OrganisationProfileForm
 from capnr.organisations.models import Department, Invitation, Membership, Role, Site, User
 
 
@@ -74,6 +75,20 @@ def test_profile_update_checks_siret_and_version(org_a, member, access_of):
     )
     org_a.refresh_from_db()
     assert org_a.siret == "73282932000074" and org_a.headcount == 120
+
+
+def test_profile_records_a_company_turnover_above_250m(org_a, member, access_of):
+    """The accessibility obligations reach companies above €250 M: the profile must say so."""
+    access = access_of(member(org_a), org_a)
+    assert org_a.turnover_over_250m is False  # the default: nothing changes for existing rows
+    services.organisation_update(
+        access=access, expected_version=org_a.version, kind="company", turnover_over_250m=True
+    )
+    org_a.refresh_from_db()
+    assert org_a.kind == "company" and org_a.turnover_over_250m is True
+    form = OrganisationProfileForm(instance=org_a)
+    assert "turnover_over_250m" in form.fields
+    assert set(form.Meta.fields) <= set(services.ORGANISATION_PROFILE_FIELDS)
 
 
 def test_department_cannot_become_part_of_itself(org_a, member, access_of):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing: Chromium (driven by
-# Playwright, never a downloaded browser), PostgreSQL (a throwaway cluster) and gettext
-# (to extract messages for the translation check). Fails loudly if it cannot.
+# Playwright, never a downloaded browser), PostgreSQL (a throwaway cluster), gettext
+# (to extract messages for the translation check) and Pango (WeasyPrint, the PDF report).
+# Fails loudly if it cannot.
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,11 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   missing+=(postgresql)
 fi
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Shared libraries WeasyPrint loads. The cache is read once into a variable: piping ldconfig into
+# `grep -q` would fail under pipefail when grep stops reading early.
+libraries="$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true)"
+grep -q 'libpango-1\.0\.so\.0' <<<"$libraries" || missing+=(libpango-1.0-0)
+grep -q 'libpangoft2-1\.0\.so\.0' <<<"$libraries" || missing+=(libpangoft2-1.0-0)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -57,7 +57,7 @@ def test_views_reach_organisation_data_only_through_the_tenancy_layer():
     """No `Model.objects` in views or API modules: they go through selectors and services."""
     offenders = []
     for path in (ROOT / "src" / "capnr").rglob("*.py"):
-        if path.name not in {"views.py", "api.py"}:
+        if not (path.name.endswith("views.py") or path.name == "api.py"):
             continue
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if ".objects." in line:

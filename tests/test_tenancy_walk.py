@@ -17,6 +17,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from capnr.api.api import api
 from capnr.api.models import ApiToken
 from capnr.api.services import api_token_create
+from capnr.diagnostics.models import Answer, Delegation, Diagnostic
+from capnr.diagnostics.services import (
+    Submission,
+    answer_save,
+    delegation_create,
+    diagnostic_start,
+)
 from capnr.inventory.models import Asset, InventoryImport
 from capnr.organisations.models import (
     Department,
@@ -27,12 +34,14 @@ from capnr.organisations.models import (
     Site,
     hash_token,
 )
+from capnr.organisations.tenancy import access_for
 
 SECRETS = (
     "Alpha secret agency",
     "Alpha hidden site",
     "Alpha hidden department",
     "alpha-referent@example.org",
+    "Alpha secret diagnostic comment",
 )
 
 # Pages anyone may open; they are still checked never to show organisation A's data.
@@ -52,7 +61,7 @@ PUBLIC = {
     "admin:logout",
 }
 # The invitation link shows its organisation's name to whoever holds the secret link, by design.
-PUBLIC_BY_SECRET_LINK = {"invitation_accept"}
+PUBLIC_BY_SECRET_LINK = {"invitation_accept", "delegated"}
 # Pages about the logged-in person themselves, not about an organisation.
 PERSONAL = {
     "web:account",
@@ -117,6 +126,22 @@ def world(org_a, org_b, member, make_user):
     )
     _, outsider_token = api_token_create(user=outsider, name="Outsider token")
     _, reader_token = api_token_create(user=reader_a, name="Reader token")
+    access_a = access_for(referent_a, org_a)
+    diagnostic = diagnostic_start(access=access_a, year=2025, user=referent_a)
+    delegation = delegation_create(
+        access=access_a,
+        diagnostic=diagnostic,
+        question_id="strategy.01",
+        created_by=referent_a,
+        email="delegate@example.org",
+        build_url=lambda raw: "http://x/",
+    )
+    answer_save(
+        access=access_a,
+        diagnostic=diagnostic,
+        submission=Submission("strategy.02", "yes", "Alpha secret diagnostic comment", "", 0),
+        user=referent_a,
+    )
     values = {
         "slug": org_a.slug,
         "site_id": Site.objects.get(organisation=org_a).pk,
@@ -132,6 +157,10 @@ def world(org_a, org_b, member, make_user):
         "content_type_id": "1",
         "url": "x",
         "import_id": world_import.pk,
+        "year": 2025,
+        "question_id": "strategy.01",
+        "theme": "strategy",
+        "delegation_id": delegation.pk,
     }
     return {
         "org_a": org_a,
@@ -155,6 +184,11 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(Invitation.objects.filter(organisation=org).values_list("pk", "revoked_at")),
         tuple(Asset.objects.filter(organisation=org).values_list("pk", "status", "quantity")),
         tuple(InventoryImport.objects.filter(organisation=org).values_list("pk", "status")),
+        tuple(Diagnostic.objects.filter(organisation=org).values_list("pk", "status", "version")),
+        tuple(Answer.objects.filter(diagnostic__organisation=org).values_list("pk", "version")),
+        tuple(
+            Delegation.objects.filter(diagnostic__organisation=org).values_list("pk", "revoked_at")
+        ),
         tuple(
             ApiToken.objects.filter(user__memberships__organisation=org).values_list(
                 "pk", "revoked_at"
@@ -227,7 +261,7 @@ def test_a_reader_cannot_write_anything(client, world):
     client.force_login(world["reader_a"])
     before = snapshot(world["org_a"])
     for name, url in urls_for(world):
-        if not name.startswith("organisations:"):
+        if not name.startswith(("organisations:", "diagnostics:")):
             continue
         response = client.post(
             url,
@@ -238,7 +272,9 @@ def test_a_reader_cannot_write_anything(client, world):
                 "role": "referent",
             },
         )
-        assert response.status_code in (403, 405), f"reader POST {url}: {response.status_code}"
+        # A question delegated to someone else is simply not found for the reader.
+        allowed = (403, 404, 405) if name == "diagnostics:my_question" else (403, 405)
+        assert response.status_code in allowed, f"reader POST {url}: {response.status_code}"
     assert snapshot(world["org_a"]) == before
 
 
@@ -251,6 +287,8 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "site_id": world["values"]["site_id"],
         "department_id": world["values"]["department_id"],
         "import_id": world["values"]["import_id"],
+        "year": world["values"]["year"],
+        "question_id": world["values"]["question_id"],
     }
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():

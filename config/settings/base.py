@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "capnr.organisations",
     "capnr.coalition",
     "capnr.inventory",
+    "capnr.diagnostics",
     "capnr.api",
 ]
 

@@ -123,7 +123,7 @@ def _same_origin_path(base_url: str, href: str) -> str | None:
 
 
 # Files to download (exports, templates): not pages; the HTTP tests check them.
-DOWNLOAD_SUFFIXES = (".csv", ".xlsx")
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf")
 
 
 def _checked(path: str) -> bool:
@@ -338,7 +338,31 @@ def test_every_page_is_accessible_responsive_and_light(
         )
     ]
     assert len(deeper) == 2, "a finished import and one waiting for its columns"
+    # The self-diagnostic, deeper than the crawl: a theme of questions (the largest one), the
+    # results with last year's comparison, handing a question over, and workshop mode.
+    from capnr.diagnostics import services as diagnostics
+    from capnr.diagnostics.models import Diagnostic
+
+    year = f"{ORG}diagnostic/2025/"
+    deeper += [
+        f"{year}theme/equipment/",
+        f"{year}results/",
+        f"{year}question/hosting.01/delegate/",
+        f"{year}workshop/use.01/",
+        f"{year}workshop/summary/",
+    ]
+    links: list[str] = []
+    diagnostics.delegation_create(
+        access=OrganisationAccess(organisation, Access.ADMINISTER, "test"),
+        diagnostic=Diagnostic.objects.get(organisation=organisation, year=2025),
+        question_id="data.01",
+        created_by=None,
+        email="collegue@example.org",
+        build_url=lambda raw: links.append(f"/delegated/{raw}/") or "",
+        notify=False,
+    )
     targets = _targets([*crawled, *deeper])
+    targets.append(Target(links[0], logged_in=False))
     assert len(crawled) >= MIN_PAGES, (
         f"the crawl from {ORG} found only {len(crawled)} pages ({crawled}): is it broken?"
     )

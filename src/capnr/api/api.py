@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
+from capnr.diagnostics.api import router as diagnostics_router
 from capnr.inventory.api import router as inventory_router
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
@@ -35,7 +36,8 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Cap NR API",
     version="1",
-    description="Organisations, sites and departments. Authenticate with a session cookie "
+    description="Organisations, sites and departments, the inventory and its footprint, the "
+    "self-diagnostic. Authenticate with a session cookie "
     "(and the CSRF token for writes) or a personal token: `Authorization: Bearer …`.",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
@@ -259,4 +261,5 @@ def department_delete(request: HttpRequest, slug: str, department_id: int) -> St
 
 api.add_router("/organisations", organisations)
 api.add_router("/organisations", inventory_router)
+api.add_router("/organisations", diagnostics_router)
 api.add_router("/diagnostic", referential_router)

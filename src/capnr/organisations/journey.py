@@ -44,12 +44,11 @@ FOOTPRINT_SUMMARY = _(
     "The footprint of your IT in minutes from a few counts, refined by importing your inventory."
 )
 
+DIAGNOSTIC_SUMMARY = _(
+    "A guided half-day workshop: scores per theme and compliance gaps with their dates."
+)
+
 COMING_STEPS: tuple[tuple[str, Promise, Promise], ...] = (
-    (
-        "diagnostic",
-        _("Self-diagnostic"),
-        _("A guided half-day workshop: scores per theme and compliance gaps with their dates."),
-    ),
     (
         "stakes",
         _("Stakes"),
@@ -113,7 +112,21 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
             is_next=profile_status == DONE and footprint_status != DONE,
         )
     )
-    for number, (key, title, summary) in enumerate(COMING_STEPS, start=3):
+    diagnostic_status = _diagnostic_status(access)
+    steps.append(
+        JourneyStep(
+            3,
+            "diagnostic",
+            _("Self-diagnostic"),
+            DIAGNOSTIC_SUMMARY,
+            diagnostic_status,
+            reverse("diagnostics:index", args=[slug]),
+            is_next=profile_status == DONE
+            and footprint_status != TODO
+            and diagnostic_status != DONE,
+        )
+    )
+    for number, (key, title, summary) in enumerate(COMING_STEPS, start=4):
         steps.append(JourneyStep(number, key, title, summary, COMING))
     return steps
 
@@ -130,3 +143,15 @@ def _footprint_status(access: OrganisationAccess) -> str:
     if AssetOrigin.IMPORT in origins:
         return DONE
     return IN_PROGRESS if origins else TODO
+
+
+def _diagnostic_status(access: OrganisationAccess) -> str:
+    """Done once a diagnostic is submitted; in progress while one is being answered."""
+    from capnr.diagnostics.models import Diagnostic, DiagnosticStatus
+
+    statuses = set(
+        Diagnostic.objects.filter(organisation=access.organisation).values_list("status", flat=True)
+    )
+    if DiagnosticStatus.SUBMITTED in statuses:
+        return DONE
+    return IN_PROGRESS if statuses else TODO

@@ -8,7 +8,9 @@ Levels are cumulative: ``READ`` < ``CONTRIBUTE`` < ``ADMINISTER``.
 - a reader, and a facilitator of a coalition whose cohorts include the organisation, may READ;
 - a contributor may CONTRIBUTE (edit what is assigned to them);
 - the référent ADMINISTERS the organisation (profile, sites, departments, members);
-- a superuser may do everything (they use the Django admin).
+- a superuser may do everything (they use the Django admin);
+- the self-diagnostic is run by the référent and by the cohort's facilitator (the workshop);
+  a contributor only answers the questions delegated to them.
 """
 
 from __future__ import annotations
@@ -61,6 +63,16 @@ class OrganisationAccess:
     @property
     def can_administer(self) -> bool:
         return self.level >= Access.ADMINISTER
+
+    @property
+    def can_run_diagnostic(self) -> bool:
+        """Answer the self-diagnostic for the whole organisation: the référent, and the
+        facilitator of a cohort it belongs to, who runs the workshop with them."""
+        return self.level >= Access.ADMINISTER or self.role == FACILITATOR
+
+    def require_diagnostic(self) -> None:
+        if not self.can_run_diagnostic:
+            raise PermissionDenied("Only the référent or the facilitator runs the diagnostic.")
 
     def require(self, need: Access) -> None:
         if self.level < need:

@@ -177,6 +177,12 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
                 DemoAccount(user.email, full_name, role, organisation.name, organisation.slug)
             )
     _demo_inventories()
+    from capnr.diagnostics.demo import seed_demo_diagnostics
+
+    seed_demo_diagnostics(
+        agency=Organisation.objects.get(slug="routes-haut-vallon"),
+        commune=Organisation.objects.get(slug="belrive-sur-lanne"),
+    )
     return accounts
 
 

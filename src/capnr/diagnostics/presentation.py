@@ -1,0 +1,156 @@
+"""What the results page and the PDF report show: scores, radar, gaps, follow-ups and stakes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from capnr.engine import diagnostic as engine
+from capnr.inventory import charts
+from capnr.inventory import presentation as footprint_presentation
+from capnr.inventory.selectors import latest_footprint
+from capnr.organisations.tenancy import OrganisationAccess
+
+from . import referential, selectors
+from .models import AnswerValue, Diagnostic
+
+# A theme is a stake when its score is below this and it carries essential questions.
+WEAK_THEME = 50.0
+MAX_STAKES = 3
+
+
+@dataclass
+class ThemeRow:
+    theme: engine.Theme
+    number: int
+    title: str
+    score: engine.Score
+    previous: float | None
+    weight: int  # sum of the priorities of its applicable questions
+
+    @property
+    def change(self) -> float | None:
+        if self.score.percent is None or self.previous is None:
+            return None
+        return self.score.percent - self.previous
+
+
+def _svg(markup: str) -> SafeString:
+    """Chart markup from ``charts``, which escapes every label it writes."""
+    return mark_safe(markup)  # noqa: S308
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else charts.format_number(round(value))
+
+
+def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[str, Any]:
+    answers = selectors.answers_by_question(diagnostic)
+    result = selectors.results(diagnostic, answers)
+    questions = referential.questions_for(diagnostic.organisation)
+    previous_result = None
+    if diagnostic.previous is not None:
+        previous_result = selectors.results(diagnostic.previous)
+    rows: list[ThemeRow] = []
+    for theme in engine.referential().themes:
+        theme_questions = [q for q in questions if q.theme == theme.id]
+        if not theme_questions:
+            continue
+        rows.append(
+            ThemeRow(
+                theme=theme,
+                number=len(rows) + 1,
+                title=referential.theme_title(theme),
+                score=result.themes[theme.id],
+                previous=previous_result.themes[theme.id].percent if previous_result else None,
+                weight=sum(q.priority for q in theme_questions),
+            )
+        )
+    series: list[tuple[str, list[float | None]]] = [
+        (str(diagnostic.year), [row.score.percent for row in rows])
+    ]
+    if previous_result is not None and diagnostic.previous is not None:
+        series.append((str(diagnostic.previous.year), [row.previous for row in rows]))
+    radar = None
+    if result.overall.percent is not None and len(rows) >= 3:
+        radar = _svg(
+            charts.radar_chart(
+                "radar",
+                _("Score per theme, %(year)s") % {"year": diagnostic.year},
+                _("Score out of 100 for each theme, numbered as in the table below."),
+                [row.title for row in rows],
+                series,
+                key=False,
+                not_scored_label=_("Not scored"),
+            )
+        )
+    value_labels = dict(AnswerValue.choices)
+    gaps = [
+        {
+            "question": gap.question,
+            "number": referential.number(gap.question, questions),
+            "text": referential.text(gap.question),
+            "answer": value_labels.get(gap.answer or "", _("not answered yet")),
+            "obligation": gap.question.obligation,
+            "due": _date(gap.question.obligation.due) if gap.question.obligation else None,
+            "applies": (
+                gap.question.obligation.applies_en
+                if referential.english()
+                else gap.question.obligation.applies_fr
+            )
+            if gap.question.obligation
+            else "",
+        }
+        for gap in sorted(
+            result.gaps,
+            key=lambda g: (
+                (g.question.obligation.due or "9999") if g.question.obligation else "9999"
+            ),
+        )
+    ]
+    follow_ups = [
+        {
+            "question": question,
+            "number": referential.number(question, questions),
+            "text": referential.text(question),
+            "who": referential.who(question),
+        }
+        for question in result.follow_ups
+    ]
+    weak = sorted(
+        (row for row in rows if row.score.percent is not None and row.score.percent < WEAK_THEME),
+        key=lambda row: (row.score.percent or 0.0) - row.weight,
+    )[:MAX_STAKES]
+    run = latest_footprint(access=access)
+    footprint = footprint_presentation.summary(run, diagnostic.organisation) if run else None
+    if footprint and footprint.get("empty"):
+        footprint = None
+    levels = engine.referential().label_levels
+    progress = selectors.progress(diagnostic, answers)
+    return {
+        "diagnostic": diagnostic,
+        "results": result,
+        "overall": _percent(result.overall.percent),
+        "out_of_1000": None if result.out_of_1000 is None else round(result.out_of_1000),
+        "label_levels": [{"name": name, "bound": round(bound)} for name, bound in levels],
+        "rows": rows,
+        "radar": radar,
+        "previous": diagnostic.previous if previous_result else None,
+        "previous_overall": _percent(previous_result.overall.percent) if previous_result else None,
+        "gaps": gaps,
+        "follow_ups": follow_ups,
+        "weak_themes": weak,
+        "footprint": footprint,
+        "progress": progress,
+    }

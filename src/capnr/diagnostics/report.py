@@ -1,0 +1,221 @@
+"""The self-diagnostic's report for management: a tagged PDF (PDF/UA-1) made by WeasyPrint.
+
+The report shows what the results page shows (``presentation.results_context``), laid out for
+print in the request's language: the title block, the context, the global score and grade, the
+scores per theme (radar and table), the compliance gaps, the stakes, the "don't know" follow-ups
+and the next steps. The template is ``diagnostics/report.html``; its print stylesheet is
+``templates/diagnostics/report.css`` (a file, not a ``<style>`` element, so the template obeys
+the same no-inline-style rule as the pages, and it ships with the templates).
+
+WeasyPrint is imported only when a report is made: it needs the Pango system libraries, and a
+server without them should still serve every other page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from capnr.engine import diagnostic as engine
+from capnr.organisations.tenancy import OrganisationAccess
+
+from . import presentation
+from .models import Diagnostic
+
+logger = logging.getLogger(__name__)
+
+# Debian packages that provide the libraries WeasyPrint loads (scripts/system-deps.sh checks them).
+SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
+STYLESHEET = Path(__file__).resolve().parent / "templates" / "diagnostics" / "report.css"
+# PDF/UA-1 makes WeasyPrint tag the structure (headings, tables, lists, figures with their
+# SVG <title> as alternative text) and write the title and language in the catalogue.
+PDF_VARIANT = "pdf/ua-1"
+# Chart labels drawn over a white halo (a stroke painted first with `paint-order="stroke"`).
+_HALO_TAG = re.compile(r'<(?:g|text)\b[^>]*\bpaint-order="stroke"[^>]*>')
+_HALO_ATTRIBUTE = re.compile(r'\s(?:stroke|stroke-width|stroke-linejoin|paint-order)="[^"]*"')
+
+
+class ReportUnavailable(RuntimeError):
+    """This server cannot make PDF files; the message says what to install."""
+
+
+def _weasyprint() -> ModuleType:
+    try:
+        import weasyprint
+    except OSError as error:  # cffi could not load Pango
+        logger.error("WeasyPrint cannot load its system libraries: %s", error)
+        raise ReportUnavailable(
+            _(
+                "The server cannot make PDF files: the Pango libraries are missing. Install the "
+                "Debian packages %(packages)s (apt-get install %(packages)s), then restart "
+                "Cap NR."
+            )
+            % {"packages": SYSTEM_PACKAGES}
+        ) from error
+    except ImportError as error:
+        logger.error("WeasyPrint is not installed: %s", error)
+        raise ReportUnavailable(
+            _(
+                "The server cannot make PDF files: the Python package WeasyPrint is missing. "
+                "Reinstall Cap NR with its dependencies (pip install -e .)."
+            )
+        ) from error
+    return weasyprint
+
+
+def _without_halo(svg: SafeString | None) -> SafeString | None:
+    """The chart without the white halo under its labels: WeasyPrint ignores `paint-order`, so
+    the halo would be painted over the labels and hide them. Only attributes are removed from
+    markup that ``capnr.inventory.charts`` escaped, so it stays safe."""
+    if svg is None:
+        return None
+    cleaned = _HALO_TAG.sub(lambda tag: _HALO_ATTRIBUTE.sub("", tag.group(0)), str(svg))
+    return mark_safe(cleaned)  # noqa: S308
+
+
+def _due_date(gap: dict[str, Any]) -> dt.date | None:
+    """The obligation's deadline, or None when the referential gives none (or an unreadable one,
+    which the referential's own tests should catch)."""
+    if isinstance(gap.get("due"), dt.date):
+        return gap["due"]
+    obligation: engine.Obligation | None = gap["obligation"]
+    if obligation is None or not obligation.due:
+        return None
+    try:
+        return dt.date.fromisoformat(obligation.due)
+    except ValueError:
+        return None
+
+
+def _next_steps(context: dict[str, Any], today: dt.date) -> list[str]:
+    """What management should do next, from the results: deadlines first, then unknowns."""
+    steps: list[str] = []
+    progress = context["progress"]
+    remaining = progress.total - progress.answered
+    if not context["diagnostic"].is_submitted and remaining:
+        steps.append(
+            ngettext(
+                "Finish the diagnostic: %(count)s question still has no confirmed answer. "
+                "Then submit it, so that this report becomes the year's reference.",
+                "Finish the diagnostic: %(count)s questions still have no confirmed answer. "
+                "Then submit it, so that this report becomes the year's reference.",
+                remaining,
+            )
+            % {"count": remaining}
+        )
+    overdue = sum(1 for gap in context["gaps"] if gap["overdue"])
+    upcoming = len(context["gaps"]) - overdue
+    if overdue:
+        steps.append(
+            ngettext(
+                "Bring the %(count)s obligation whose deadline has passed into compliance first: "
+                "name someone in charge and a date.",
+                "Bring the %(count)s obligations whose deadline has passed into compliance "
+                "first: name someone in charge and a date for each.",
+                overdue,
+            )
+            % {"count": overdue}
+        )
+    if upcoming:
+        steps.append(
+            ngettext(
+                "Plan the %(count)s other open obligation before its due date.",
+                "Plan the %(count)s other open obligations before their due dates.",
+                upcoming,
+            )
+            % {"count": upcoming}
+        )
+    follow_ups = len(context["follow_ups"])
+    if follow_ups:
+        steps.append(
+            ngettext(
+                "Ask the people named for the %(count)s “don't know” answer, then update the "
+                "diagnostic.",
+                "Ask the people named for the %(count)s “don't know” answers, then update the "
+                "diagnostic.",
+                follow_ups,
+            )
+            % {"count": follow_ups}
+        )
+    if context["weak_themes"]:
+        steps.append(
+            _("Choose two or three actions in the weakest themes: %(themes)s.")
+            % {"themes": ", ".join(row.title for row in context["weak_themes"])}
+        )
+    if context["footprint"] is None:
+        steps.append(
+            _(
+                "Measure the footprint of your equipment in Cap NR (an inventory, or simply the "
+                "number of devices of each kind) to see where the impacts are."
+            )
+        )
+    steps.append(
+        _(
+            "Run the diagnostic again in %(year)s to measure the progress: Cap NR carries this "
+            "year's answers over, to confirm or update."
+        )
+        % {"year": max(context["diagnostic"].year + 1, today.year)}
+    )
+    return steps
+
+
+def report_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[str, Any]:
+    """Everything ``diagnostics/report.html`` shows, on top of the results page's context."""
+    if diagnostic.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This diagnostic belongs to another organisation.")
+    context = presentation.results_context(access, diagnostic)
+    generated_at = timezone.localtime().replace(microsecond=0)
+    today = generated_at.date()
+    gaps = []
+    for gap in context["gaps"]:
+        due = _due_date(gap)
+        gaps.append({**gap, "due": due, "overdue": due is not None and due < today})
+    context["gaps"] = gaps
+    context["radar"] = _without_halo(context["radar"])
+    data = engine.referential()
+    organisation = diagnostic.organisation
+    context.update(
+        {
+            "access": access,
+            "organisation": organisation,
+            "language": get_language() or "fr",
+            "generated_at": generated_at,
+            "generated_on": today,
+            "theme_count": len(context["rows"]),
+            "grades": [{"letter": letter, "bound": round(bound)} for letter, bound in data.grades],
+            "document_title": _("Responsible IT self-diagnostic %(year)s · %(organisation)s")
+            % {"year": diagnostic.year, "organisation": organisation.name},
+            "overdue_count": sum(1 for gap in gaps if gap["overdue"]),
+        }
+    )
+    context["next_steps"] = _next_steps(context, today)
+    return context
+
+
+def render_report_html(access: OrganisationAccess, diagnostic: Diagnostic) -> str:
+    return render_to_string("diagnostics/report.html", report_context(access, diagnostic))
+
+
+def render_report_pdf(access: OrganisationAccess, diagnostic: Diagnostic) -> bytes:
+    """The report as a tagged PDF (PDF/UA-1) with its title and language.
+
+    Raises ReportUnavailable when WeasyPrint or the system libraries it needs are missing."""
+    html = render_report_html(access, diagnostic)
+    weasyprint = _weasyprint()
+    # No base URL: the document holds no link to fetch (the radar is inline SVG).
+    document = weasyprint.HTML(string=html)
+    pdf: bytes = document.write_pdf(
+        stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))],
+        pdf_variant=PDF_VARIANT,
+    )
+    return pdf

@@ -1,0 +1,170 @@
+"""Reads of the self-diagnostic, always from an already-checked OrganisationAccess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from capnr.engine import diagnostic as engine
+from capnr.organisations.tenancy import OrganisationAccess
+
+from .models import Answer, Delegation, Diagnostic, ThemeTime, WorkshopNote
+from .referential import profile_for, questions_for
+
+if TYPE_CHECKING:
+    from capnr.organisations.models import User
+
+
+def diagnostic_list(*, access: OrganisationAccess) -> QuerySet[Diagnostic]:
+    return (
+        Diagnostic.objects.filter(organisation=access.organisation)
+        .select_related("organisation")
+        .order_by("-year")
+    )
+
+
+def diagnostic_get(*, access: OrganisationAccess, year: int) -> Diagnostic:
+    diagnostic = (
+        Diagnostic.objects.filter(organisation=access.organisation, year=year)
+        .select_related("organisation", "previous", "submitted_by")
+        .first()
+    )
+    if diagnostic is None:
+        raise Http404("No diagnostic for this year.")
+    return diagnostic
+
+
+def latest_diagnostic(*, access: OrganisationAccess) -> Diagnostic | None:
+    return diagnostic_list(access=access).first()
+
+
+def answers_by_question(diagnostic: Diagnostic) -> dict[str, Answer]:
+    return {
+        answer.question_id: answer for answer in diagnostic.answers.select_related("answered_by")
+    }
+
+
+def answer_get(diagnostic: Diagnostic, question_id: str) -> Answer | None:
+    return Answer.objects.filter(diagnostic=diagnostic, question_id=question_id).first()
+
+
+def scored_answers(answers: dict[str, Answer]) -> dict[str, str]:
+    """What counts in the score: given answers, not the carried-over ones still to confirm."""
+    return {
+        qid: answer.value
+        for qid, answer in answers.items()
+        if answer.value and not answer.to_confirm
+    }
+
+
+@dataclass
+class ThemeProgress:
+    theme: engine.Theme
+    questions: list[engine.Question]
+    answered: int = 0
+    to_confirm: int = 0
+    unknown: int = 0
+    delegated: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+@dataclass
+class Progress:
+    themes: list[ThemeProgress] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return sum(theme.answered for theme in self.themes)
+
+    @property
+    def total(self) -> int:
+        return sum(theme.total for theme in self.themes)
+
+    @property
+    def to_confirm(self) -> int:
+        return sum(theme.to_confirm for theme in self.themes)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+def progress(diagnostic: Diagnostic, answers: dict[str, Answer] | None = None) -> Progress:
+    answers = answers if answers is not None else answers_by_question(diagnostic)
+    delegated = set(
+        diagnostic.delegations.filter(revoked_at__isnull=True).values_list("question_id", flat=True)
+    )
+    questions = questions_for(diagnostic.organisation)
+    result = Progress()
+    for theme in engine.referential().themes:
+        row = ThemeProgress(theme, [q for q in questions if q.theme == theme.id])
+        for question in row.questions:
+            answer = answers.get(question.id)
+            if answer is not None and answer.value:
+                if answer.to_confirm:
+                    row.to_confirm += 1
+                else:
+                    row.answered += 1
+                    row.unknown += answer.value == "unknown"
+            row.delegated += question.id in delegated
+        if row.questions:
+            result.themes.append(row)
+    return result
+
+
+def results(diagnostic: Diagnostic, answers: dict[str, Answer] | None = None) -> engine.Results:
+    answers = answers if answers is not None else answers_by_question(diagnostic)
+    return engine.score(scored_answers(answers), profile_for(diagnostic.organisation))
+
+
+def delegations(diagnostic: Diagnostic) -> QuerySet[Delegation]:
+    return diagnostic.delegations.filter(revoked_at__isnull=True).select_related(
+        "user", "created_by"
+    )
+
+
+def delegation_get(*, access: OrganisationAccess, diagnostic: Diagnostic, pk: int) -> Delegation:
+    delegation = (
+        Delegation.objects.filter(pk=pk, diagnostic=diagnostic)
+        .select_related("diagnostic__organisation", "user")
+        .first()
+    )
+    if delegation is None or delegation.diagnostic.organisation_id != access.organisation.pk:
+        raise Http404("No such delegation.")
+    return delegation
+
+
+def delegations_for_user(*, access: OrganisationAccess, user: User) -> QuerySet[Delegation]:
+    """The questions handed to ``user`` in this organisation, newest diagnostic first."""
+    return (
+        Delegation.objects.filter(
+            diagnostic__organisation=access.organisation, user=user, revoked_at__isnull=True
+        )
+        .select_related("diagnostic", "created_by")
+        .order_by("-diagnostic__year", "question_id")
+    )
+
+
+def delegation_for_user(*, access: OrganisationAccess, user: User, pk: int) -> Delegation:
+    delegation = delegations_for_user(access=access, user=user).filter(pk=pk).first()
+    if delegation is None:
+        raise Http404("No such question for you.")
+    return delegation
+
+
+def theme_times(diagnostic: Diagnostic) -> dict[str, int]:
+    return dict(ThemeTime.objects.filter(diagnostic=diagnostic).values_list("theme", "seconds"))
+
+
+def workshop_notes(diagnostic: Diagnostic) -> QuerySet[WorkshopNote]:
+    return diagnostic.workshop_notes.select_related("author")

@@ -1,0 +1,620 @@
+"""Self-diagnostic pages: the yearly campaigns, the questionnaire theme by theme, delegation and
+the results. Workshop mode lives in ``workshop_views``, the PDF and XLSX in ``exports_views``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from capnr.engine import diagnostic as engine
+from capnr.organisations.selectors import member_list
+from capnr.organisations.tenancy import OrganisationAccess
+from capnr.organisations.views import organisation_view
+
+from . import presentation, referential, selectors, services
+from .forms import AnswerForm, DelegationForm, StartForm
+from .models import Answer, Delegation, Diagnostic
+
+
+@dataclass
+class QuestionItem:
+    question: engine.Question
+    number: int
+    text: str
+    why: str
+    how: str
+    who: str
+    answer: Answer | None
+    form: AnswerForm
+    delegation: Delegation | None = None
+    conflict: services.AnswerConflict | None = None
+    errors: list[str] | None = None
+
+    @property
+    def priority_label(self) -> str:
+        return str(referential.PRIORITY_LABELS[self.question.priority])
+
+    @property
+    def effort_label(self) -> str:
+        return str(referential.EFFORT_LABELS[self.question.effort])
+
+
+def _initial(answer: Answer | None) -> dict[str, Any]:
+    value = answer.value if answer else ""
+    comment = answer.comment if answer else ""
+    evidence = answer.evidence if answer else ""
+    return {
+        "value": value,
+        "comment": comment,
+        "evidence": evidence,
+        "version": answer.version if answer else 0,
+        # A carried-over answer is never "untouched": saving the page confirms it.
+        "initial_print": ""
+        if answer and answer.to_confirm
+        else services.fingerprint(value, comment, evidence),
+    }
+
+
+def _item(
+    question: engine.Question,
+    questions: list[engine.Question],
+    answer: Answer | None,
+    *,
+    data: Any = None,
+    prefix: str | None = None,
+    delegation: Delegation | None = None,
+) -> QuestionItem:
+    form = AnswerForm(data, initial=_initial(answer), prefix=prefix)
+    return QuestionItem(
+        question=question,
+        number=referential.number(question, questions),
+        text=referential.text(question),
+        why=referential.why(question),
+        how=referential.how(question),
+        who=referential.who(question),
+        answer=answer,
+        form=form,
+        delegation=delegation,
+    )
+
+
+def _submission(question_id: str, form: AnswerForm) -> services.Submission:
+    data = form.cleaned_data
+    return services.Submission(
+        question_id=question_id,
+        value=data.get("value") or "",
+        comment=data.get("comment") or "",
+        evidence=data.get("evidence") or "",
+        version=data.get("version") or 0,
+        initial=data.get("initial_print") or "",
+    )
+
+
+def _posted(data: Any, question_id: str) -> bool:
+    """Whether the form sent this question (a page may post only some of its questions)."""
+    return data is not None and f"{question_id}-version" in data
+
+
+def _diagnostic(access: OrganisationAccess, year: int) -> Diagnostic:
+    return selectors.diagnostic_get(access=access, year=year)
+
+
+@organisation_view()
+@require_safe
+def diagnostic_index(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    diagnostics = list(selectors.diagnostic_list(access=access))
+    rows = []
+    for diagnostic in diagnostics:
+        answers = selectors.answers_by_question(diagnostic)
+        rows.append(
+            {
+                "diagnostic": diagnostic,
+                "progress": selectors.progress(diagnostic, answers),
+                "results": selectors.results(diagnostic, answers),
+            }
+        )
+    delegated = selectors.delegations_for_user(access=access, user=request.user).filter(
+        diagnostic__status="in_progress"
+    )
+    return render(
+        request,
+        "diagnostics/index.html",
+        {
+            "access": access,
+            "rows": rows,
+            "start_form": StartForm(),
+            "delegated_count": delegated.count(),
+            "question_count": len(referential.questions_for(access.organisation)),
+        },
+    )
+
+
+@organisation_view()
+@require_POST
+def diagnostic_start(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    access.require_diagnostic()
+    form = StartForm(request.POST)
+    if form.is_valid():
+        try:
+            diagnostic = services.diagnostic_start(
+                access=access, year=form.cleaned_data["year"], user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if diagnostic.previous is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Diagnostic %(year)s started from your %(previous)s answers: confirm "
+                        "or change each of them."
+                    )
+                    % {"year": diagnostic.year, "previous": diagnostic.previous.year},
+                )
+            return redirect("diagnostics:overview", access.organisation.slug, diagnostic.year)
+    else:
+        messages.error(request, _("Choose a year between 2000 and next year."))
+    return redirect("diagnostics:index", access.organisation.slug)
+
+
+@organisation_view()
+@require_safe
+def diagnostic_overview(
+    request: HttpRequest, access: OrganisationAccess, year: int
+) -> HttpResponse:
+    diagnostic = _diagnostic(access, year)
+    answers = selectors.answers_by_question(diagnostic)
+    progress = selectors.progress(diagnostic, answers)
+    questions = referential.questions_for(access.organisation)
+    delegations = [
+        {
+            "delegation": delegation,
+            "question": engine.referential().question(delegation.question_id),
+            "number": referential.number(
+                engine.referential().question(delegation.question_id), questions
+            )
+            if any(q.id == delegation.question_id for q in questions)
+            else None,
+        }
+        for delegation in selectors.delegations(diagnostic)
+    ]
+    for row in delegations:
+        row["text"] = referential.text(row["question"])
+    results = selectors.results(diagnostic, answers)
+    return render(
+        request,
+        "diagnostics/overview.html",
+        {
+            "access": access,
+            "diagnostic": diagnostic,
+            "progress": progress,
+            "themes": [
+                {
+                    "row": row,
+                    "title": referential.theme_title(row.theme),
+                    "score": results.themes[row.theme.id],
+                }
+                for row in progress.themes
+            ],
+            "results": results,
+            "delegations": delegations,
+            "can_run": access.can_run_diagnostic,
+        },
+    )
+
+
+def _theme_or_404(theme_id: str) -> engine.Theme:
+    theme = referential.theme(theme_id)
+    if theme is None:
+        raise Http404("No such theme.")
+    return theme
+
+
+def _conflict_json(conflict: services.AnswerConflict) -> dict[str, Any]:
+    current = conflict.current
+    return {
+        "status": "conflict",
+        "message": str(conflict),
+        "question": conflict.question_id,
+        "other": {
+            "value": current.get_value_display() if current.value else "",
+            "comment": current.comment,
+            "evidence": current.evidence,
+            "author": current.author,
+        },
+        "version": current.version,
+    }
+
+
+@organisation_view()
+@require_http_methods(["GET", "HEAD", "POST"])
+def theme_answers(
+    request: HttpRequest, access: OrganisationAccess, year: int, theme: str
+) -> HttpResponse:
+    """One theme's questions on one page. A normal POST saves the page; the autosave script
+    posts one question at a time (``autosave=<question id>``) and gets JSON back."""
+    access.require_diagnostic()
+    diagnostic = _diagnostic(access, year)
+    current_theme = _theme_or_404(theme)
+    questions = referential.questions_for(access.organisation)
+    theme_questions = [q for q in questions if q.theme == current_theme.id]
+    if not theme_questions:
+        raise Http404("No question of this theme applies to this organisation.")
+    answers = selectors.answers_by_question(diagnostic)
+    active = {d.question_id: d for d in selectors.delegations(diagnostic)}
+    data = request.POST if request.method == "POST" else None
+    autosave = request.POST.get("autosave", "") if data is not None else ""
+    items = [
+        _item(
+            q,
+            questions,
+            answers.get(q.id),
+            data=data if _posted(data, q.id) and (not autosave or autosave == q.id) else None,
+            prefix=q.id,
+            delegation=active.get(q.id),
+        )
+        for q in theme_questions
+    ]
+    if data is not None:
+        posted = [item for item in items if item.form.is_bound]
+        if autosave and not posted:
+            return JsonResponse({"status": "error", "message": _("Unknown question.")}, status=400)
+        invalid = [item for item in posted if not item.form.is_valid()]
+        submissions = [
+            _submission(item.question.id, item.form) for item in posted if item not in invalid
+        ]
+        try:
+            result = services.answers_save(
+                access=access, diagnostic=diagnostic, submissions=submissions, user=request.user
+            )
+        except ValidationError as error:
+            if autosave:
+                return JsonResponse({"status": "error", "message": error.messages[0]}, status=409)
+            messages.error(request, " ".join(error.messages))
+            return redirect("diagnostics:overview", access.organisation.slug, year)
+        if autosave:
+            if invalid:
+                errors = [str(e) for errors in invalid[0].form.errors.values() for e in errors]
+                return JsonResponse({"status": "error", "message": " ".join(errors)}, status=400)
+            if result.conflicts:
+                return JsonResponse(_conflict_json(result.conflicts[0]), status=409)
+            if result.errors:
+                message = " ".join(next(iter(result.errors.values())))
+                return JsonResponse({"status": "error", "message": message}, status=400)
+            answer = selectors.answer_get(diagnostic, autosave)
+            initial = _initial(answer)
+            return JsonResponse(
+                {
+                    "status": "saved" if result.saved else "unchanged",
+                    "version": initial["version"],
+                    "initial": initial["initial_print"],
+                }
+            )
+        conflicts = {conflict.question_id: conflict for conflict in result.conflicts}
+        if not invalid and not conflicts and not result.errors:
+            if result.saved:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s answer saved.", "%(count)s answers saved.", len(result.saved)
+                    )
+                    % {"count": len(result.saved)},
+                )
+            next_theme = request.POST.get("next_theme", "")
+            if next_theme and referential.theme(next_theme):
+                return redirect("diagnostics:theme", access.organisation.slug, year, next_theme)
+            if "finish" in request.POST:
+                return redirect("diagnostics:overview", access.organisation.slug, year)
+            return redirect("diagnostics:theme", access.organisation.slug, year, current_theme.id)
+        # Show the page again: saved questions with their new state, the others as typed.
+        answers = selectors.answers_by_question(diagnostic)
+        for index, item in enumerate(items):
+            qid = item.question.id
+            if qid in conflicts or qid in result.errors or item in invalid:
+                item.answer = answers.get(qid)
+                item.conflict = conflicts.get(qid)
+                item.errors = result.errors.get(qid)
+                if item.conflict is not None:
+                    # Start again from the other person's answer, with its version.
+                    items[index] = _item(
+                        item.question,
+                        questions,
+                        answers.get(qid),
+                        prefix=qid,
+                        delegation=item.delegation,
+                    )
+                    items[index].conflict = item.conflict
+            else:
+                items[index] = _item(
+                    item.question,
+                    questions,
+                    answers.get(qid),
+                    prefix=qid,
+                    delegation=item.delegation,
+                )
+        messages.error(
+            request,
+            _("Some answers were not saved: see the questions marked below. The others are saved."),
+        )
+    progress = selectors.progress(diagnostic, answers)
+    theme_ids = [row.theme.id for row in progress.themes]
+    position = theme_ids.index(current_theme.id)
+    return render(
+        request,
+        "diagnostics/theme.html",
+        {
+            "access": access,
+            "diagnostic": diagnostic,
+            "theme": current_theme,
+            "theme_title": referential.theme_title(current_theme),
+            "items": items,
+            "progress": progress,
+            "theme_progress": progress.themes[position],
+            "themes": [
+                {"id": row.theme.id, "title": referential.theme_title(row.theme), "row": row}
+                for row in progress.themes
+            ],
+            "previous_theme": theme_ids[position - 1] if position > 0 else "",
+            "next_theme": theme_ids[position + 1] if position + 1 < len(theme_ids) else "",
+            "read_only": diagnostic.is_submitted,
+        },
+        status=409 if data is not None else 200,
+    )
+
+
+@organisation_view()
+@require_POST
+def theme_confirm(
+    request: HttpRequest, access: OrganisationAccess, year: int, theme: str
+) -> HttpResponse:
+    access.require_diagnostic()
+    diagnostic = _diagnostic(access, year)
+    _theme_or_404(theme)
+    try:
+        count = services.carried_over_confirm(
+            access=access, diagnostic=diagnostic, theme=theme, user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s answer from last year confirmed.",
+                "%(count)s answers from last year confirmed.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("diagnostics:theme", access.organisation.slug, year, theme)
+
+
+def _members(access: OrganisationAccess) -> list[tuple[int, str]]:
+    return [
+        (membership.user.pk, f"{membership.user} ({membership.get_role_display()})")
+        for membership in member_list(access=access)
+        if membership.role in ("contributor", "referent")
+    ]
+
+
+@organisation_view()
+@require_http_methods(["GET", "HEAD", "POST"])
+def delegate(
+    request: HttpRequest, access: OrganisationAccess, year: int, question_id: str
+) -> HttpResponse:
+    access.require_diagnostic()
+    diagnostic = _diagnostic(access, year)
+    questions = referential.questions_for(access.organisation)
+    question = next((q for q in questions if q.id == question_id), None)
+    if question is None:
+        raise Http404("No such question for this organisation.")
+    form = DelegationForm(request.POST or None, members=_members(access))
+    if request.method == "POST" and form.is_valid():
+        try:
+            delegation = services.delegation_create(
+                access=access,
+                diagnostic=diagnostic,
+                question_id=question.id,
+                created_by=request.user,
+                user_id=form.cleaned_data["user"],
+                email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+                build_url=lambda raw: request.build_absolute_uri(
+                    reverse("delegated", args=[raw])
+                    if raw
+                    else reverse("diagnostics:mine", args=[access.organisation.slug])
+                ),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Question %(number)s sent to %(recipient)s.")
+                % {
+                    "number": referential.number(question, questions),
+                    "recipient": delegation.recipient,
+                },
+            )
+            return redirect("diagnostics:theme", access.organisation.slug, year, question.theme)
+    return render(
+        request,
+        "diagnostics/delegate.html",
+        {
+            "access": access,
+            "diagnostic": diagnostic,
+            "question": question,
+            "number": referential.number(question, questions),
+            "text": referential.text(question),
+            "who": referential.who(question),
+            "form": form,
+        },
+    )
+
+
+@organisation_view()
+@require_POST
+def delegation_revoke(
+    request: HttpRequest, access: OrganisationAccess, year: int, delegation_id: int
+) -> HttpResponse:
+    access.require_diagnostic()
+    diagnostic = _diagnostic(access, year)
+    delegation = selectors.delegation_get(access=access, diagnostic=diagnostic, pk=delegation_id)
+    services.delegation_revoke(access=access, delegation=delegation)
+    messages.success(request, _("The question is taken back; the link no longer works."))
+    return redirect("diagnostics:overview", access.organisation.slug, year)
+
+
+@organisation_view()
+@require_POST
+def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
+    access.require_diagnostic()
+    diagnostic = _diagnostic(access, year)
+    try:
+        services.diagnostic_submit(access=access, diagnostic=diagnostic, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("diagnostics:overview", access.organisation.slug, year)
+    messages.success(
+        request, _("Diagnostic submitted. You can reopen it at any time to change an answer.")
+    )
+    return redirect("diagnostics:results", access.organisation.slug, year)
+
+
+@organisation_view()
+@require_POST
+def diagnostic_reopen(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
+    access.require_diagnostic()
+    diagnostic = _diagnostic(access, year)
+    services.diagnostic_reopen(access=access, diagnostic=diagnostic)
+    messages.success(request, _("Diagnostic reopened: answers can be changed again."))
+    return redirect("diagnostics:overview", access.organisation.slug, year)
+
+
+@organisation_view()
+@require_safe
+def results(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
+    diagnostic = _diagnostic(access, year)
+    context = presentation.results_context(access, diagnostic)
+    return render(request, "diagnostics/results.html", {"access": access, **context})
+
+
+# --- Delegates ------------------------------------------------------------------------------
+
+
+@organisation_view()
+@require_safe
+def my_questions(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    """The questions delegated to the logged-in member: all a contributor sees of a diagnostic."""
+    rows = []
+    for delegation in selectors.delegations_for_user(access=access, user=request.user):
+        question = engine.referential().question(delegation.question_id)
+        answer = selectors.answer_get(delegation.diagnostic, delegation.question_id)
+        rows.append(
+            {
+                "delegation": delegation,
+                "text": referential.text(question),
+                "answer": answer,
+            }
+        )
+    return render(request, "diagnostics/mine.html", {"access": access, "rows": rows})
+
+
+def _delegated_page(
+    request: HttpRequest,
+    delegation: Delegation,
+    *,
+    user: Any,
+    template: str,
+    context: dict[str, Any],
+    done_url: str,
+) -> HttpResponse:
+    question = engine.referential().question(delegation.question_id)
+    questions = referential.questions_for(delegation.diagnostic.organisation)
+    answer = selectors.answer_get(delegation.diagnostic, question.id)
+    item = _item(
+        question,
+        questions,
+        answer,
+        data=request.POST if request.method == "POST" else None,
+        prefix=question.id,
+    )
+    status = 200
+    if request.method == "POST":
+        if item.form.is_valid():
+            try:
+                services.delegated_answer_save(
+                    delegation=delegation,
+                    submission=_submission(question.id, item.form),
+                    user=user,
+                )
+            except services.AnswerConflict as conflict:
+                item = _item(question, questions, conflict.current, prefix=question.id)
+                item.conflict = conflict
+                status = 409
+            except (ValidationError, services.DelegationUnusable) as error:
+                item.errors = list(getattr(error, "messages", [str(error)]))
+                status = 409
+            else:
+                messages.success(request, _("Thank you: your answer is saved."))
+                return redirect(done_url)
+        else:
+            status = 400
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "delegation": delegation,
+            "diagnostic": delegation.diagnostic,
+            "item": item,
+            "read_only": delegation.diagnostic.is_submitted,
+        },
+        status=status,
+    )
+
+
+@organisation_view()
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_question(
+    request: HttpRequest, access: OrganisationAccess, delegation_id: int
+) -> HttpResponse:
+    delegation = selectors.delegation_for_user(access=access, user=request.user, pk=delegation_id)
+    return _delegated_page(
+        request,
+        delegation,
+        user=request.user,
+        template="diagnostics/my_question.html",
+        context={"access": access},
+        done_url=reverse("diagnostics:mine", args=[access.organisation.slug]),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def delegated_question(request: HttpRequest, token: str) -> HttpResponse:
+    """The single question a delegate reaches from the link in their email, without an account."""
+    try:
+        delegation = services.delegation_find(raw_token=token)
+    except services.DelegationUnusable as error:
+        return render(
+            request, "diagnostics/delegated_unusable.html", {"reason": str(error)}, status=410
+        )
+    return _delegated_page(
+        request,
+        delegation,
+        user=None,
+        template="diagnostics/delegated.html",
+        context={"organisation": delegation.diagnostic.organisation},
+        done_url=request.path,
+    )

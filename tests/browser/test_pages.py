@@ -350,6 +350,7 @@ def test_every_page_is_accessible_responsive_and_light(
         f"{year}question/hosting.01/delegate/",
         f"{year}workshop/use.01/",
         f"{year}workshop/summary/",
+        f"{ORG}diagnostic/mine/",
     ]
     links: list[str] = []
     diagnostics.delegation_create(
@@ -455,3 +456,46 @@ def test_contributor_cannot_invite(page: Page, live_server, demo_accounts, log_i
     assert page.locator('a[href$="/members/invite/"]').count() == 0, (
         "contributor sees 'Invite someone'"
     )
+
+
+def _stored_answer(question_id: str) -> tuple[str, str]:
+    from capnr.diagnostics.models import Answer
+
+    answer = Answer.objects.get(
+        diagnostic__organisation__slug=ORGANISATION, diagnostic__year=2025, question_id=question_id
+    )
+    return answer.value, answer.comment
+
+
+def test_answers_autosave_with_javascript_and_save_without(
+    browser: Browser, live_server, demo_accounts: dict[tuple[str, str], str], log_in
+) -> None:
+    theme = f"{live_server.url}{ORG}diagnostic/2025/theme/data/"
+    # With JavaScript: choosing an answer saves it at once, no button pressed.
+    context = browser.new_context(viewport=DESKTOP, locale=LOCALE)
+    try:
+        page = context.new_page()
+        log_in(page, demo_accounts[("referent", ORGANISATION)])
+        page.goto(theme)
+        page.check('input[name="data.01-value"][value="partly"]')
+        status = page.locator('fieldset[data-question="data.01"] .autosave')
+        status.filter(has_text="Enregistré").wait_for(timeout=10_000)
+        assert _stored_answer("data.01")[0] == "partly"
+    finally:
+        context.close()
+    # Without JavaScript: the page's Save button posts every question.
+    context = browser.new_context(viewport=DESKTOP, locale=LOCALE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, demo_accounts[("referent", ORGANISATION)])
+        page.goto(theme)
+        page.check('input[name="data.02-value"][value="no"]')
+        page.locator('fieldset[data-question="data.02"] details.notes summary').click()
+        page.fill('textarea[name="data.02-comment"]', "Pas de règle écrite à ce jour.")
+        with page.expect_navigation():
+            page.click("main form.questionnaire button[type=submit] >> nth=0")
+        assert _stored_answer("data.02") == ("no", "Pas de règle écrite à ce jour.")
+        # The answer saved with JavaScript is still there: the page did not overwrite it.
+        assert _stored_answer("data.01")[0] == "partly"
+    finally:
+        context.close()

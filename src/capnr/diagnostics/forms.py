@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AnswerValue
+from .models import Answer, AnswerValue
+from .services import fingerprint
 
 ANSWER_CHOICES = [(value, label) for value, label in AnswerValue.choices]
 
@@ -74,3 +75,20 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Quick note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def initial_for(answer: Answer | None) -> dict[str, Any]:
+    value = answer.value if answer else ""
+    comment = answer.comment if answer else ""
+    evidence = answer.evidence if answer else ""
+    """What a question's form shows, with the version and fingerprint it started from."""
+    return {
+        "value": value,
+        "comment": comment,
+        "evidence": evidence,
+        "version": answer.version if answer else 0,
+        # A carried-over answer is never "untouched": saving the page confirms it.
+        "initial_print": ""
+        if answer and answer.to_confirm
+        else fingerprint(value, comment, evidence),
+    }

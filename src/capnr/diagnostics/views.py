@@ -21,7 +21,7 @@ from capnr.organisations.tenancy import OrganisationAccess
 from capnr.organisations.views import organisation_view
 
 from . import presentation, referential, selectors, services
-from .forms import AnswerForm, DelegationForm, StartForm
+from .forms import AnswerForm, DelegationForm, StartForm, initial_for
 from .models import Answer, Delegation, Diagnostic
 
 
@@ -48,22 +48,6 @@ class QuestionItem:
         return str(referential.EFFORT_LABELS[self.question.effort])
 
 
-def _initial(answer: Answer | None) -> dict[str, Any]:
-    value = answer.value if answer else ""
-    comment = answer.comment if answer else ""
-    evidence = answer.evidence if answer else ""
-    return {
-        "value": value,
-        "comment": comment,
-        "evidence": evidence,
-        "version": answer.version if answer else 0,
-        # A carried-over answer is never "untouched": saving the page confirms it.
-        "initial_print": ""
-        if answer and answer.to_confirm
-        else services.fingerprint(value, comment, evidence),
-    }
-
-
 def _item(
     question: engine.Question,
     questions: list[engine.Question],
@@ -73,7 +57,7 @@ def _item(
     prefix: str | None = None,
     delegation: Delegation | None = None,
 ) -> QuestionItem:
-    form = AnswerForm(data, initial=_initial(answer), prefix=prefix)
+    form = AnswerForm(data, initial=initial_for(answer), prefix=prefix)
     return QuestionItem(
         question=question,
         number=referential.number(question, questions),
@@ -292,7 +276,7 @@ def theme_answers(
                 message = " ".join(next(iter(result.errors.values())))
                 return JsonResponse({"status": "error", "message": message}, status=400)
             answer = selectors.answer_get(diagnostic, autosave)
-            initial = _initial(answer)
+            initial = initial_for(answer)
             return JsonResponse(
                 {
                     "status": "saved" if result.saved else "unchanged",

@@ -21,12 +21,11 @@ from capnr.organisations.tenancy import OrganisationAccess
 from capnr.organisations.views import organisation_view
 
 from . import referential, selectors, services
-from .forms import AnswerForm, NoteForm
+from .forms import AnswerForm, NoteForm, initial_for
 from .models import Answer, AnswerValue, Diagnostic
 
 # The same hidden version and fingerprint as the theme pages (a carried-over answer is never
 # "untouched"), so both screens save through one rule.
-from .views import _initial
 
 # The answer buttons, in the order of their keys 1–5 (yes, partly, no, not applicable, don't know).
 ANSWER_LABELS = dict(AnswerValue.choices)
@@ -121,7 +120,7 @@ def workshop_question(
     )
     answers = selectors.answers_by_question(diagnostic)
     answer = answers.get(question.id)
-    form = AnswerForm(initial=_initial(answer))
+    form = AnswerForm(initial=initial_for(answer))
     note_form = NoteForm()
     conflict: services.AnswerConflict | None = None
     mine = ""
@@ -150,7 +149,7 @@ def workshop_question(
                     return redirect(f"{here}#notes")
             status = 400
         else:
-            form = AnswerForm(request.POST, initial=_initial(answer))
+            form = AnswerForm(request.POST, initial=initial_for(answer))
             if form.is_valid():
                 data = form.cleaned_data
                 submission = services.Submission(
@@ -174,7 +173,9 @@ def workshop_question(
                     # chose and typed stays on the screen, unsaved.
                     conflict, answer, mine = error, error.current, submission.value
                     answers[question.id] = answer
-                    form = AnswerForm(initial={**_initial(answer), "comment": submission.comment})
+                    form = AnswerForm(
+                        initial={**initial_for(answer), "comment": submission.comment}
+                    )
                     status = 409
                 except ValidationError as error:
                     form.add_error(None, error)

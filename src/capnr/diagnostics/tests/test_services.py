@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from capnr.diagnostics import selectors, services
 from capnr.diagnostics.models import Answer, Delegation
@@ -14,6 +15,13 @@ from capnr.diagnostics.services import Submission
 from capnr.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English here; the pages' tests check the French ones."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

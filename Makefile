@@ -62,6 +62,7 @@ test: setup-dev lint check-migrations test-sqlite test-postgres
 bench: setup-dev
 	$(BIN)/python benchmarks/bench_footprint.py
 	$(BIN)/python benchmarks/bench_inventory.py
+	$(BIN)/python benchmarks/bench_impact.py
 
 messages: $(VENV)/.installed-dev
 	cd src/capnr && DJANGO_SETTINGS_MODULE=config.settings.dev ../../$(CAPNR) makemessages -l fr --no-obsolete --no-location

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from capnr.api.api import api
 from capnr.diagnostics.urls import public_urlpatterns as diagnostic_public_urls
+from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
 from capnr.organisations import views as organisation_views
 
 handler400 = "capnr.web.views.error_400"
@@ -53,6 +54,8 @@ urlpatterns = [
     path("o/<slug:slug>/", include("capnr.inventory.urls")),
     path("o/<slug:slug>/", include("capnr.diagnostics.urls")),
     path("", include(diagnostic_public_urls)),
+    path("o/<slug:slug>/", include("capnr.roadmap.urls")),
+    path("", include(roadmap_public_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -35,6 +35,19 @@ from capnr.organisations.models import (
     hash_token,
 )
 from capnr.organisations.tenancy import access_for
+from capnr.roadmap import services as roadmap_services
+from capnr.roadmap.models import (
+    CalendarFeed,
+    DigestSubscription,
+    GroupMember,
+    JournalEntry,
+    KpiMeasurement,
+    KpiTarget,
+    MeetingNote,
+    PlanItem,
+    Scenario,
+    WorkingGroup,
+)
 
 SECRETS = (
     "Alpha secret agency",
@@ -42,6 +55,7 @@ SECRETS = (
     "Alpha hidden department",
     "alpha-referent@example.org",
     "Alpha secret diagnostic comment",
+    "Alpha secret roadmap item",
 )
 
 # Pages anyone may open; they are still checked never to show organisation A's data.
@@ -61,7 +75,7 @@ PUBLIC = {
     "admin:logout",
 }
 # The invitation link shows its organisation's name to whoever holds the secret link, by design.
-PUBLIC_BY_SECRET_LINK = {"invitation_accept", "delegated"}
+PUBLIC_BY_SECRET_LINK = {"invitation_accept", "delegated", "calendar_feed"}
 # Pages about the logged-in person themselves, not about an organisation.
 PERSONAL = {
     "web:account",
@@ -142,6 +156,34 @@ def world(org_a, org_b, member, make_user):
         submission=Submission("strategy.02", "yes", "Alpha secret diagnostic comment", "", 0),
         user=referent_a,
     )
+    group = roadmap_services.group_create(access=access_a, name="Alpha group")
+    group_member = roadmap_services.member_add(
+        access=access_a, group=group, user_id=referent_a.pk, is_lead=True
+    )
+    scenario = Scenario.objects.create(
+        organisation=org_a,
+        model_id="auto_shutdown",
+        name="Alpha scenario",
+        results={"kgco2e_total": {"value": 1.0, "low": 0.5, "high": 2.0}},
+        method_version="1",
+        data_version="1",
+    )
+    item = roadmap_services.item_create(
+        access=access_a,
+        fields={
+            "title": "Alpha secret roadmap item",
+            "theme": "strategy",
+            "owner": referent_a,
+            "working_group": group,
+            "scenario": scenario,
+        },
+    )
+    kpi = roadmap_services.kpi_add(
+        access=access_a, item=item, user=referent_a, label="Alpha KPI", target=90
+    )
+    roadmap_services.measurement_add(
+        access=access_a, kpi=kpi, user=referent_a, date=item.created_at.date(), value=42
+    )
     values = {
         "slug": org_a.slug,
         "site_id": Site.objects.get(organisation=org_a).pk,
@@ -161,6 +203,13 @@ def world(org_a, org_b, member, make_user):
         "question_id": "strategy.01",
         "theme": "strategy",
         "delegation_id": delegation.pk,
+        "item_id": item.pk,
+        "kpi_id": kpi.pk,
+        "group_id": group.pk,
+        "member_id": group_member.pk,
+        "scenario_id": scenario.pk,
+        "action_id": "strategy.appoint_lead",
+        "model_id": "auto_shutdown",
     }
     return {
         "org_a": org_a,
@@ -194,6 +243,20 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
                 "pk", "revoked_at"
             )
         ),
+        tuple(
+            PlanItem.objects.filter(organisation=org).values_list(
+                "pk", "title", "status", "version", "deleted_at"
+            )
+        ),
+        tuple(JournalEntry.objects.filter(item__organisation=org).values_list("pk", "text")),
+        tuple(KpiTarget.objects.filter(item__organisation=org).values_list("pk", "target")),
+        tuple(KpiMeasurement.objects.filter(kpi__item__organisation=org).values_list("pk")),
+        tuple(WorkingGroup.objects.filter(organisation=org).values_list("pk", "name", "version")),
+        tuple(GroupMember.objects.filter(group__organisation=org).values_list("pk", "is_lead")),
+        tuple(MeetingNote.objects.filter(group__organisation=org).values_list("pk")),
+        tuple(Scenario.objects.filter(organisation=org).values_list("pk")),
+        tuple(CalendarFeed.objects.filter(organisation=org).values_list("token_hash")),
+        tuple(DigestSubscription.objects.filter(organisation=org).values_list("user_id")),
     )
 
 
@@ -261,7 +324,7 @@ def test_a_reader_cannot_write_anything(client, world):
     client.force_login(world["reader_a"])
     before = snapshot(world["org_a"])
     for name, url in urls_for(world):
-        if not name.startswith(("organisations:", "diagnostics:")):
+        if not name.startswith(("organisations:", "diagnostics:", "roadmap:")):
             continue
         response = client.post(
             url,
@@ -289,6 +352,8 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "import_id": world["values"]["import_id"],
         "year": world["values"]["year"],
         "question_id": world["values"]["question_id"],
+        "item_id": world["values"]["item_id"],
+        "kpi_id": world["values"]["kpi_id"],
     }
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
@@ -305,6 +370,7 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
 # A body every write endpoint accepts, so that the refusal comes from tenancy, not validation.
 WRITE_FIELDS = {
     "version": 1,
+    "text": "Written by someone not allowed",
     "name": "Written by someone not allowed",
     "mapping": {"0": "name"},
     "category_choices": {},

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "capnr.coalition",
     "capnr.inventory",
     "capnr.diagnostics",
+    "capnr.roadmap",
     "capnr.api",
 ]
 

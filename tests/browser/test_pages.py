@@ -352,6 +352,26 @@ def test_every_page_is_accessible_responsive_and_light(
         f"{year}workshop/summary/",
         f"{ORG}diagnostic/mine/",
     ]
+    # Actions and roadmap, deeper than the crawl: a simulator with its results, a kept
+    # scenario, an action of the catalogue, an item's edit form, the bin, calendar, reminders.
+    from capnr.roadmap.models import PlanItem, Scenario
+
+    item = PlanItem.objects.filter(organisation=organisation, scenario__isnull=False).first()
+    scenario = Scenario.objects.filter(organisation=organisation).first()
+    assert item is not None and scenario is not None, "the demo roadmap has items and scenarios"
+    deeper += [
+        f"{ORG}actions/simulate/auto_shutdown/",
+        f"{ORG}actions/simulate/setpoint/?it_load_kw=8&pue=1.9&current_setpoint_c=22&new_setpoint_c=24",
+        f"{ORG}actions/scenarios/{scenario.pk}/",
+        f"{ORG}actions/catalogue/",
+        f"{ORG}actions/catalogue/hosting.raise_setpoint/",
+        f"{ORG}roadmap/{item.pk}/",
+        f"{ORG}roadmap/{item.pk}/edit/",
+        f"{ORG}roadmap/?by=timeline",
+        f"{ORG}roadmap/bin/",
+        f"{ORG}roadmap/calendar/",
+        f"{ORG}roadmap/reminders/",
+    ]
     links: list[str] = []
     diagnostics.delegation_create(
         access=OrganisationAccess(organisation, Access.ADMINISTER, "test"),

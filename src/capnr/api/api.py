@@ -18,6 +18,7 @@ from capnr.inventory.api import router as inventory_router
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import Access, access_organisation, visible_to
+from capnr.roadmap.api import router as roadmap_router
 
 from .referential import router as referential_router
 from .services import api_token_user
@@ -37,7 +38,7 @@ api = NinjaAPI(
     title="Cap NR API",
     version="1",
     description="Organisations, sites and departments, the inventory and its footprint, the "
-    "self-diagnostic. Authenticate with a session cookie "
+    "self-diagnostic, the roadmap. Authenticate with a session cookie "
     "(and the CSRF token for writes) or a personal token: `Authorization: Bearer …`.",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
@@ -262,4 +263,5 @@ def department_delete(request: HttpRequest, slug: str, department_id: int) -> St
 api.add_router("/organisations", organisations)
 api.add_router("/organisations", inventory_router)
 api.add_router("/organisations", diagnostics_router)
+api.add_router("/organisations", roadmap_router)
 api.add_router("/diagnostic", referential_router)

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from capnr.engine import diagnostic as engine
 from capnr.inventory import charts
 from capnr.inventory import presentation as footprint_presentation
+from capnr.inventory.engine_adapter import estimate_results
+from capnr.inventory.models import FootprintRun
 from capnr.inventory.selectors import latest_footprint
 from capnr.organisations.tenancy import OrganisationAccess
 
@@ -53,6 +55,26 @@ def _date(value: str) -> dt.date | None:
 
 def _percent(value: float | None) -> str:
     return "–" if value is None else charts.format_number(round(value))
+
+
+def _footprint(access: OrganisationAccess) -> dict[str, Any] | None:
+    """The inventory's footprint, or a rough estimate from the headcount when there is none."""
+    organisation = access.organisation
+    run = latest_footprint(access=access)
+    if run is None:
+        results = estimate_results(
+            kind=organisation.kind,
+            headcount=organisation.headcount,
+            workstations=organisation.workstation_count,
+        )
+        if results is None:
+            return None
+        run = FootprintRun(organisation=organisation, results=results)
+        summary = footprint_presentation.summary(run, organisation)
+        summary["estimated"] = True
+        return summary
+    summary = footprint_presentation.summary(run, organisation)
+    return None if summary.get("empty") else summary
 
 
 def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[str, Any]:
@@ -132,10 +154,7 @@ def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[
         (row for row in rows if row.score.percent is not None and row.score.percent < WEAK_THEME),
         key=lambda row: (row.score.percent or 0.0) - row.weight,
     )[:MAX_STAKES]
-    run = latest_footprint(access=access)
-    footprint = footprint_presentation.summary(run, diagnostic.organisation) if run else None
-    if footprint and footprint.get("empty"):
-        footprint = None
+    footprint = _footprint(access)
     levels = engine.referential().label_levels
     progress = selectors.progress(diagnostic, answers)
     return {

@@ -4,83 +4,31 @@ The report shows what the results page shows (``presentation.results_context``),
 print in the request's language: the title block, the context, the global score and grade, the
 scores per theme (radar and table), the compliance gaps, the stakes, the "don't know" follow-ups
 and the next steps. The template is ``diagnostics/report.html``; its print stylesheet is
-``templates/diagnostics/report.css`` (a file, not a ``<style>`` element, so the template obeys
-the same no-inline-style rule as the pages, and it ships with the templates).
-
-WeasyPrint is imported only when a report is made: it needs the Pango system libraries, and a
-server without them should still serve every other page."""
+``templates/diagnostics/report.css``, on top of the shared ``web/print.css``. Making the PDF
+(WeasyPrint, imported only then) is ``capnr.web.pdf``'s job."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import re
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from capnr.engine import diagnostic as engine
 from capnr.organisations.tenancy import OrganisationAccess
+from capnr.web.pdf import ReportUnavailable, render_pdf, without_halo
 
 from . import presentation
 from .models import Diagnostic
 
-logger = logging.getLogger(__name__)
+__all__ = ["ReportUnavailable", "render_report_html", "render_report_pdf", "report_context"]
 
-# Debian packages that provide the libraries WeasyPrint loads (scripts/system-deps.sh checks them).
-SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "diagnostics" / "report.css"
-# PDF/UA-1 makes WeasyPrint tag the structure (headings, tables, lists, figures with their
-# SVG <title> as alternative text) and write the title and language in the catalogue.
-PDF_VARIANT = "pdf/ua-1"
-# Chart labels drawn over a white halo (a stroke painted first with `paint-order="stroke"`).
-_HALO_TAG = re.compile(r'<(?:g|text)\b[^>]*\bpaint-order="stroke"[^>]*>')
-_HALO_ATTRIBUTE = re.compile(r'\s(?:stroke|stroke-width|stroke-linejoin|paint-order)="[^"]*"')
-
-
-class ReportUnavailable(RuntimeError):
-    """This server cannot make PDF files; the message says what to install."""
-
-
-def _weasyprint() -> ModuleType:
-    try:
-        import weasyprint
-    except OSError as error:  # cffi could not load Pango
-        logger.error("WeasyPrint cannot load its system libraries: %s", error)
-        raise ReportUnavailable(
-            _(
-                "The server cannot make PDF files: the Pango libraries are missing. Install the "
-                "Debian packages %(packages)s (apt-get install %(packages)s), then restart "
-                "Cap NR."
-            )
-            % {"packages": SYSTEM_PACKAGES}
-        ) from error
-    except ImportError as error:
-        logger.error("WeasyPrint is not installed: %s", error)
-        raise ReportUnavailable(
-            _(
-                "The server cannot make PDF files: the Python package WeasyPrint is missing. "
-                "Reinstall Cap NR with its dependencies (pip install -e .)."
-            )
-        ) from error
-    return weasyprint
-
-
-def _without_halo(svg: SafeString | None) -> SafeString | None:
-    """The chart without the white halo under its labels: WeasyPrint ignores `paint-order`, so
-    the halo would be painted over the labels and hide them. Only attributes are removed from
-    markup that ``capnr.inventory.charts`` escaped, so it stays safe."""
-    if svg is None:
-        return None
-    cleaned = _HALO_TAG.sub(lambda tag: _HALO_ATTRIBUTE.sub("", tag.group(0)), str(svg))
-    return mark_safe(cleaned)  # noqa: S308
 
 
 def _due_date(gap: dict[str, Any]) -> dt.date | None:
@@ -181,7 +129,7 @@ def report_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[s
         due = _due_date(gap)
         gaps.append({**gap, "due": due, "overdue": due is not None and due < today})
     context["gaps"] = gaps
-    context["radar"] = _without_halo(context["radar"])
+    context["radar"] = without_halo(context["radar"])
     data = engine.referential()
     organisation = diagnostic.organisation
     context.update(
@@ -210,12 +158,4 @@ def render_report_pdf(access: OrganisationAccess, diagnostic: Diagnostic) -> byt
     """The report as a tagged PDF (PDF/UA-1) with its title and language.
 
     Raises ReportUnavailable when WeasyPrint or the system libraries it needs are missing."""
-    html = render_report_html(access, diagnostic)
-    weasyprint = _weasyprint()
-    # No base URL: the document holds no link to fetch (the radar is inline SVG).
-    document = weasyprint.HTML(string=html)
-    pdf: bytes = document.write_pdf(
-        stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))],
-        pdf_variant=PDF_VARIANT,
-    )
-    return pdf
+    return render_pdf(render_report_html(access, diagnostic), stylesheets=[STYLESHEET])

@@ -99,3 +99,16 @@ def footprint_results(table: AssetTable) -> dict[str, Any]:
         weights = table.quantity
         out["share_lifetime_from_input"] = float(weights[defaults == "input"].sum() / weights.sum())
     return out
+
+
+def estimate_results(
+    *, kind: str, headcount: int | None, workstations: int | None
+) -> dict[str, Any] | None:
+    """The footprint of a fleet estimated from the headcount (no inventory yet), or None when
+    the headcount is unknown. Same shape as ``footprint_results``."""
+    from capnr.engine.estimate import estimate_fleet, estimated_assets
+
+    if not headcount:
+        return None
+    lines = estimate_fleet(kind=kind or "other", headcount=headcount, workstations=workstations)
+    return footprint_results(estimated_assets(lines))

@@ -48,22 +48,28 @@ DIAGNOSTIC_SUMMARY = _(
     "A guided half-day workshop: scores per theme and compliance gaps with their dates."
 )
 
-COMING_STEPS: tuple[tuple[str, Promise, Promise], ...] = (
+LIVE_STEPS: tuple[tuple[str, Promise, Promise, str], ...] = (
     (
         "stakes",
         _("Stakes"),
         _("Maturity gaps and footprint hotspots side by side, and the actions they call for."),
+        "roadmap:recommendations",
     ),
     (
         "roadmap",
         _("Roadmap"),
         _("A few well-chosen actions with owners, dates and indicators, ready for approval."),
+        "roadmap:roadmap",
     ),
     (
         "execution",
         _("Execution"),
         _("Working groups, collection challenges, trainings and the follow-up of each action."),
+        "roadmap:groups",
     ),
+)
+
+COMING_STEPS: tuple[tuple[str, Promise, Promise], ...] = (
     (
         "review",
         _("Review"),
@@ -126,7 +132,23 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
             and diagnostic_status != DONE,
         )
     )
-    for number, (key, title, summary) in enumerate(COMING_STEPS, start=4):
+    statuses = _roadmap_statuses(access, diagnostic_status)
+    previous_done = diagnostic_status != TODO
+    for number, (key, title, summary, url_name) in enumerate(LIVE_STEPS, start=4):
+        status = statuses[key]
+        steps.append(
+            JourneyStep(
+                number,
+                key,
+                title,
+                summary,
+                status,
+                reverse(url_name, args=[slug]),
+                is_next=previous_done and status != DONE and not any(s.is_next for s in steps),
+            )
+        )
+        previous_done = status != TODO
+    for number, (key, title, summary) in enumerate(COMING_STEPS, start=4 + len(LIVE_STEPS)):
         steps.append(JourneyStep(number, key, title, summary, COMING))
     return steps
 
@@ -155,3 +177,26 @@ def _diagnostic_status(access: OrganisationAccess) -> str:
     if DiagnosticStatus.SUBMITTED in statuses:
         return DONE
     return IN_PROGRESS if statuses else TODO
+
+
+def _roadmap_statuses(access: OrganisationAccess, diagnostic_status: str) -> dict[str, str]:
+    """Stakes: read once a roadmap item exists. Roadmap: done when every open item has an
+    owner and a due date. Execution: done when half the items kept are done."""
+    from capnr.roadmap.models import ItemStatus, PlanItem
+
+    items = list(
+        PlanItem.objects.filter(organisation=access.organisation, deleted_at__isnull=True).values(
+            "status", "owner_id", "due_date"
+        )
+    )
+    kept = [item for item in items if item["status"] != ItemStatus.ABANDONED]
+    done = [item for item in kept if item["status"] == ItemStatus.DONE]
+    started = [item for item in kept if item["status"] != ItemStatus.PLANNED]
+    planned_well = all(item["owner_id"] and item["due_date"] for item in kept)
+    return {
+        "stakes": DONE if items else (IN_PROGRESS if diagnostic_status != TODO else TODO),
+        "roadmap": (DONE if planned_well else IN_PROGRESS) if kept else TODO,
+        "execution": (
+            DONE if kept and len(done) * 2 >= len(kept) else IN_PROGRESS if started else TODO
+        ),
+    }

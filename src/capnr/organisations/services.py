@@ -57,7 +57,7 @@ class InvitationUnusable(Exception):
         self.invitation = invitation
 
 
-def _save_versioned(instance: Versioned, *, expected_version: int, fields: dict[str, Any]) -> None:
+def save_versioned(instance: Versioned, *, expected_version: int, fields: dict[str, Any]) -> None:
     """Write ``fields`` only if nobody saved ``instance`` since ``expected_version``."""
     for name, value in fields.items():
         setattr(instance, name, value)
@@ -100,7 +100,7 @@ def organisation_update(
     if fields.get("siret"):
         fields["siret"] = normalise_siret(fields["siret"])
     organisation = access.organisation
-    _save_versioned(organisation, expected_version=expected_version, fields=fields)
+    save_versioned(organisation, expected_version=expected_version, fields=fields)
     return organisation
 
 
@@ -145,7 +145,7 @@ def site_update(
         .exists()
     ):
         raise _duplicate_site(name)
-    _save_versioned(site, expected_version=expected_version, fields=fields)
+    save_versioned(site, expected_version=expected_version, fields=fields)
     return site
 
 
@@ -204,7 +204,7 @@ def department_update(
         .exists()
     ):
         raise _duplicate_department(name)
-    _save_versioned(department, expected_version=expected_version, fields=fields)
+    save_versioned(department, expected_version=expected_version, fields=fields)
     return department
 
 

@@ -183,6 +183,9 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
         agency=Organisation.objects.get(slug="routes-haut-vallon"),
         commune=Organisation.objects.get(slug="belrive-sur-lanne"),
     )
+    from capnr.roadmap.demo import seed_demo_roadmap
+
+    seed_demo_roadmap(agency=Organisation.objects.get(slug="routes-haut-vallon"))
     return accounts
 
 

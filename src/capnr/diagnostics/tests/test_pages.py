@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from capnr.diagnostics import services
 from capnr.diagnostics.models import Answer, Diagnostic
@@ -210,3 +211,20 @@ def test_other_organisations_never_see_a_diagnostic(client, org_b, member, diagn
         ("index", []),
     ):
         assert client.get(url(name, *args)).status_code == 404
+
+
+def test_stakes_use_a_rough_estimate_until_an_inventory_is_imported(
+    client, org_a, referent, diagnostic, access_of
+):
+    org_a.headcount = 300
+    org_a.save()
+    services.answer_save(
+        access=access_of(referent, org_a),
+        diagnostic=diagnostic,
+        submission=Submission("strategy.01", "no", "", "", 0),
+        user=referent,
+    )
+    client.force_login(referent)
+    with translation.override("en"):
+        body = client.get(url("results", 2025), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "rough estimate from your headcount" in body or "estimation" in body

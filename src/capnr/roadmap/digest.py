@@ -1,0 +1,81 @@
+"""The weekly reminder: to each person who opted in, one email about THEIR OWN open plan items
+due within 14 days or without news for 60 days (``selectors.digest_items``). Never anyone
+else's items, never an email with nothing in it, at most one a week.
+
+It runs as a background job (``tasks.send_digests``, enqueued each week by
+``capnr send_digests`` from cron), outside any request: the links are built on ``base_url`` and
+the email is written in the site's default language (people have no language setting yet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from capnr.organisations.tenancy import access_for
+
+from . import selectors
+from .models import DigestSubscription, PlanItem
+
+if TYPE_CHECKING:
+    from capnr.organisations.models import Organisation, User
+
+logger = logging.getLogger(__name__)
+
+# A digest already sent less than this many days ago is not sent again (a retried job, a second
+# cron line): the reminder stays weekly.
+MIN_DAYS_BETWEEN = 6
+
+
+def _email(
+    user: User, organisation: Organisation, items: dict[str, list[PlanItem]], base_url: str
+) -> tuple[str, str]:
+    """The subject and text of one person's digest, in the site's default language."""
+
+    def link(name: str, *args: object) -> str:
+        return base_url.rstrip("/") + reverse(name, args=[organisation.slug, *args])
+
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "organisation": organisation,
+            "due": [(item, link("roadmap:item", item.pk)) for item in items["due"]],
+            "stale": [(item, link("roadmap:item", item.pk)) for item in items["stale"]],
+            "reminders_url": link("roadmap:reminders"),
+        }
+        subject = _("Cap NR · your roadmap items to follow up (%(organisation)s)") % {
+            "organisation": organisation.name
+        }
+        return subject, render_to_string("roadmap/email/digest.txt", context)
+
+
+def send_digests(*, today: dt.date, base_url: str) -> int:
+    """Send the digests due on ``today``; returns how many emails were sent."""
+    sent = 0
+    subscriptions = DigestSubscription.objects.select_related("user", "organisation").order_by("pk")
+    for subscription in subscriptions:
+        user, organisation = subscription.user, subscription.organisation
+        last = subscription.last_sent_at
+        if last is not None and timezone.localdate(last) > today - dt.timedelta(
+            days=MIN_DAYS_BETWEEN
+        ):
+            continue
+        access = access_for(user, organisation) if user.is_active else None
+        if access is None or not access.can_contribute:
+            continue  # left the organisation, or now only reads it: nothing of theirs to do
+        items = selectors.digest_items(user=user, organisation=organisation, today=today)
+        if not items["due"] and not items["stale"]:
+            continue
+        subject, body = _email(user, organisation, items, base_url)
+        send_mail(subject, body, None, [user.email])
+        DigestSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=timezone.now())
+        sent += 1
+    logger.info("Roadmap digests sent: %s", sent)
+    return sent

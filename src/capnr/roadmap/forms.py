@@ -1,0 +1,155 @@
+"""Forms validate input and show field-level messages; the rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from capnr.engine import diagnostic as engine_diagnostic
+from capnr.organisations.models import Department, Site
+
+from .models import KpiTarget, PlanItem, WorkingGroup
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def theme_choices(english: bool) -> list[tuple[str, str]]:
+    return [
+        (theme.id, theme.title_en if english else theme.title_fr)
+        for theme in engine_diagnostic.referential().themes
+    ]
+
+
+class PlanItemForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    theme = forms.ChoiceField(label=_("Theme"))
+
+    class Meta:
+        model = PlanItem
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "owner",
+            "working_group",
+            "sites",
+            "departments",
+            "start_date",
+            "due_date",
+            "status",
+            "abandon_reason",
+            "commitment",
+            "budget_eur",
+            "scenario",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "due_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "abandon_reason": forms.Textarea(attrs={"rows": 2}),
+            "sites": forms.CheckboxSelectMultiple,
+            "departments": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, access: Any, english: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = access.organisation
+        self.fields["theme"].choices = theme_choices(english)
+        owner_field: Any = self.fields["owner"]
+        owner_field.queryset = owner_field.queryset.filter(
+            memberships__organisation=organisation
+        ).distinct()
+        group_field: Any = self.fields["working_group"]
+        group_field.queryset = WorkingGroup.objects.filter(organisation=organisation)
+        scenario_field: Any = self.fields["scenario"]
+        scenario_field.queryset = scenario_field.queryset.filter(organisation=organisation)
+        sites_field: Any = self.fields["sites"]
+        sites_field.queryset = Site.objects.filter(organisation=organisation)
+        departments_field: Any = self.fields["departments"]
+        departments_field.queryset = Department.objects.filter(organisation=organisation)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class JournalForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    text = forms.CharField(
+        label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    side_effect = forms.BooleanField(label=_("This is a side effect"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class KpiForm(forms.ModelForm):
+    class Meta:
+        model = KpiTarget
+        fields = ["label", "unit", "baseline", "target", "direction"]
+        widgets = {
+            "direction": forms.Select(
+                choices=[("up", _("More is better")), ("down", _("Less is better"))]
+            )
+        }
+
+
+class MeasurementForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    value = forms.FloatField(label=_("Value"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class GroupForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    class Meta:
+        model = WorkingGroup
+        fields = ["name", "mission"]
+        widgets = {"mission": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class GroupTemplatesForm(forms.Form):
+    templates = forms.MultipleChoiceField(
+        label=_("The usual groups"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["templates"].choices = choices
+
+
+class MemberForm(forms.Form):
+    user = forms.TypedChoiceField(
+        label=_("A member of the organisation"), coerce=int, required=False, empty_value=None
+    )
+    name = forms.CharField(label=_("Or a name"), max_length=120, required=False)
+    email = forms.EmailField(label=_("and an email address"), required=False)
+    is_lead = forms.BooleanField(label=_("Leads the group"), required=False)
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", _("— nobody —")), *members]
+
+
+class MeetingNoteForm(forms.Form):
+    date = forms.DateField(label=_("Meeting date"), widget=DATE)
+    text = forms.CharField(
+        label=_("Notes"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()

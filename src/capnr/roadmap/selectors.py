@@ -1,0 +1,274 @@
+"""Reads of the roadmap, always from an already-checked OrganisationAccess."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from capnr.organisations.models import hash_token
+from capnr.organisations.tenancy import OrganisationAccess
+
+from .models import (
+    CalendarFeed,
+    DigestSubscription,
+    GroupMember,
+    ItemStatus,
+    JournalEntry,
+    KpiMeasurement,
+    KpiTarget,
+    PlanItem,
+    Scenario,
+    WorkingGroup,
+)
+from .services import BIN_DAYS
+
+
+def item_list(*, access: OrganisationAccess) -> QuerySet[PlanItem]:
+    return (
+        PlanItem.objects.filter(organisation=access.organisation, deleted_at__isnull=True)
+        .select_related("owner", "working_group", "scenario")
+        .prefetch_related("sites", "departments")
+    )
+
+
+def item_get(*, access: OrganisationAccess, pk: int, deleted: bool = False) -> PlanItem:
+    item = (
+        PlanItem.objects.filter(
+            organisation=access.organisation, pk=pk, deleted_at__isnull=not deleted
+        )
+        .select_related("owner", "working_group", "scenario")
+        .first()
+    )
+    if item is None:
+        raise Http404("No such plan item.")
+    return item
+
+
+def item_bin(*, access: OrganisationAccess) -> QuerySet[PlanItem]:
+    limit = timezone.now() - dt.timedelta(days=BIN_DAYS)
+    return PlanItem.objects.filter(
+        organisation=access.organisation, deleted_at__isnull=False, deleted_at__gte=limit
+    ).order_by("-deleted_at")
+
+
+def item_detail(item: PlanItem) -> dict[str, Any]:
+    kpis = list(
+        item.kpis.prefetch_related(
+            Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date"))
+        )
+    )
+    journal = list(item.journal.select_related("author"))
+    return {"kpis": kpis, "journal": journal}
+
+
+def kpi_get(*, access: OrganisationAccess, item: PlanItem, pk: int) -> KpiTarget:
+    kpi = KpiTarget.objects.filter(pk=pk, item=item, item__organisation=access.organisation).first()
+    if kpi is None:
+        raise Http404("No such indicator.")
+    return kpi
+
+
+def journal_for(item: PlanItem) -> QuerySet[JournalEntry]:
+    return item.journal.select_related("author")
+
+
+def group_list(*, access: OrganisationAccess) -> QuerySet[WorkingGroup]:
+    return WorkingGroup.objects.filter(organisation=access.organisation).prefetch_related(
+        Prefetch("members", queryset=GroupMember.objects.select_related("user")),
+        Prefetch(
+            "items",
+            queryset=PlanItem.objects.filter(deleted_at__isnull=True).select_related("owner"),
+        ),
+    )
+
+
+def group_get(*, access: OrganisationAccess, pk: int) -> WorkingGroup:
+    group = group_list(access=access).filter(pk=pk).first()
+    if group is None:
+        raise Http404("No such working group.")
+    return group
+
+
+def member_get(*, access: OrganisationAccess, group: WorkingGroup, pk: int) -> GroupMember:
+    member = GroupMember.objects.filter(
+        pk=pk, group=group, group__organisation=access.organisation
+    ).first()
+    if member is None:
+        raise Http404("No such member.")
+    return member
+
+
+def scenario_list(*, access: OrganisationAccess) -> QuerySet[Scenario]:
+    return Scenario.objects.filter(organisation=access.organisation)
+
+
+def scenario_get(*, access: OrganisationAccess, pk: int) -> Scenario:
+    scenario = scenario_list(access=access).filter(pk=pk).first()
+    if scenario is None:
+        raise Http404("No such scenario.")
+    return scenario
+
+
+@dataclass
+class Effect:
+    """Yearly savings summed over plan items with a scenario: expected, and done so far."""
+
+    kwh: float = 0.0
+    eur: float = 0.0
+    kgco2e: float = 0.0
+    items: int = 0
+    low_kwh: float = 0.0
+    high_kwh: float = 0.0
+    low_eur: float = 0.0
+    high_eur: float = 0.0
+    low_kgco2e: float = 0.0
+    high_kgco2e: float = 0.0
+
+    def add(self, results: dict[str, Any]) -> None:
+        self.items += 1
+        for name, key in (("kwh", "kwh"), ("eur", "eur"), ("kgco2e", "kgco2e_total")):
+            figure = results.get(key) or {}
+            value = float(figure.get("value", 0.0))
+            setattr(self, name, getattr(self, name) + value)
+            setattr(
+                self, f"low_{name}", getattr(self, f"low_{name}") + float(figure.get("low", value))
+            )
+            setattr(
+                self,
+                f"high_{name}",
+                getattr(self, f"high_{name}") + float(figure.get("high", value)),
+            )
+
+
+@dataclass
+class RoadmapEffect:
+    expected: Effect = field(default_factory=Effect)
+    done: Effect = field(default_factory=Effect)
+
+
+def roadmap_effect(items: list[PlanItem]) -> RoadmapEffect:
+    effect = RoadmapEffect()
+    for item in items:
+        if item.scenario is None or item.status == ItemStatus.ABANDONED:
+            continue
+        effect.expected.add(item.scenario.results)
+        if item.status == ItemStatus.DONE:
+            effect.done.add(item.scenario.results)
+    return effect
+
+
+def digest_items(*, user: Any, organisation: Any, today: dt.date) -> dict[str, list[PlanItem]]:
+    """The user's own open items due within 14 days, and those without news for 60 days."""
+    open_items = PlanItem.objects.filter(
+        organisation=organisation,
+        owner=user,
+        deleted_at__isnull=True,
+        status__in=[ItemStatus.PLANNED, ItemStatus.IN_PROGRESS],
+    )
+    due = list(
+        open_items.filter(due_date__isnull=False, due_date__lte=today + dt.timedelta(days=14))
+    )
+    stale_limit = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=60), dt.time.min)
+    )
+    stale = [
+        item for item in open_items.filter(last_activity_at__lt=stale_limit) if item not in due
+    ]
+    return {"due": due, "stale": stale}
+
+
+# --- Exports, calendar feed and reminders ---------------------------------------------------
+
+
+def items_with_follow_up(*, access: OrganisationAccess) -> list[PlanItem]:
+    """The roadmap's items with their indicators (measurements oldest first) and journal (newest
+    first) loaded, for the exports: a fixed number of queries whatever the number of items."""
+    return list(
+        item_list(access=access).prefetch_related(
+            Prefetch(
+                "kpis",
+                queryset=KpiTarget.objects.prefetch_related(
+                    Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date", "pk"))
+                ),
+            ),
+            Prefetch(
+                "journal",
+                queryset=JournalEntry.objects.select_related("author").order_by(
+                    "-date", "-created_at"
+                ),
+            ),
+        )
+    )
+
+
+def kpi_list(*, access: OrganisationAccess) -> QuerySet[KpiTarget]:
+    """Every indicator of the roadmap's items (not those in the bin), with its measurements."""
+    return (
+        KpiTarget.objects.filter(
+            item__organisation=access.organisation, item__deleted_at__isnull=True
+        )
+        .select_related("item")
+        .prefetch_related(
+            Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date", "pk"))
+        )
+        .order_by("item__title", "label", "pk")
+    )
+
+
+def measurements_for(kpi: KpiTarget) -> QuerySet[KpiMeasurement]:
+    return kpi.measurements.order_by("date", "pk")
+
+
+def calendar_feed_of(*, access: OrganisationAccess) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(organisation=access.organisation).first()
+
+
+def calendar_feed_for_token(raw_token: str) -> CalendarFeed | None:
+    """The feed a secret address opens, or None. The address is the only key: it is stored
+    hashed, like invitation links."""
+    if not raw_token:
+        return None
+    return (
+        CalendarFeed.objects.filter(token_hash=hash_token(raw_token))
+        .select_related("organisation")
+        .first()
+    )
+
+
+def calendar_items(feed: CalendarFeed) -> QuerySet[PlanItem]:
+    """Open items (planned or in progress, not in the bin) that have a due date."""
+    return (
+        PlanItem.objects.filter(
+            organisation=feed.organisation,
+            deleted_at__isnull=True,
+            due_date__isnull=False,
+            status__in=[ItemStatus.PLANNED, ItemStatus.IN_PROGRESS],
+        )
+        .select_related("owner", "working_group")
+        .order_by("due_date", "pk")
+    )
+
+
+def digest_subscription(*, access: OrganisationAccess, user: Any) -> DigestSubscription | None:
+    return DigestSubscription.objects.filter(user=user, organisation=access.organisation).first()
+
+
+# --- Catalogue and recommendations ----------------------------------------------------------
+
+
+def planned_actions(*, access: OrganisationAccess) -> dict[str, list[tuple[int, str, str]]]:
+    """Catalogue action id → (pk, status, title) of its roadmap items (not those in the bin)."""
+    planned: dict[str, list[tuple[int, str, str]]] = {}
+    rows = PlanItem.objects.filter(
+        organisation=access.organisation, deleted_at__isnull=True
+    ).exclude(action_id="")
+    for pk, action_id, status, title in rows.order_by("pk").values_list(
+        "pk", "action_id", "status", "title"
+    ):
+        planned.setdefault(action_id, []).append((pk, status, title))
+    return planned

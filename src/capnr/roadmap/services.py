@@ -1,0 +1,506 @@
+"""Writes of the roadmap. Every function receives an already-checked OrganisationAccess and
+checks the rest here: the référent manages the roadmap and its groups; the owner of an item
+(a contributor) updates it, writes its journal and records its indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from capnr.engine import catalogue as engine_catalogue
+from capnr.engine import diagnostic as engine_diagnostic
+from capnr.engine import impact as engine_impact
+from capnr.engine.reference import data_version
+from capnr.organisations.models import Department, Membership, Site, hash_token, new_raw_token
+from capnr.organisations.services import StaleEditError, save_versioned
+from capnr.organisations.tenancy import Access, OrganisationAccess
+
+from .models import (
+    CalendarFeed,
+    DigestSubscription,
+    GroupMember,
+    ItemStatus,
+    JournalEntry,
+    KpiMeasurement,
+    KpiTarget,
+    MeetingNote,
+    PlanItem,
+    Scenario,
+    WorkingGroup,
+)
+from .templates_data import GROUP_TEMPLATES
+
+if TYPE_CHECKING:
+    from capnr.organisations.models import User
+
+BIN_DAYS = 30
+
+
+class ItemConflict(Exception):
+    """Someone else saved the plan item first: their version is kept and shown."""
+
+    def __init__(self, current: PlanItem) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this item while you were editing it. Your changes were "
+                "not saved; their version is shown below. Apply your changes again if needed."
+            )
+        )
+        self.current = current
+
+
+def _own(access: OrganisationAccess, row: Any) -> None:
+    if row.organisation_id != access.organisation.pk:
+        raise PermissionDenied("This belongs to another organisation.")
+
+
+def can_edit_item(access: OrganisationAccess, item: PlanItem, user: User | None) -> bool:
+    """The référent edits every item; a contributor edits the items they own."""
+    if access.can_administer:
+        return True
+    return access.can_contribute and user is not None and item.owner_id == user.pk
+
+
+def _require_item(access: OrganisationAccess, item: PlanItem, user: User | None) -> None:
+    _own(access, item)
+    if not can_edit_item(access, item, user):
+        raise PermissionDenied("Only the référent or the item's owner may change it.")
+
+
+# --- Working groups -------------------------------------------------------------------------
+
+
+def group_create(
+    *, access: OrganisationAccess, name: str, mission: str = "", template: str = ""
+) -> WorkingGroup:
+    access.require(Access.ADMINISTER)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the group a name.")})
+    try:
+        with transaction.atomic():
+            return WorkingGroup.objects.create(
+                organisation=access.organisation,
+                name=name,
+                mission=mission.strip(),
+                template=template,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"name": _("There is already a group called “%(name)s”.") % {"name": name}}
+        ) from None
+
+
+@transaction.atomic
+def groups_from_templates(*, access: OrganisationAccess, keys: Iterable[str]) -> list[WorkingGroup]:
+    """Create the usual groups chosen (skipping those that already exist)."""
+    access.require(Access.ADMINISTER)
+    english = (get_language() or "fr").startswith("en")
+    created = []
+    existing = set(access.organisation.working_groups.values_list("template", flat=True))
+    for key in keys:
+        template = GROUP_TEMPLATES.get(key)
+        if template is None or key in existing:
+            continue
+        name, mission = template.name(english), template.mission(english)
+        if access.organisation.working_groups.filter(name=name).exists():
+            continue
+        created.append(
+            WorkingGroup.objects.create(
+                organisation=access.organisation, name=name, mission=mission, template=key
+            )
+        )
+    return created
+
+
+def group_update(
+    *,
+    access: OrganisationAccess,
+    group: WorkingGroup,
+    expected_version: int,
+    name: str,
+    mission: str,
+) -> WorkingGroup:
+    access.require(Access.ADMINISTER)
+    _own(access, group)
+    save_versioned(
+        group,
+        expected_version=expected_version,
+        fields={"name": name.strip(), "mission": mission.strip()},
+    )
+    return group
+
+
+@transaction.atomic
+def group_delete(*, access: OrganisationAccess, group: WorkingGroup) -> None:
+    """Its items stay in the roadmap, without a group."""
+    access.require(Access.ADMINISTER)
+    _own(access, group)
+    group.delete()
+
+
+def member_add(
+    *,
+    access: OrganisationAccess,
+    group: WorkingGroup,
+    user_id: int | None = None,
+    name: str = "",
+    email: str = "",
+    is_lead: bool = False,
+) -> GroupMember:
+    access.require(Access.ADMINISTER)
+    _own(access, group)
+    user = None
+    if user_id:
+        membership = Membership.objects.filter(
+            organisation=access.organisation, user_id=user_id
+        ).first()
+        if membership is None:
+            raise ValidationError(_("This person is not a member of the organisation."))
+        user = membership.user
+        if group.members.filter(user=user).exists():
+            raise ValidationError(_("This person is already in the group."))
+    elif not (name.strip() or email.strip()):
+        raise ValidationError(_("Choose a member of the organisation, or give a name or email."))
+    return GroupMember.objects.create(
+        group=group, user=user, name=name.strip(), email=email.strip().lower(), is_lead=is_lead
+    )
+
+
+def member_remove(*, access: OrganisationAccess, member: GroupMember) -> None:
+    access.require(Access.ADMINISTER)
+    _own(access, member.group)
+    member.delete()
+
+
+def meeting_note_add(
+    *, access: OrganisationAccess, group: WorkingGroup, date: dt.date, text: str, author: User
+) -> MeetingNote:
+    access.require(Access.CONTRIBUTE)
+    _own(access, group)
+    if not text.strip():
+        raise ValidationError({"text": _("The notes are empty.")})
+    return MeetingNote.objects.create(group=group, date=date, text=text.strip(), author=author)
+
+
+# --- Scenarios ------------------------------------------------------------------------------
+
+
+def scenario_save(
+    *,
+    access: OrganisationAccess,
+    model_id: str,
+    inputs: Mapping[str, Any],
+    input_sources: Mapping[str, str],
+    name: str,
+    user: User,
+) -> Scenario:
+    """Keep a simulator run: the inputs are checked and the results computed again here."""
+    access.require(Access.CONTRIBUTE)
+    if model_id not in engine_impact.MODELS:
+        raise ValidationError(_("Unknown impact model."))
+    try:
+        checked = engine_impact.validate(model_id, inputs)
+    except engine_impact.InvalidInputs as error:
+        raise ValidationError(list(error.messages())) from None
+    result = engine_impact.compute(model_id, checked, **price_for(access))
+    return Scenario.objects.create(
+        organisation=access.organisation,
+        model_id=model_id,
+        name=name.strip() or engine_impact.MODELS[model_id].title_en,
+        inputs=dict(checked),
+        input_sources=dict(input_sources),
+        results=result.as_dict(),
+        method_version=result.method_version,
+        data_version=data_version(),
+        created_by=user,
+    )
+
+
+def price_for(access: OrganisationAccess) -> dict[str, Any]:
+    """The organisation's electricity price, when its profile gives one."""
+    price = access.organisation.electricity_price_eur_per_kwh
+    if price is None:
+        return {}
+    value = float(price)
+    return {"price": engine_impact.Bounds(value, value, value)}
+
+
+# --- Plan items -----------------------------------------------------------------------------
+
+ITEM_FIELDS = (
+    "title",
+    "description",
+    "theme",
+    "owner",
+    "working_group",
+    "start_date",
+    "due_date",
+    "status",
+    "abandon_reason",
+    "commitment",
+    "budget_eur",
+    "scenario",
+)
+
+
+def _clean_item(access: OrganisationAccess, fields: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    if not str(fields.get("title", "")).strip():
+        errors["title"] = _("Give the item a title.")
+    themes = {theme.id for theme in engine_diagnostic.referential().themes}
+    if "theme" in fields and fields["theme"] not in themes:
+        errors["theme"] = _("Choose one of the themes.")
+    start, due = fields.get("start_date"), fields.get("due_date")
+    if start and due and due < start:
+        errors["due_date"] = _("The due date comes before the start.")
+    if (
+        fields.get("status") == ItemStatus.ABANDONED
+        and not str(fields.get("abandon_reason", "")).strip()
+    ):
+        errors["abandon_reason"] = _("Say why the item was abandoned: it helps next year.")
+    budget = fields.get("budget_eur")
+    if budget is not None and Decimal(budget) < 0:
+        errors["budget_eur"] = _("A budget cannot be negative.")
+    owner = fields.get("owner")
+    if (
+        owner is not None
+        and not Membership.objects.filter(organisation=access.organisation, user=owner).exists()
+    ):
+        errors["owner"] = _("The owner must be a member of the organisation.")
+    group = fields.get("working_group")
+    if group is not None and group.organisation_id != access.organisation.pk:
+        errors["working_group"] = _("Unknown working group.")
+    scenario = fields.get("scenario")
+    if scenario is not None and scenario.organisation_id != access.organisation.pk:
+        errors["scenario"] = _("Unknown scenario.")
+    if errors:
+        raise ValidationError(errors)
+    fields["title"] = str(fields["title"]).strip()
+    return fields
+
+
+def _places(
+    access: OrganisationAccess,
+    item: PlanItem,
+    sites: Iterable[Site],
+    departments: Iterable[Department],
+) -> None:
+    sites, departments = list(sites), list(departments)
+    if any(site.organisation_id != access.organisation.pk for site in sites) or any(
+        department.organisation_id != access.organisation.pk for department in departments
+    ):
+        raise PermissionDenied("Sites and departments must belong to the organisation.")
+    item.sites.set(sites)
+    item.departments.set(departments)
+
+
+@transaction.atomic
+def item_create(
+    *,
+    access: OrganisationAccess,
+    fields: dict[str, Any],
+    sites: Iterable[Site] = (),
+    departments: Iterable[Department] = (),
+    action_id: str = "",
+) -> PlanItem:
+    """A plan item from a catalogue action (its KPIs come along) or written from scratch."""
+    access.require(Access.ADMINISTER)
+    action = None
+    if action_id:
+        try:
+            action = engine_catalogue.catalogue().action(action_id)
+        except KeyError:
+            raise ValidationError(_("Unknown action.")) from None
+        fields.setdefault("theme", action.theme)
+        fields.setdefault("title", action.title_fr)
+    fields = _clean_item(access, {name: fields.get(name) for name in ITEM_FIELDS if name in fields})
+    item = PlanItem.objects.create(
+        organisation=access.organisation,
+        action_id=action_id,
+        last_activity_at=timezone.now(),
+        **fields,
+    )
+    _places(access, item, sites, departments)
+    if action is not None:
+        english = (get_language() or "fr").startswith("en")
+        KpiTarget.objects.bulk_create(
+            KpiTarget(
+                item=item,
+                kpi_id=kpi.id,
+                label=kpi.label_en if english else kpi.label_fr,
+                unit=kpi.unit,
+                direction=kpi.direction,
+            )
+            for kpi in action.kpis
+        )
+    return item
+
+
+@transaction.atomic
+def item_update(
+    *,
+    access: OrganisationAccess,
+    item: PlanItem,
+    user: User | None,
+    expected_version: int,
+    fields: dict[str, Any],
+    sites: Iterable[Site] | None = None,
+    departments: Iterable[Department] | None = None,
+) -> PlanItem:
+    _require_item(access, item, user)
+    if item.deleted_at is not None:
+        raise ValidationError(_("This item is in the bin: restore it first."))
+    fields = _clean_item(access, {name: fields[name] for name in ITEM_FIELDS if name in fields})
+    if not access.can_administer:
+        fields.pop("owner", None)  # an owner does not hand the item over; the référent does
+    fields["last_activity_at"] = timezone.now()
+    try:
+        save_versioned(item, expected_version=expected_version, fields=fields)
+    except StaleEditError:
+        raise ItemConflict(PlanItem.objects.get(pk=item.pk)) from None
+    if sites is not None or departments is not None:
+        _places(
+            access,
+            item,
+            sites if sites is not None else item.sites.all(),
+            departments if departments is not None else item.departments.all(),
+        )
+    return item
+
+
+def item_delete(*, access: OrganisationAccess, item: PlanItem) -> None:
+    """Into the bin: restorable for 30 days, then purged."""
+    access.require(Access.ADMINISTER)
+    _own(access, item)
+    PlanItem.objects.filter(pk=item.pk).update(deleted_at=timezone.now())
+
+
+def item_restore(*, access: OrganisationAccess, item: PlanItem) -> None:
+    access.require(Access.ADMINISTER)
+    _own(access, item)
+    if item.deleted_at is None:
+        return
+    if item.deleted_at < timezone.now() - dt.timedelta(days=BIN_DAYS):
+        raise ValidationError(_("This item was deleted more than 30 days ago."))
+    PlanItem.objects.filter(pk=item.pk).update(deleted_at=None)
+
+
+def purge_bin(*, now: dt.datetime | None = None) -> int:
+    """Delete for good the items in the bin for more than 30 days (a periodic job)."""
+    limit = (now or timezone.now()) - dt.timedelta(days=BIN_DAYS)
+    _total, details = PlanItem.objects.filter(deleted_at__lt=limit).delete()
+    return details.get(PlanItem._meta.label, 0)
+
+
+def _touch(item: PlanItem) -> None:
+    PlanItem.objects.filter(pk=item.pk).update(last_activity_at=timezone.now())
+
+
+def journal_add(
+    *,
+    access: OrganisationAccess,
+    item: PlanItem,
+    user: User,
+    date: dt.date,
+    text: str,
+    side_effect: bool = False,
+) -> JournalEntry:
+    _require_item(access, item, user)
+    if not text.strip():
+        raise ValidationError({"text": _("Write what happened.")})
+    if date > timezone.localdate() + dt.timedelta(days=1):
+        raise ValidationError({"date": _("A journal entry cannot be dated in the future.")})
+    entry = JournalEntry.objects.create(
+        item=item, date=date, text=text.strip(), side_effect=side_effect, author=user
+    )
+    _touch(item)
+    return entry
+
+
+def kpi_add(
+    *,
+    access: OrganisationAccess,
+    item: PlanItem,
+    user: User,
+    label: str,
+    unit: str = "",
+    baseline: float | None = None,
+    target: float | None = None,
+    direction: str = "up",
+) -> KpiTarget:
+    _require_item(access, item, user)
+    if not label.strip():
+        raise ValidationError({"label": _("Name the indicator.")})
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": _("Choose whether more or less is better.")})
+    return KpiTarget.objects.create(
+        item=item,
+        label=label.strip(),
+        unit=unit.strip(),
+        baseline=baseline,
+        target=target,
+        direction=direction,
+    )
+
+
+def kpi_update(
+    *,
+    access: OrganisationAccess,
+    kpi: KpiTarget,
+    user: User,
+    baseline: float | None,
+    target: float | None,
+) -> KpiTarget:
+    _require_item(access, kpi.item, user)
+    kpi.baseline, kpi.target = baseline, target
+    kpi.save(update_fields=["baseline", "target"])
+    return kpi
+
+
+def measurement_add(
+    *,
+    access: OrganisationAccess,
+    kpi: KpiTarget,
+    user: User,
+    date: dt.date,
+    value: float,
+    note: str = "",
+) -> KpiMeasurement:
+    _require_item(access, kpi.item, user)
+    if date > timezone.localdate() + dt.timedelta(days=1):
+        raise ValidationError({"date": _("A measurement cannot be dated in the future.")})
+    measurement = KpiMeasurement.objects.create(
+        kpi=kpi, date=date, value=value, note=note.strip()[:300], author=user
+    )
+    _touch(kpi.item)
+    return measurement
+
+
+# --- Reminders and calendar -----------------------------------------------------------------
+
+
+def digest_subscribe(*, access: OrganisationAccess, user: User, subscribed: bool) -> None:
+    access.require(Access.CONTRIBUTE)
+    if subscribed:
+        DigestSubscription.objects.get_or_create(user=user, organisation=access.organisation)
+    else:
+        DigestSubscription.objects.filter(user=user, organisation=access.organisation).delete()
+
+
+def calendar_feed_renew(*, access: OrganisationAccess) -> str:
+    """A new secret address for the calendar feed; the previous one stops working."""
+    access.require(Access.ADMINISTER)
+    raw = new_raw_token()
+    CalendarFeed.objects.update_or_create(
+        organisation=access.organisation, defaults={"token_hash": hash_token(raw)}
+    )
+    return raw

@@ -346,8 +346,6 @@ def scenario_save(request: HttpRequest, access: OrganisationAccess, model_id: st
     if values is None or not form.is_valid():
         return _simulation(request, access, model_id, action, submitted, save_form=form)
     sources = {name: item.source for name, item in filled.items()}
-    if action is not None:
-        sources["_action"] = action.id
     name = form.cleaned_data["name"] or _("%(model)s, %(date)s") % {
         "model": _model_title(model_id),
         "date": date_format(timezone.localdate(), "DATE_FORMAT"),
@@ -360,6 +358,7 @@ def scenario_save(request: HttpRequest, access: OrganisationAccess, model_id: st
             input_sources=sources,
             name=name,
             user=request.user,
+            action_id=action.id if action else "",
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -375,7 +374,7 @@ def scenario_detail(
 ) -> HttpResponse:
     scenario = selectors.scenario_get(access=access, pk=scenario_id)
     model = engine_impact.MODELS.get(scenario.model_id)
-    action = _action_or_none(str(scenario.input_sources.get("_action", "")))
+    action = _action_or_none(scenario.action_id)
     rows = []
     if model is not None:
         filled = {

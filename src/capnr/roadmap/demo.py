@@ -288,6 +288,7 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
                 },
                 name=f"Démo — {action_id}",
                 user=people["referent"],
+                action_id=action_id,
             )
         item = services.item_create(
             access=access,
@@ -345,3 +346,19 @@ def _inputs(model: str, fleet: dict[str, int], given: dict[str, Any]) -> dict[st
         }
     params.update(given)
     return params
+
+
+def _sources(model: str, params: dict[str, Any], fleet: dict[str, int]) -> dict[str, str]:
+    """Where each input of a demo scenario came from: the inventory, or typed by the référent;
+    the inputs left out keep their default."""
+    from capnr.engine import impact
+
+    sources = {}
+    for spec in impact.MODELS[model].inputs:
+        if spec.name in fleet and spec.name in params:
+            sources[spec.name] = "inventory"
+        elif spec.name in params:
+            sources[spec.name] = "user"
+        else:
+            sources[spec.name] = "default"
+    return sources

@@ -70,6 +70,7 @@ class Scenario(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="scenarios"
     )
     model_id = models.CharField(max_length=32)
+    action_id = models.CharField(max_length=64, blank=True)  # the catalogue action simulated
     name = models.CharField(_("name"), max_length=160)
     inputs = models.JSONField(default=dict)
     input_sources = models.JSONField(default=dict)

@@ -9,10 +9,10 @@ Order of precedence, last wins:
    headcount the defaults stay;
 3. **profile**: the headcount (people who print, who meet on video, staff);
 4. **diagnostic**: a few answers of the latest self-diagnostic say something about the starting
-   point (``DIAGNOSTIC_RULES`` below);
+   point (the diagnostic rules of ``engine/data/actions/planning.toml``);
 5. **action**: when the simulator is opened from a catalogue action whose model several actions
-   share, the action's typical target (``ACTION_TARGETS`` below), so that "fewer second screens"
-   and "fewer desk phones" do not show the same zero;
+   share, the action's typical target (the targets of ``planning.toml``), so that "fewer second
+   screens" and "fewer desk phones" do not show the same zero;
 6. **user**: what the person typed in the form.
 
 The electricity price is not an input of a model but a parameter of every computation: the
@@ -21,7 +21,7 @@ profile's price when given (``services.price_for``), else the sourced national d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from capnr.diagnostics import selectors as diagnostic_selectors
 from capnr.diagnostics.referential import questions_for
 from capnr.engine import impact as engine_impact
 from capnr.engine.estimate import estimate_fleet, estimated_assets
+from capnr.engine.planning import RETIRED, planning
 from capnr.engine.reference import reference_data
 from capnr.inventory.engine_adapter import engine_table
 from capnr.inventory.presentation import breakdown
@@ -60,92 +61,13 @@ SOURCE_LABELS = {
 Value = float | str
 
 
-@dataclass(frozen=True)
-class DiagnosticRule:
-    """When ``question`` is answered ``answer``, input ``name`` of ``model`` starts at ``value``."""
-
-    question: str
-    answer: str
-    model: str
-    name: str
-    value: Value
-
-
-# Why these values. Each answer moves the *starting point* of a model, never its target:
-# - use.01 "Do workstations switch off automatically in the evening and at weekends?": yes leaves
-#   only the machines exempted on purpose on (5 %, our assumption); partly halves the audits'
-#   third (0.17). The same share feeds the consumption of devices removed (fewer_devices).
-# - use.02 "Are power settings enforced on all computers…?": yes → 10 % of devices still without
-#   sleep settings, partly → 30 %, against 50 % by default (our assumptions).
-# - hosting.01 "Is the cooling of your server room set to at least 24 °C…?": yes → the current
-#   setpoint is 24 °C (the question's own threshold), so the simulator starts from there.
-# - use.04 "Do printers print double-sided… by default?": yes → duplex share today 0.8 (the
-#   target's own value: nothing left to gain), partly → 0.5.
-# - use.05 "Is follow-me printing enabled?": yes → it is already in place, so the scenario does
-#   not count it again (follow_me = "no", i.e. not introduced by this scenario).
-# Answers carried over from last year and not confirmed do not count (as in the score).
-DIAGNOSTIC_RULES: tuple[DiagnosticRule, ...] = (
-    DiagnosticRule("use.01", "yes", "auto_shutdown", "share_left_on", 0.05),
-    DiagnosticRule("use.01", "partly", "auto_shutdown", "share_left_on", 0.17),
-    DiagnosticRule("use.01", "yes", "fewer_devices", "share_left_on", 0.05),
-    DiagnosticRule("use.01", "partly", "fewer_devices", "share_left_on", 0.17),
-    DiagnosticRule("use.02", "yes", "power_settings", "share_without_settings", 0.1),
-    DiagnosticRule("use.02", "partly", "power_settings", "share_without_settings", 0.3),
-    DiagnosticRule("hosting.01", "yes", "setpoint", "current_setpoint_c", 24.0),
-    DiagnosticRule("use.04", "yes", "printing", "duplex_before", 0.8),
-    DiagnosticRule("use.04", "partly", "printing", "duplex_before", 0.5),
-    DiagnosticRule("use.05", "yes", "printing", "follow_me", "no"),
-)
-
-
-def _share_of(name: str, share: float) -> Callable[[Mapping[str, Value]], float]:
-    return lambda values: float(round(float(values[name]) * share))
-
-
-def _keep(name: str) -> Callable[[Mapping[str, Value]], Value]:
-    return lambda values: values[name]
-
-
-def _reuse_target(share: float) -> dict[str, Callable[[Mapping[str, Value]], Value]]:
-    """``share`` of one year's retirements of each type reused."""
-
-    def of(kind: str) -> Callable[[Mapping[str, Value]], Value]:
-        return lambda values: float(round(share * float(values.get(f"_{kind}s_retired", 0.0))))
-
-    return {f"{kind}s_reused": of(kind) for kind in ("laptop", "desktop", "monitor", "smartphone")}
-
-
-# The typical target of actions that share a model, as a function of the pre-filled values.
-# They are Cap NR assumptions, shown as such ("Typical target of the action"):
-# - second screens: 1 monitor in 10 removed; desk phones: half replaced by softphones; individual
-#   printers: three in four removed; allocation profiles: 1 desktop and 1 smartphone in 10
-#   removed (duplicates of a laptop, phones the job does not need);
-# - duplex by default: no follow-me printing in that scenario; follow-me printing: duplex
-#   unchanged;
-# - reuse: the legal targets applied to one year of retirements per type (fleet ÷ lifetime, the
-#   refurbished model's "bought per year"): 50 % through reuse channels (décret 2023-266), 25 %
-#   donated (Services publics écoresponsables plan), 10 % reassigned internally (our assumption);
-# - consolidation: half the servers, 30 % less IT load (virtualisation, our assumption); a better
-#   host: the same load at the colocation PUE of ADEME 2025 (1.55).
-ACTION_TARGETS: dict[str, dict[str, Callable[[Mapping[str, Value]], Value]]] = {
-    "equipment.second_screens": {"monitors_after": _share_of("monitors_before", 0.9)},
-    "equipment.desk_phones": {"desk_phones_after": _share_of("desk_phones_before", 0.5)},
-    "equipment.fewer_individual_printers": {"printers_after": _share_of("printers_before", 0.25)},
-    "equipment.allocation_profiles": {
-        "desktops_after": _share_of("desktops_before", 0.9),
-        "smartphones_after": _share_of("smartphones_before", 0.9),
-    },
-    "use.duplex_default": {"follow_me": lambda values: "no"},
-    "use.follow_me_printing": {"duplex_after": _keep("duplex_before")},
-    "end_of_use.reuse_channels": _reuse_target(0.5),
-    "end_of_use.donation": _reuse_target(0.25),
-    "equipment.pool_and_reassign": _reuse_target(0.1),
-    "hosting.virtualise_consolidate": {
-        "servers_after": _share_of("servers_before", 0.5),
-        "it_load_kw_after": lambda values: round(float(values["it_load_kw_before"]) * 0.7, 2),
-    },
-    "hosting.better_host": {"pue_after": lambda values: 1.55},
-}
+# The diagnostic rules and the actions' typical targets are sourced planning assumptions of the
+# engine (``engine/data/actions/planning.toml``, read through ``capnr.engine.planning``):
+# - a diagnostic rule moves the *starting point* of a model's input when a question is answered
+#   a given way (e.g. use.02 "yes": 10 % of devices still without sleep settings); answers
+#   carried over from last year and not confirmed do not count (as in the score);
+# - a target sets an input of the action's model to a fixed value, a share of another input or
+#   of one year's retirements of a device type (``RETIRED``), or a copy of another input.
 
 
 @dataclass(frozen=True)
@@ -187,16 +109,18 @@ class Prefill:
     def for_model(self, model_id: str, action_id: str = "") -> dict[str, Filled]:
         """The inputs of one model, with the action's typical target when one is given."""
         filled = dict(self.inputs[model_id])
-        targets = ACTION_TARGETS.get(action_id, {})
+        targets = planning().targets_for(action_id) if action_id else ()
         if targets:
-            values: dict[str, Value] = {name: item.value for name, item in filled.items()}
-            values.update({f"_{kind}": count for kind, count in self.retired.items()})
+            values: dict[str, Value] = {name: 0.0 for name in RETIRED}
+            values.update(self.retired)
+            values.update({name: item.value for name, item in filled.items()})
             model = engine_impact.MODELS[model_id]
-            for name, target in targets.items():
-                if name not in filled:
+            for target in targets:
+                name = target.input
+                if target.model != model_id or name not in filled:
                     continue
                 spec = model.input(name)
-                value = target(values)
+                value = target.compute(values)
                 if spec.kind != "choice" and spec.minimum is not None and spec.maximum is not None:
                     value = min(max(float(value), spec.minimum), spec.maximum)
                 filled[name] = Filled(value, "action")
@@ -233,9 +157,9 @@ def build_prefill(
                 clipped = min(max(float(item.value), spec.minimum), spec.maximum)
                 if clipped != item.value:
                     filled[name] = replace(item, value=clipped)
-    for rule in DIAGNOSTIC_RULES:
-        if answers.get(rule.question) == rule.answer and rule.name in inputs.get(rule.model, {}):
-            inputs[rule.model][rule.name] = Filled(rule.value, "diagnostic", rule.question)
+    for rule in planning().diagnostic:
+        if answers.get(rule.question) == rule.answer and rule.input in inputs.get(rule.model, {}):
+            inputs[rule.model][rule.input] = Filled(rule.value, "diagnostic", rule.question)
     refurbished = inputs["refurbished"]
     retired = {
         f"{kind}s_retired": float(refurbished[f"{kind}s_bought"].value)

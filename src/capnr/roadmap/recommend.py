@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from capnr.engine import impact as engine_impact
 from capnr.engine.catalogue import Action, Catalogue
 from capnr.engine.diagnostic import Question, Referential
+from capnr.engine.planning import planning
 
 from .prefill import Hotspot, Prefill
 
@@ -35,11 +36,9 @@ HIGH_IMPACT_SIZE = 8
 QUICK_WIN_SIZE = 8
 REGULATION_SIZE = 8
 REGULATION_HORIZON_MONTHS = 24
-# Spending of a "low" cost action, beyond staff time: an order of magnitude to test the payback
-# (a few licences, a smart plug per room, a day of a service provider), not a quote.
-LOW_COST_EUR = 5000.0
-# What a gap weighs: a "no" or "don't know" counts fully, "partly" half, no answer yet half.
-GAP_WEIGHT = {"no": 1.0, "unknown": 1.0, "partly": 0.5, None: 0.5}
+# The spending of a "low" cost action (to test its payback) and what a diagnostic gap weighs by
+# its answer are sourced planning assumptions: ``engine/data/actions/planning.toml``
+# ([recommend]), read through ``capnr.engine.planning.planning()``.
 # Status of a roadmap item, most advanced first: the mark an action gets.
 STATUS_ORDER = ("done", "in_progress", "planned", "abandoned")
 # The footprint categories each modelled action acts upon (the hotspots that make it relevant).
@@ -167,23 +166,25 @@ def gaps(
         for qid in considered_questions(action, answers, applicable)
         if answers.get(qid) != "yes"
     ]
-    return sorted(found, key=lambda gap: -gap.question.priority * GAP_WEIGHT.get(gap.answer, 0.5))
+    weights = planning().gap_weights
+    return sorted(found, key=lambda gap: -gap.question.priority * weights.of(gap.answer))
 
 
 def gap_weight(found: Sequence[Gap]) -> float:
-    return sum(gap.question.priority * GAP_WEIGHT.get(gap.answer, 0.5) for gap in found)
+    weights = planning().gap_weights
+    return sum(gap.question.priority * weights.of(gap.answer) for gap in found)
 
 
 def payback_years(action: Action, impact: engine_impact.Impact | None) -> float | None:
     """Years to earn back the spending from the yearly euros saved: 0 for an action costing
-    nothing beyond staff time; ``LOW_COST_EUR`` ÷ euros for a "low" cost; None when it cannot
-    be computed (no euro figure, no saving, or a larger cost level)."""
+    nothing beyond staff time; the low cost of ``planning.toml`` ÷ euros for a "low" cost; None
+    when it cannot be computed (no euro figure, no saving, or a larger cost level)."""
     if impact is None or impact.eur.value <= 0:
         return None
     if action.cost == "none":
         return 0.0
     if action.cost == "low":
-        return LOW_COST_EUR / impact.eur.value
+        return planning().low_cost_eur.value / impact.eur.value
     return None
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from capnr.engine import catalogue as engine_catalogue
 from capnr.engine import diagnostic as engine_diagnostic
@@ -42,6 +43,23 @@ if TYPE_CHECKING:
     from capnr.organisations.models import User
 
 BIN_DAYS = 30
+
+# The catalogue's KPI units are codes; an item's indicator keeps a readable unit.
+UNIT_LABELS = {
+    "count": _lazy("number"),
+    "count/yr": _lazy("per year"),
+    "years": _lazy("years"),
+    "days": _lazy("days"),
+    "pages/yr": _lazy("pages a year"),
+    "h/yr": _lazy("hours a year"),
+    "kWh/yr": _lazy("kWh a year"),
+    "kgCO2e/person/yr": _lazy("kgCO2e per person a year"),
+    "ratio": _lazy("ratio"),
+}
+
+
+def unit_label(code: str) -> str:
+    return str(UNIT_LABELS.get(code, code))
 
 
 class ItemConflict(Exception):
@@ -202,6 +220,7 @@ def scenario_save(
     input_sources: Mapping[str, str],
     name: str,
     user: User,
+    action_id: str = "",
 ) -> Scenario:
     """Keep a simulator run: the inputs are checked and the results computed again here."""
     access.require(Access.CONTRIBUTE)
@@ -215,6 +234,7 @@ def scenario_save(
     return Scenario.objects.create(
         organisation=access.organisation,
         model_id=model_id,
+        action_id=action_id,
         name=name.strip() or engine_impact.MODELS[model_id].title_en,
         inputs=dict(checked),
         input_sources=dict(input_sources),
@@ -337,7 +357,7 @@ def item_create(
                 item=item,
                 kpi_id=kpi.id,
                 label=kpi.label_en if english else kpi.label_fr,
-                unit=kpi.unit,
+                unit=unit_label(kpi.unit),
                 direction=kpi.direction,
             )
             for kpi in action.kpis

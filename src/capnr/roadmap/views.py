@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -399,7 +399,15 @@ def group_templates(request: HttpRequest, access: OrganisationAccess) -> HttpRes
     form = GroupTemplatesForm(request.POST, choices=_template_choices(access))
     if form.is_valid():
         created = services.groups_from_templates(access=access, keys=form.cleaned_data["templates"])
-        messages.success(request, _("%(count)s working groups created.") % {"count": len(created)})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s working group created.",
+                "%(count)s working groups created.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
     else:
         messages.error(request, _("Tick at least one group."))
     return redirect("roadmap:groups", access.organisation.slug)

@@ -229,7 +229,7 @@ def test_a_contributor_saves_a_scenario_and_sees_its_inputs_sources_and_results(
     assert scenario.inputs["laptops"] == 90.0
     assert scenario.input_sources["desktops"] == "inventory"
     assert scenario.input_sources["laptops"] == "user"
-    assert scenario.input_sources["_action"] == "use.auto_shutdown"
+    assert scenario.action_id == "use.auto_shutdown"
     assert scenario.results["kwh"]["value"] > 0
     assert scenario.method_version and scenario.data_version
     detail = client.get(url("scenario", scenario.pk))

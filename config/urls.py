@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from capnr.api.api import api
 from capnr.diagnostics.urls import public_urlpatterns as diagnostic_public_urls
-from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
 from capnr.organisations import views as organisation_views
+from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
 
 handler400 = "capnr.web.views.error_400"
 handler403 = "capnr.web.views.error_403"

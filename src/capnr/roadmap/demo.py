@@ -323,6 +323,13 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
                 services.measurement_add(
                     access=access, kpi=kpi, user=people[owner], date=date, value=value
                 )
+    services.approval_record(
+        access=access,
+        user=people["referent"],
+        approved_on=D(2025, 10, 2),
+        approved_by="Comité de direction",
+        note="Feuille de route 2025-2027 validée avec le bilan des gains rapides.",
+    )
     assert Commitment.DEPLOYED  # the choices used above exist
 
 

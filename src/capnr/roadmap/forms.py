@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from capnr.engine import diagnostic as engine_diagnostic
 from capnr.organisations.models import Department, Site
 
-from .models import KpiTarget, PlanItem, WorkingGroup
+from .models import KpiTarget, PlanItem, RoadmapApproval, WorkingGroup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -153,3 +153,10 @@ class MeetingNoteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+
+
+class ApprovalForm(forms.ModelForm):
+    class Meta:
+        model = RoadmapApproval
+        fields = ["approved_on", "approved_by", "note"]
+        widgets = {"approved_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}

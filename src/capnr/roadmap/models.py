@@ -243,3 +243,28 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar · {self.organisation}"
+
+
+class RoadmapApproval(models.Model):
+    """A record that management approved the roadmap (the latest one is shown)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="roadmap_approvals"
+    )
+    approved_on = models.DateField(_("approved on"))
+    approved_by = models.CharField(
+        _("approved by"),
+        max_length=200,
+        help_text=_("Who approved it, e.g. “Management committee” or a name and position."),
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-approved_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.approved_on}"

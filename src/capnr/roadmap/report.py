@@ -161,6 +161,7 @@ def report_context(access: OrganisationAccess) -> dict[str, Any]:
         "state": _current_state(access),
         "effect": selectors.roadmap_effect(items),
         "sections": _actions(items, today),
+        "approval": selectors.latest_approval(access=access),
         "indicators": _indicators(items),
         "groups": _governance(access),
     }

@@ -22,6 +22,7 @@ from .models import (
     KpiMeasurement,
     KpiTarget,
     PlanItem,
+    RoadmapApproval,
     Scenario,
     WorkingGroup,
 )
@@ -272,3 +273,7 @@ def planned_actions(*, access: OrganisationAccess) -> dict[str, list[tuple[int, 
     ):
         planned.setdefault(action_id, []).append((pk, status, title))
     return planned
+
+
+def latest_approval(*, access: OrganisationAccess) -> RoadmapApproval | None:
+    return RoadmapApproval.objects.filter(organisation=access.organisation).first()

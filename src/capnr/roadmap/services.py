@@ -34,6 +34,7 @@ from .models import (
     KpiTarget,
     MeetingNote,
     PlanItem,
+    RoadmapApproval,
     Scenario,
     WorkingGroup,
 )
@@ -524,3 +525,29 @@ def calendar_feed_renew(*, access: OrganisationAccess) -> str:
         organisation=access.organisation, defaults={"token_hash": hash_token(raw)}
     )
     return raw
+
+
+def approval_record(
+    *,
+    access: OrganisationAccess,
+    user: User,
+    approved_on: dt.date,
+    approved_by: str,
+    note: str = "",
+) -> RoadmapApproval:
+    """Record that management approved the roadmap as it stands."""
+    access.require(Access.ADMINISTER)
+    errors = {}
+    if approved_on > timezone.localdate():
+        errors["approved_on"] = _("An approval cannot be dated in the future.")
+    if not approved_by.strip():
+        errors["approved_by"] = _("Say who approved the roadmap.")
+    if errors:
+        raise ValidationError(errors)
+    return RoadmapApproval.objects.create(
+        organisation=access.organisation,
+        approved_on=approved_on,
+        approved_by=approved_by.strip(),
+        note=note.strip(),
+        recorded_by=user,
+    )

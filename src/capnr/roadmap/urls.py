@@ -18,6 +18,7 @@ urlpatterns = [
     path("roadmap/", views.roadmap, name="roadmap"),
     path("roadmap/new/", views.item_create, name="item_create"),
     path("roadmap/bin/", views.item_bin, name="bin"),
+    path("roadmap/approval/", views.approval, name="approval"),
     path("roadmap/export.xlsx", exports_views.roadmap_xlsx, name="export_xlsx"),
     path("roadmap/report.pdf", exports_views.roadmap_pdf, name="report_pdf"),
     path("roadmap/calendar/", exports_views.calendar_settings, name="calendar"),

@@ -25,6 +25,7 @@ from capnr.organisations.views import organisation_view
 
 from . import charts, selectors, services
 from .forms import (
+    ApprovalForm,
     GroupForm,
     GroupTemplatesForm,
     JournalForm,
@@ -104,6 +105,7 @@ def roadmap(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             "timeline": timeline,
             "effect": selectors.roadmap_effect(items),
             "bin_count": selectors.item_bin(access=access).count(),
+            "approval": selectors.latest_approval(access=access),
         },
     )
 
@@ -575,3 +577,27 @@ def meeting_note_add(
     else:
         messages.error(request, _("The notes need a date and a text."))
     return redirect("roadmap:group", access.organisation.slug, group_id)
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def approval(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    form = ApprovalForm(request.POST or None, initial={"approved_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approval_record(access=access, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The approval of the roadmap is recorded."))
+            return redirect("roadmap:roadmap", access.organisation.slug)
+    return render(
+        request,
+        "organisations/item_form.html",
+        {
+            "access": access,
+            "form": form,
+            "title": _("Record the approval of the roadmap"),
+            "back_url": reverse("roadmap:roadmap", args=[access.organisation.slug]),
+        },
+    )

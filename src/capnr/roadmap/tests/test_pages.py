@@ -381,3 +381,18 @@ def test_an_outsider_gets_404_everywhere(client, org_b, member, full_roadmap):
     # Their own URLs do not reach our rows either.
     own = reverse("roadmap:item", args=["bravo", item.pk])
     assert client.get(own).status_code == 404
+
+
+def test_the_referent_records_the_approval_and_the_roadmap_shows_it(
+    client, referent, reader, full_roadmap
+):
+    client.force_login(reader)
+    assert client.get(url("approval")).status_code == 403
+    client.force_login(referent)
+    assert client.get(url("approval")).status_code == 200
+    response = client.post(
+        url("approval"), {"approved_on": "2025-10-02", "approved_by": "Comité de direction"}
+    )
+    assert response.status_code == 302
+    page = client.get(url("roadmap")).content.decode()
+    assert "Comité de direction" in page and "2 octobre 2025" in page

@@ -211,3 +211,33 @@ def test_the_effect_sums_scenarios_and_what_is_done(access):
     assert effect.expected.items == 2 and effect.expected.kwh == 4000
     assert effect.expected.low_kwh == 2000 and effect.expected.high_kgco2e == 400
     assert effect.done.items == 1 and effect.done.eur == 200
+
+
+def test_the_roadmap_approval_is_recorded_by_the_referent_only(org_a, member, access_of):
+    from django.utils import timezone
+
+    referent = member(org_a, Role.REFERENT)
+    access = access_of(referent, org_a)
+    with pytest.raises(ValidationError):
+        services.approval_record(
+            access=access,
+            user=referent,
+            approved_on=timezone.localdate() + dt.timedelta(days=3),
+            approved_by="Comité de direction",
+        )
+    with pytest.raises(ValidationError):
+        services.approval_record(
+            access=access, user=referent, approved_on=timezone.localdate(), approved_by=" "
+        )
+    services.approval_record(
+        access=access, user=referent, approved_on=dt.date(2025, 10, 2), approved_by="Comité"
+    )
+    assert selectors.latest_approval(access=access).approved_by == "Comité"
+    contributor = member(org_a, Role.CONTRIBUTOR)
+    with pytest.raises(PermissionDenied):
+        services.approval_record(
+            access=access_of(contributor, org_a),
+            user=contributor,
+            approved_on=dt.date(2025, 10, 2),
+            approved_by="Moi",
+        )

@@ -53,7 +53,8 @@ def organisation_view(need: Access = Access.READ) -> Callable[[View], View]:
     return decorate
 
 
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+def apply_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its fields when it names them."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -96,7 +97,7 @@ def profile_edit(request: HttpRequest, access: OrganisationAccess) -> HttpRespon
         except services.StaleEditError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The profile was saved."))
             return redirect("organisations:profile", slug=organisation.slug)
@@ -121,7 +122,7 @@ def site_create(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
         try:
             site = services.site_create(access=access, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Site “%(name)s” added.") % {"name": site.name})
             return redirect("organisations:sites", slug=access.organisation.slug)
@@ -151,7 +152,7 @@ def site_edit(request: HttpRequest, access: OrganisationAccess, site_id: int) ->
         except services.StaleEditError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Site “%(name)s” saved.") % {"name": site.name})
             return redirect("organisations:sites", slug=access.organisation.slug)
@@ -236,7 +237,7 @@ def department_create(request: HttpRequest, access: OrganisationAccess) -> HttpR
         try:
             department = services.department_create(access=access, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Department “%(name)s” added.") % {"name": department})
             return redirect("organisations:departments", slug=access.organisation.slug)
@@ -273,7 +274,7 @@ def department_edit(
         except services.StaleEditError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Department “%(name)s” saved.") % {"name": department})
             return redirect("organisations:departments", slug=access.organisation.slug)
@@ -333,7 +334,7 @@ def member_invite(request: HttpRequest, access: OrganisationAccess) -> HttpRespo
                 ),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
@@ -365,7 +366,7 @@ def member_edit(
                 access=access, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("The role of %(name)s was changed.") % {"name": membership.user}

@@ -21,7 +21,7 @@ from capnr.engine import catalogue as engine_catalogue
 from capnr.engine import diagnostic as engine_diagnostic
 from capnr.organisations.selectors import member_list
 from capnr.organisations.tenancy import Access, OrganisationAccess
-from capnr.organisations.views import organisation_view
+from capnr.organisations.views import apply_errors, organisation_view
 
 from . import charts, selectors, services
 from .forms import (
@@ -51,14 +51,6 @@ def _theme_titles() -> dict[str, str]:
         theme.id: theme.title_en if english else theme.title_fr
         for theme in engine_diagnostic.referential().themes
     }
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @organisation_view()
@@ -149,7 +141,7 @@ def item_create(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
                 action_id=action_id,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” is in the roadmap.") % {"title": item.title})
             return redirect("roadmap:item", access.organisation.slug, item.pk)
@@ -235,7 +227,7 @@ def item_edit(request: HttpRequest, access: OrganisationAccess, item_id: int) ->
             form.data = form.data.copy()
             form.data["version"] = str(conflict.version)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The item was saved."))
             return redirect("roadmap:item", access.organisation.slug, item_id)
@@ -425,7 +417,7 @@ def group_create(request: HttpRequest, access: OrganisationAccess) -> HttpRespon
                 access=access, name=form.cleaned_data["name"], mission=form.cleaned_data["mission"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect("roadmap:group", access.organisation.slug, group.pk)
     return render(
@@ -479,7 +471,7 @@ def group_edit(request: HttpRequest, access: OrganisationAccess, group_id: int) 
         except services.StaleEditError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect("roadmap:group", access.organisation.slug, group_id)
     return render(
@@ -587,7 +579,7 @@ def approval(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
         try:
             services.approval_record(access=access, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The approval of the roadmap is recorded."))
             return redirect("roadmap:roadmap", access.organisation.slug)

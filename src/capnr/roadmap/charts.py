@@ -402,7 +402,8 @@ def _nice_ticks(low: float, high: float, count: int = KPI_TICKS) -> list[float]:
         low, high = high, low
     if high == low:
         pad = abs(high) * 0.1 or 1.0
-        low, high = low - pad, high + pad
+        # Counts and shares never go below zero: a flat line at 0 stays on the axis.
+        low, high = (max(0.0, low - pad) if low >= 0 else low - pad), high + pad
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)

@@ -294,8 +294,8 @@ def _send_delegation_email(delegation: Delegation, url: str) -> None:
     question = engine.referential().question(delegation.question_id)
     context = {"delegation": delegation, "question": question, "url": url}
     subject = _("A question for you in %(organisation)s's responsible IT diagnostic") % {
-        "organisation": delegation.diagnostic.organisation.name
-    }
+        "organisation": " ".join(delegation.diagnostic.organisation.name.split())
+    }  # a line break in a header would refuse the email
     body = render_to_string("diagnostics/email/delegation.txt", context)
     send_mail(subject, body, None, [delegation.user.email if delegation.user else delegation.email])
 
@@ -397,6 +397,15 @@ def delegated_answer_save(
         raise DelegationUnusable(_("This question was taken back by the référent."))
     if user is not None and delegation.user_id != user.pk:
         raise PermissionDenied("This question was not delegated to you.")
+    if (
+        user is not None
+        and not Membership.objects.filter(
+            organisation=delegation.diagnostic.organisation_id,
+            user=user,
+            role__in=[Role.CONTRIBUTOR, Role.REFERENT],
+        ).exists()
+    ):
+        raise PermissionDenied("Only a contributor or a référent answers a delegated question.")
     if submission.question_id != delegation.question_id:
         raise PermissionDenied("Only the delegated question can be answered.")
     diagnostic = delegation.diagnostic

@@ -183,6 +183,16 @@ def _safe(markup: str) -> SafeString:
 # --- Timeline -----------------------------------------------------------------------------------
 
 
+# Dates after this one are drawn on it: the axis needs a month after the last date shown.
+LAST_DRAWN_DAY = dt.date(dt.MAXYEAR - 1, 12, 31)
+# Values beyond this are drawn at it: the axis arithmetic stays within floats.
+AXIS_LIMIT = 1e300
+
+
+def _on_axis(value: float) -> float:
+    return min(max(value, -AXIS_LIMIT), AXIS_LIMIT)
+
+
 def _first_of_month(date: dt.date) -> dt.date:
     return date.replace(day=1)
 
@@ -300,6 +310,9 @@ def timeline(items: Iterable[Any], *, today: dt.date, language_en: bool) -> Safe
             continue
         if start is not None and due is not None and due < start:
             start, due = due, start  # refused by the services, drawn sensibly all the same
+        # The axis ends on the first day of the month after the last date: keep it in range.
+        start = min(start, LAST_DRAWN_DAY) if start is not None else None
+        due = min(due, LAST_DRAWN_DAY) if due is not None else None
         status = str(getattr(item, "status", "planned"))
         dated.append((str(item.title), start, due, status if status in labels else "planned"))
     if not dated:
@@ -459,7 +472,8 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
 
     values = [value for _, value, _ in points]
     references = [v for v in (target, baseline) if v is not None]
-    ticks = _nice_ticks(min(values + references), max(values + references))
+    drawn = [_on_axis(value) for value in values + references]
+    ticks = _nice_ticks(min(drawn), max(drawn))
     low, high = ticks[0], ticks[-1]
     tick_texts = [_number(tick, english) for tick in ticks]
     left = max(_width(text, AXIS_SIZE) for text in tick_texts) + 8
@@ -484,6 +498,7 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
     plot_bottom = plot_top + KPI_PLOT_HEIGHT
 
     def y_of(value: float) -> float:
+        value = _on_axis(value)
         return plot_bottom - (value - low) / (high - low) * KPI_PLOT_HEIGHT
 
     first_date, last_date = points[0][0], points[-1][0]

@@ -51,14 +51,14 @@ def _email(
             "reminders_url": link("roadmap:reminders"),
         }
         subject = _("Cap NR · your roadmap items to follow up (%(organisation)s)") % {
-            "organisation": organisation.name
+            "organisation": " ".join(organisation.name.split())  # no line break in a header
         }
         return subject, render_to_string("roadmap/email/digest.txt", context)
 
 
 def send_digests(*, today: dt.date, base_url: str) -> int:
     """Send the digests due on ``today``; returns how many emails were sent."""
-    sent = 0
+    sent = failed = 0
     subscriptions = DigestSubscription.objects.select_related("user", "organisation").order_by("pk")
     for subscription in subscriptions:
         user, organisation = subscription.user, subscription.organisation
@@ -74,8 +74,13 @@ def send_digests(*, today: dt.date, base_url: str) -> int:
         if not items["due"] and not items["stale"]:
             continue
         subject, body = _email(user, organisation, items, base_url)
-        send_mail(subject, body, None, [user.email])
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception:  # one failed address must not deprive the others of their digest
+            logger.exception("Roadmap digest to subscription %s not sent", subscription.pk)
+            failed += 1
+            continue
         DigestSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=timezone.now())
         sent += 1
-    logger.info("Roadmap digests sent: %s", sent)
+    logger.info("Roadmap digests sent: %s, failed: %s", sent, failed)
     return sent

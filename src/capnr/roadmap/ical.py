@@ -84,9 +84,10 @@ def calendar(*, name: str, events: Iterable[Event], stamp: dt.datetime) -> bytes
             f"UID:{escape_text(event.uid)}",
             f"DTSTAMP:{_utc(stamp)}",
             f"DTSTART;VALUE=DATE:{_date(event.day)}",
-            f"DTEND;VALUE=DATE:{_date(event.day + dt.timedelta(days=1))}",
-            f"SUMMARY:{escape_text(event.summary)}",
         ]
+        if event.day < dt.date.max:  # without DTEND, an all-day event lasts its one day
+            lines.append(f"DTEND;VALUE=DATE:{_date(event.day + dt.timedelta(days=1))}")
+        lines.append(f"SUMMARY:{escape_text(event.summary)}")
         if event.description:
             lines.append(f"DESCRIPTION:{escape_text(event.description)}")
         if event.categories:

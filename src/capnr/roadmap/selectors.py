@@ -153,12 +153,19 @@ class RoadmapEffect:
 
 
 def roadmap_effect(items: list[PlanItem]) -> RoadmapEffect:
+    """Expected and achieved yearly effect; a scenario shared by several items counts once
+    (achieved once one of its items is done)."""
     effect = RoadmapEffect()
+    expected: set[int] = set()
+    done: set[int] = set()
     for item in items:
         if item.scenario is None or item.status == ItemStatus.ABANDONED:
             continue
-        effect.expected.add(item.scenario.results)
-        if item.status == ItemStatus.DONE:
+        if item.scenario_id not in expected:
+            expected.add(item.scenario_id)
+            effect.expected.add(item.scenario.results)
+        if item.status == ItemStatus.DONE and item.scenario_id not in done:
+            done.add(item.scenario_id)
             effect.done.add(item.scenario.results)
     return effect
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -275,8 +276,13 @@ ITEM_FIELDS = (
 
 def _clean_item(access: OrganisationAccess, fields: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    if not str(fields.get("title", "")).strip():
+    title = str(fields.get("title", "")).strip()
+    if not title:
         errors["title"] = _("Give the item a title.")
+    try:  # the API does not bound it as the form does; the column would refuse it
+        MaxLengthValidator(PlanItem._meta.get_field("title").max_length)(title)
+    except ValidationError as error:
+        errors["title"] = error.messages[0]
     themes = {theme.id for theme in engine_diagnostic.referential().themes}
     if "theme" in fields and fields["theme"] not in themes:
         errors["theme"] = _("Choose one of the themes.")

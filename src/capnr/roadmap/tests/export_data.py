@@ -124,7 +124,16 @@ def build_plan(org: Organisation, member: Any, access_of: Any) -> Plan:
         owner=paul,
         due_date=today - dt.timedelta(days=20),
         status=ItemStatus.DONE,
-        scenario=scenario,
+        # Its own scenario, with the same figures (a scenario shared by items counts once).
+        scenario=Scenario.objects.create(
+            organisation=org,
+            model_id="setpoint",
+            name="Consigne +2 °C",
+            results=RESULTS,
+            method_version="test",
+            data_version="test",
+            created_by=referent,
+        ),
     )
     abandoned = create(
         "Supprimer les imprimantes individuelles",

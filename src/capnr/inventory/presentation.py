@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from capnr.engine.reference import reference_data
 from capnr.organisations.models import Organisation
+from capnr.web.i18n import english
 
 from .models import FootprintRun
 
@@ -44,11 +44,7 @@ def category_label(code: str) -> str:
     data = reference_data()
     for category in data.categories:
         if category.code == code:
-            return (
-                category.label_en
-                if (get_language() or "fr").startswith("en")
-                else category.label_fr
-            )
+            return category.label_en if english() else category.label_fr
     return code
 
 
@@ -126,7 +122,7 @@ def summary(run: FootprintRun, organisation: Organisation) -> dict[str, Any]:
         else None
     )
     categories = breakdown(run, "category")
-    language_en = (get_language() or "fr").startswith("en")
+    language_en = english()
     return {
         "empty": False,
         "tonnes": Figure(gwp.value / 1000, gwp.low / 1000, gwp.high / 1000),

@@ -24,6 +24,7 @@ from capnr.engine import impact as engine_impact
 from capnr.engine.reference import reference_data
 from capnr.organisations.tenancy import Access, OrganisationAccess
 from capnr.organisations.views import organisation_view
+from capnr.web.i18n import english as _english
 
 from . import prefill, recommend, selectors, services
 from . import simulator as sim
@@ -55,10 +56,6 @@ def _labels() -> dict[str, Any]:
         },
         "theme_titles": {theme.id: theme_title(theme) for theme in themes()},
     }
-
-
-def _english() -> bool:
-    return sim.english()
 
 
 def _model_title(model_id: str) -> str:
@@ -310,6 +307,7 @@ def _simulation(
         "save_form": save_form or ScenarioSaveForm(auto_id="save-%s"),
         "partial": partial,
         "query": urlencode({"action": action.id} if action else {}),
+        "saved": [] if partial else selectors.scenarios_for_model(access=access, model_id=model_id),
         **_labels(),
     }
     template = "roadmap/_simulation.html" if partial else "roadmap/simulator.html"

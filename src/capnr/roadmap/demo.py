@@ -283,9 +283,7 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
                 access=access,
                 model_id=model,
                 inputs=params,
-                input_sources={
-                    name: "inventory" if name in fleet else "default" for name in params
-                },
+                input_sources=_sources(model, params, fleet),
                 name=f"Démo — {action_id}",
                 user=people["referent"],
                 action_id=action_id,

@@ -14,12 +14,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from capnr.engine import diagnostic as engine_diagnostic
 from capnr.inventory.exports import xlsx_bytes
 from capnr.organisations.tenancy import OrganisationAccess
+from capnr.web.i18n import english
 
 from . import selectors
 from .models import KpiMeasurement, KpiTarget, PlanItem
@@ -61,10 +61,6 @@ def scenario_effect(item: PlanItem) -> dict[str, Bounds] | None:
         else:
             effect[key] = Bounds(None, None, None)
     return effect
-
-
-def english() -> bool:
-    return (get_language() or "fr").startswith("en")
 
 
 def theme_titles() -> dict[str, str]:

@@ -108,6 +108,11 @@ def scenario_list(*, access: OrganisationAccess) -> QuerySet[Scenario]:
     return Scenario.objects.filter(organisation=access.organisation)
 
 
+def scenarios_for_model(*, access: OrganisationAccess, model_id: str) -> list[Scenario]:
+    """The scenarios kept from one simulator, newest first (the ten latest)."""
+    return list(scenario_list(access=access).filter(model_id=model_id)[:10])
+
+
 def scenario_get(*, access: OrganisationAccess, pk: int) -> Scenario:
     scenario = scenario_list(access=access).filter(pk=pk).first()
     if scenario is None:

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -24,6 +23,7 @@ from capnr.engine.reference import data_version
 from capnr.organisations.models import Department, Membership, Site, hash_token, new_raw_token
 from capnr.organisations.services import StaleEditError, save_versioned
 from capnr.organisations.tenancy import Access, OrganisationAccess
+from capnr.web.i18n import english
 
 from .models import (
     CalendarFeed,
@@ -123,14 +123,14 @@ def group_create(
 def groups_from_templates(*, access: OrganisationAccess, keys: Iterable[str]) -> list[WorkingGroup]:
     """Create the usual groups chosen (skipping those that already exist)."""
     access.require(Access.ADMINISTER)
-    english = (get_language() or "fr").startswith("en")
+    in_english = english()
     created = []
     existing = set(access.organisation.working_groups.values_list("template", flat=True))
     for key in keys:
         template = GROUP_TEMPLATES.get(key)
         if template is None or key in existing:
             continue
-        name, mission = template.name(english), template.mission(english)
+        name, mission = template.name(in_english), template.mission(in_english)
         if access.organisation.working_groups.filter(name=name).exists():
             continue
         created.append(
@@ -358,12 +358,12 @@ def item_create(
     )
     _places(access, item, sites, departments)
     if action is not None:
-        english = (get_language() or "fr").startswith("en")
+        in_english = english()
         KpiTarget.objects.bulk_create(
             KpiTarget(
                 item=item,
                 kpi_id=kpi.id,
-                label=kpi.label_en if english else kpi.label_fr,
+                label=kpi.label_en if in_english else kpi.label_fr,
                 unit=unit_label(kpi.unit),
                 direction=kpi.direction,
             )

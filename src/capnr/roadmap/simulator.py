@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from capnr.engine import impact as engine_impact
 from capnr.engine.reference import reference_data
+from capnr.web.i18n import english
 
 from .prefill import Filled
 
@@ -67,10 +68,6 @@ KPI_LABELS: dict[str, tuple[Any, str, str]] = {
     "rgaa_status_band": (gettext_lazy("RGAA legal status"), "", "rgaa"),
     "rgesn_share": (gettext_lazy("RGESN criteria met"), "", "share"),
 }
-
-
-def english() -> bool:
-    return (get_language() or "fr").startswith("en")
 
 
 def amount(value: Any) -> str:

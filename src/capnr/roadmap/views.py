@@ -5,6 +5,7 @@ exports in ``exports_views``."""
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -13,8 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from capnr.engine import catalogue as engine_catalogue
@@ -22,6 +23,7 @@ from capnr.engine import diagnostic as engine_diagnostic
 from capnr.organisations.selectors import member_list
 from capnr.organisations.tenancy import Access, OrganisationAccess
 from capnr.organisations.views import apply_errors, organisation_view
+from capnr.web.i18n import english as _english
 
 from . import charts, selectors, services
 from .forms import (
@@ -39,10 +41,6 @@ from .models import ItemStatus, PlanItem
 from .templates_data import TEMPLATES
 
 VIEWS = ("theme", "group", "status", "timeline")
-
-
-def _english() -> bool:
-    return (get_language() or "fr").startswith("en")
 
 
 def _theme_titles() -> dict[str, str]:
@@ -303,38 +301,60 @@ def _back_to_item(access: OrganisationAccess, item_id: int, anchor: str) -> Http
     return redirect(f"{url}#{anchor}")
 
 
+def _add_to_item(
+    request: HttpRequest,
+    access: OrganisationAccess,
+    item_id: int,
+    *,
+    form: Any,
+    save: Any,
+    saved: str,
+    invalid: str,
+    anchor: str,
+) -> HttpResponse:
+    """A small form posted from an item's page: save it, say so, and go back to its section."""
+    if form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, saved)
+    else:
+        messages.error(request, invalid)
+    return _back_to_item(access, item_id, anchor)
+
+
 @organisation_view(Access.CONTRIBUTE)
 @require_POST
 def journal_add(request: HttpRequest, access: OrganisationAccess, item_id: int) -> HttpResponse:
     item = selectors.item_get(access=access, pk=item_id)
-    form = JournalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.journal_add(access=access, item=item, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Journal entry added."))
-    else:
-        messages.error(request, _("The journal entry needs a date and a text."))
-    return _back_to_item(access, item_id, "journal")
+    return _add_to_item(
+        request,
+        access,
+        item_id,
+        form=JournalForm(request.POST),
+        save=partial(services.journal_add, access=access, item=item, user=request.user),
+        saved=_("Journal entry added."),
+        invalid=_("The journal entry needs a date and a text."),
+        anchor="journal",
+    )
 
 
 @organisation_view(Access.CONTRIBUTE)
 @require_POST
 def kpi_add(request: HttpRequest, access: OrganisationAccess, item_id: int) -> HttpResponse:
     item = selectors.item_get(access=access, pk=item_id)
-    form = KpiForm(request.POST)
-    if form.is_valid():
-        try:
-            services.kpi_add(access=access, item=item, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Indicator added."))
-    else:
-        messages.error(request, _("The indicator needs a name; values must be numbers."))
-    return _back_to_item(access, item_id, "kpis")
+    return _add_to_item(
+        request,
+        access,
+        item_id,
+        form=KpiForm(request.POST),
+        save=partial(services.kpi_add, access=access, item=item, user=request.user),
+        saved=_("Indicator added."),
+        invalid=_("The indicator needs a name; values must be numbers."),
+        anchor="kpis",
+    )
 
 
 @organisation_view(Access.CONTRIBUTE)
@@ -344,17 +364,16 @@ def measurement_add(
 ) -> HttpResponse:
     item = selectors.item_get(access=access, pk=item_id)
     kpi = selectors.kpi_get(access=access, item=item, pk=kpi_id)
-    form = MeasurementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.measurement_add(access=access, kpi=kpi, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Measurement recorded."))
-    else:
-        messages.error(request, _("A measurement needs a date and a number."))
-    return _back_to_item(access, item_id, f"kpi-{kpi_id}")
+    return _add_to_item(
+        request,
+        access,
+        item_id,
+        form=MeasurementForm(request.POST),
+        save=partial(services.measurement_add, access=access, kpi=kpi, user=request.user),
+        saved=_("Measurement recorded."),
+        invalid=_("A measurement needs a date and a number."),
+        anchor=f"kpi-{kpi_id}",
+    )
 
 
 # --- Working groups -------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import get_language
+
+from capnr.web.i18n import english
 
 register = template.Library()
 
@@ -50,7 +51,7 @@ def undated(items: Any) -> list[Any]:
 @register.filter
 def localised(entry: Any, name: str) -> Any:
     """``{{ action|localised:"title" }}``: ``title_en`` in English, ``title_fr`` otherwise."""
-    suffix = "en" if (get_language() or "fr").startswith("en") else "fr"
+    suffix = "en" if english() else "fr"
     return getattr(entry, f"{name}_{suffix}", "")
 
 

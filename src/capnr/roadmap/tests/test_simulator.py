@@ -242,6 +242,9 @@ def test_a_contributor_saves_a_scenario_and_sees_its_inputs_sources_and_results(
     body = client.get(url("scenario", scenario.pk)).content.decode()
     add = reverse("roadmap:item_create", args=["alpha"])
     assert f"{add}?scenario={scenario.pk}&amp;action=use.auto_shutdown" in body
+    # The simulator lists the scenarios kept from it, so an unattached one is not lost.
+    simulator = client.get(url("simulator", "auto_shutdown")).content.decode()
+    assert url("scenario", scenario.pk) in simulator
 
 
 def test_a_scenario_without_a_name_gets_a_dated_one(client, fleet, referent):

@@ -22,17 +22,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from capnr.engine.reference import reference_data
-from capnr.organisations.models import Department, Organisation, Site, User
-from capnr.organisations.tenancy import Access, OrganisationAccess
-
-from . import engine_adapter
-from .mapping import (
+from capnr.engine.intake.columns import (
     mapping_from_saved,
     mapping_to_saved,
     saved_mapping_covers,
     suggest_mapping,
 )
+from capnr.engine.intake.files import InventoryFileError, read_inventory_file
+from capnr.engine.reference import reference_data
+from capnr.organisations.models import Department, Organisation, Site, User
+from capnr.organisations.tenancy import Access, OrganisationAccess
+
+from . import engine_adapter
 from .models import (
     Asset,
     AssetOrigin,
@@ -42,7 +43,6 @@ from .models import (
     ImportStatus,
     InventoryImport,
 )
-from .reading import InventoryFileError, read_inventory_file
 from .validation import check_rows, group_key
 
 FIELDS_FOR_CATEGORY = ("category", "type", "model", "name")

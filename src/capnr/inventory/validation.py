@@ -16,9 +16,13 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from capnr.engine.assets import _parse_date, _parse_number, category_lookup, normalise_name
+from capnr.engine.intake.recognition import (
+    NOT_EQUIPMENT,
+    UNCERTAIN_BELOW,
+    infer_categories,
+    infer_one,
+)
 from capnr.engine.reference import reference_data
-
-from .inference import NOT_EQUIPMENT, UNCERTAIN_BELOW, infer_categories, infer_one
 
 # GLPI and OCS statuses, French and English, normalised -> our status codes.
 STATUS_WORDS = {

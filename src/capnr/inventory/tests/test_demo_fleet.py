@@ -212,3 +212,26 @@ def test_the_module_does_not_import_django():
         "sys.exit(any(name.split('.')[0] == 'django' for name in sys.modules))"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": ""})
+
+
+def test_the_demo_glpi_fleet_is_inferred_as_generated(tmp_path):
+    """End to end on the demo GLPI export (1,500 rows): read, map, infer, no row uncertain."""
+    from capnr.engine.intake.columns import (
+        mapped_columns,
+        mapping_from_suggestions,
+        suggest_mapping,
+    )
+    from capnr.engine.intake.files import read_inventory_file
+    from capnr.engine.intake.recognition import infer_categories, uncertain
+    from capnr.inventory.demo_fleet import EXPECTED_COUNTS, write_glpi_csv
+
+    path = tmp_path / "glpi.csv"
+    write_glpi_csv(path)
+    raw = read_inventory_file(path)
+    columns = mapped_columns(raw, mapping_from_suggestions(suggest_mapping(raw.header)))
+    guesses = infer_categories(
+        columns["type"], columns["model"], columns["name"], columns["manufacturer"]
+    )
+    counts = Counter(guesses.categories)
+    assert {code: counts.get(code, 0) for code in EXPECTED_COUNTS} == EXPECTED_COUNTS
+    assert not any(uncertain(guesses.confidences))

@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 from capnr.engine.tabular import _cell_text, bulk_allocation, decode, sniff_delimiter
 
-from .mapping import count_known_headers
+from .columns import count_known_headers
 
 MiB = 1024 * 1024
 DEFAULT_MAX_BYTES = 50 * MiB

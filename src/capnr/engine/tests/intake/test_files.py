@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from capnr.inventory.reading import (
+from capnr.engine.intake.files import (
     InventoryFileError,
     RawTable,
     _SheetScan,
@@ -534,7 +534,7 @@ SPARSE_SHEETS = """
 import sys, zipfile
 from pathlib import Path
 import openpyxl
-from capnr.inventory.reading import InventoryFileError, read_inventory_file
+from capnr.engine.intake.files import InventoryFileError, read_inventory_file
 
 folder = Path(sys.argv[1])
 workbook = openpyxl.Workbook()
@@ -606,7 +606,7 @@ def test_the_sheet_scan_is_exact_for_an_ordinary_sheet():
 
 
 def test_the_ods_scan_measures_plain_and_repeated_rows():
-    from capnr.inventory.reading import _OdsScan
+    from capnr.engine.intake.files import _OdsScan
 
     plain = "".join(ods_row(*(["x"] * 7)) for _ in range(300))
     repeated = (
@@ -625,8 +625,8 @@ def test_the_ods_scan_measures_plain_and_repeated_rows():
 
 def test_the_reading_layer_never_loads_django():
     code = (
-        "import sys; import capnr.inventory.reading, capnr.inventory.mapping, "
-        "capnr.inventory.inference; "
+        "import sys; import capnr.engine.intake.files, capnr.engine.intake.columns, "
+        "capnr.engine.intake.recognition; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'ninja')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

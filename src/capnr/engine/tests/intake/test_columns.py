@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from capnr.inventory import mapping as mapping_module
-from capnr.inventory.mapping import (
+from capnr.engine.intake import columns as mapping_module
+from capnr.engine.intake.columns import (
     FIELDS,
     MappedRow,
     MappingError,
@@ -26,7 +26,7 @@ from capnr.inventory.mapping import (
     saved_mapping_covers,
     suggest_mapping,
 )
-from capnr.inventory.reading import Detected, RawTable
+from capnr.engine.intake.files import Detected, RawTable
 
 GLPI_FR = [
     "Nom",
@@ -239,7 +239,7 @@ def test_apply_mapping_yields_each_row_with_its_line_number():
 
 
 def test_suggestions_read_a_whole_glpi_file_end_to_end(tmp_path):
-    from capnr.inventory.reading import read_inventory_file
+    from capnr.engine.intake.files import read_inventory_file
 
     path = tmp_path / "glpi.csv"
     path.write_bytes(

@@ -38,7 +38,7 @@ FIELDS = (
 )
 FUZZY_CUTOFF = 0.85  # difflib ratio between normalised names below which nothing is suggested
 
-_VOCABULARY = files("capnr.inventory") / "data" / "header_vocabulary.csv"
+_VOCABULARY = files("capnr.engine") / "data" / "intake" / "header_vocabulary.csv"
 
 
 class MappingError(ValueError):

@@ -8,9 +8,8 @@ from collections import Counter
 
 import pytest
 
-from capnr.engine.reference import reference_data
-from capnr.inventory import inference
-from capnr.inventory.inference import (
+from capnr.engine.intake import recognition as inference
+from capnr.engine.intake.recognition import (
     CATEGORY_COLUMN_RULE,
     CATEGORY_LABEL_RULE,
     CONFLICT_CONFIDENCE,
@@ -23,6 +22,7 @@ from capnr.inventory.inference import (
     rule_by_id,
     uncertain,
 )
+from capnr.engine.reference import reference_data
 
 # (manufacturer, model, expected category): model texts as GLPI and OCS show them.
 MODELS = [
@@ -325,21 +325,3 @@ def test_rules_explain_their_guesses():
 
 def test_texts_are_folded_before_matching():
     assert fold("  Écran  27” DELL\u00a0U2720Q ") == 'ecran 27" dell u2720q'
-
-
-def test_the_demo_glpi_fleet_is_inferred_as_generated(tmp_path):
-    """End to end on the demo GLPI export (1,500 rows): read, map, infer, no row uncertain."""
-    from capnr.inventory.demo_fleet import EXPECTED_COUNTS, write_glpi_csv
-    from capnr.inventory.mapping import mapped_columns, mapping_from_suggestions, suggest_mapping
-    from capnr.inventory.reading import read_inventory_file
-
-    path = tmp_path / "glpi.csv"
-    write_glpi_csv(path)
-    raw = read_inventory_file(path)
-    columns = mapped_columns(raw, mapping_from_suggestions(suggest_mapping(raw.header)))
-    guesses = infer_categories(
-        columns["type"], columns["model"], columns["name"], columns["manufacturer"]
-    )
-    counts = Counter(guesses.categories)
-    assert {code: counts.get(code, 0) for code in EXPECTED_COUNTS} == EXPECTED_COUNTS
-    assert not any(uncertain(guesses.confidences))

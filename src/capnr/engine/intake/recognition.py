@@ -65,7 +65,7 @@ FAMILIES = {
     "ip_phone": "phone",
 }
 
-_RULES = files("capnr.inventory") / "data" / "category_rules.csv"
+_RULES = files("capnr.engine") / "data" / "intake" / "category_rules.csv"
 _QUOTES = str.maketrans({"”": '"', "“": '"', "″": '"', "«": '"', "»": '"', "’": "'", "′": "'"})
 _DIGITS = re.compile(r"[0-9]+")
 _MAX_TEXT = 200  # longer texts are cut before matching (no inventory model name is longer)

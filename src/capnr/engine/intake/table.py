@@ -1,0 +1,128 @@
+"""A file's table held column by column, each column dictionary-encoded.
+
+Inventories repeat the same few texts over thousands of rows (one model, one site, one status for
+hundreds of devices), so every step of the pipeline works on a column's *distinct* texts and
+carries the answer back to the rows with one numpy indexing: ``answer_per_value[column.codes]``.
+Parsing a million dates is then parsing a few thousand, and no step loops over the rows in Python.
+
+``EncodedColumn.values`` are the distinct texts, stripped (the empty text included when present);
+``codes[i]`` is row ``i``'s index into them. ``ColumnTable.row_numbers[i]`` is row ``i``'s line in
+the file (1-based, as an editor or a spreadsheet shows it), for messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Codes = npt.NDArray[np.int32]
+RowIndex = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class EncodedColumn:
+    """``values``: distinct stripped texts; ``codes``: each row's index into ``values``."""
+
+    values: list[str]
+    codes: Codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @classmethod
+    def empty(cls, n: int) -> EncodedColumn:
+        """A column that is not in the file: every row has the empty text."""
+        return cls([""], np.zeros(n, dtype=np.int32))
+
+    @classmethod
+    def encode(cls, cells: Iterable[str]) -> EncodedColumn:
+        """Encode texts (stripped first); the distinct values keep their first-seen order."""
+        index: dict[str, int] = {}
+        setdefault = index.setdefault
+        # ``setdefault(text, len(index))`` runs in C for every cell: the dict grows only on new
+        # texts, so the code of a text is its first-seen rank.
+        codes = np.fromiter(
+            (setdefault(text, len(index)) for text in map(str.strip, cells)), dtype=np.int32
+        )
+        return cls(list(index), codes)
+
+    def cells(self) -> list[str]:
+        """Every row's text (for the few steps that need rows, e.g. storing them)."""
+        return list(map(self.values.__getitem__, self.codes.tolist()))
+
+    def map_values(self, answer: Sequence[Any], dtype: Any = None) -> npt.NDArray[Any]:
+        """Per-row array of ``answer[value index]`` (``answer`` has one entry per value)."""
+        return np.asarray(answer, dtype=dtype)[self.codes]
+
+    def nonempty(self) -> npt.NDArray[np.bool_]:
+        """Which rows hold a text."""
+        return np.array([bool(value) for value in self.values], dtype=np.bool_)[self.codes]
+
+    def take(self, rows: RowIndex) -> EncodedColumn:
+        """The column restricted to some rows (values are kept, unused ones included)."""
+        return EncodedColumn(self.values, self.codes[rows])
+
+
+@dataclass
+class ColumnTable:
+    """A file's header and its non-blank rows, as encoded columns of equal length."""
+
+    header: list[str]
+    columns: list[EncodedColumn]
+    row_numbers: npt.NDArray[np.int64]
+    header_line: int = 1
+    detected: Any = None  # files.Detected: how the file was read
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    @classmethod
+    def from_rows(
+        cls,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        row_numbers: Sequence[int],
+        *,
+        header_line: int = 1,
+        detected: Any = None,
+    ) -> ColumnTable:
+        """Encode rows that are exactly as wide as the header (``files.RawTable`` guarantees it)."""
+        n = len(rows)
+        columns = [
+            EncodedColumn.encode(map(itemgetter(index), rows)) if n else EncodedColumn.empty(0)
+            for index in range(len(header))
+        ]
+        return cls(
+            list(header),
+            columns,
+            np.asarray(row_numbers, dtype=np.int64),
+            header_line=header_line,
+            detected=detected,
+        )
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> ColumnTable:
+        """From ``files.RawTable`` (header, rows, row_numbers, header_line, detected)."""
+        return cls.from_rows(
+            raw.header,
+            raw.rows,
+            raw.row_numbers,
+            header_line=raw.header_line,
+            detected=raw.detected,
+        )
+
+    def take(self, rows: RowIndex) -> ColumnTable:
+        """The table restricted to some rows, in the given order."""
+        return ColumnTable(
+            self.header,
+            [column.take(rows) for column in self.columns],
+            self.row_numbers[rows],
+            header_line=self.header_line,
+            detected=self.detected,
+            notes=list(self.notes),
+        )

@@ -27,7 +27,7 @@ the rest is off. ``avg_power_w`` and ``use_time_ratio`` replace the states when 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -42,9 +42,9 @@ from .reference import (
     STATS,
     ReferenceData,
     UsageProfile,
-    data_version,
     reference_data,
 )
+from .reference import data_version as _data_version
 
 if TYPE_CHECKING:
     from .boavizta_server import ServerInputs
@@ -70,27 +70,99 @@ class MethodNotApplicable(ValueError):
         )
 
 
-@dataclass
 class FootprintResult:
-    method: str
-    duration_years: float | None  # None: each asset over its own lifetime
-    impacts: FloatArray  # (n, 4, 2, 3)
-    provenance: dict[str, npt.NDArray[np.str_]] = field(default_factory=dict)
-    engine_version: str = ENGINE_VERSION
-    data_version: str = field(default_factory=data_version)
+    """Impacts of every row, (n, 4, 2, 3), and their totals.
+
+    A fleet repeats a few configurations many times: the engine computes each distinct
+    configuration once (``units``, (k, 4, 2, 3), impacts of one device) and keeps, per row, which
+    configuration it has (``inverse``) and its quantities (value, low, high). ``impacts`` is then
+    made on first use, ``units[inverse] × quantity``, exactly what a row-by-row computation gives;
+    ``totals()`` and ``breakdown()`` never need it. A result built from ``impacts`` directly
+    (``units`` None) holds the rows already."""
+
+    def __init__(
+        self,
+        method: str,
+        duration_years: float | None,  # None: each asset over its own lifetime
+        impacts: FloatArray | None = None,
+        provenance: Mapping[str, npt.NDArray[np.str_]] | None = None,
+        engine_version: str = ENGINE_VERSION,
+        data_version: str | None = None,
+        *,
+        units: FloatArray | None = None,
+        inverse: npt.NDArray[np.intp] | None = None,
+        quantities: tuple[FloatArray, FloatArray, FloatArray] | None = None,
+    ) -> None:
+        if impacts is None and (units is None or inverse is None or quantities is None):
+            raise ValueError("give either impacts or units, inverse and quantities")
+        self.method = method
+        self.duration_years = duration_years
+        self.provenance: Mapping[str, npt.NDArray[np.str_]] = provenance or {}
+        self.engine_version = engine_version
+        self.data_version = data_version if data_version is not None else _data_version()
+        self.units = units
+        self.inverse = inverse
+        self.quantities = quantities
+        self._rows = impacts
+
+    def __len__(self) -> int:
+        if self._rows is not None:
+            return len(self._rows)
+        assert self.inverse is not None
+        return len(self.inverse)
+
+    @property
+    def configurations(self) -> int:
+        """How many distinct configurations were computed (the row count when not grouped)."""
+        return len(self.units) if self.units is not None else len(self)
+
+    @property
+    def impacts(self) -> FloatArray:
+        """(n, 4, 2, 3): each row's impacts (made from the configurations on first use)."""
+        if self._rows is None:
+            assert self.units is not None and self.inverse is not None
+            assert self.quantities is not None
+            self._rows = _spread(self.units, self.inverse, self.quantities)
+        return self._rows
+
+    def _grouped(self) -> bool:
+        return self._rows is None
 
     def totals(self) -> FloatArray:
         """(4, 2, 3): sums over all assets; NaN when any asset lacks that figure."""
-        return np.asarray(self.impacts.sum(axis=0), dtype=np.float64)
+        if not self._grouped():
+            return np.asarray(self.impacts.sum(axis=0), dtype=np.float64)
+        assert self.units is not None and self.inverse is not None
+        assert self.quantities is not None
+        k = len(self.units)
+        # Every configuration has at least one row: NaN in one makes the total NaN, as it should.
+        sums = np.stack(
+            [np.bincount(self.inverse, weights=q, minlength=k) for q in self.quantities], axis=1
+        )
+        return np.asarray((self.units * sums[:, None, None, :]).sum(axis=0), dtype=np.float64)
 
     def breakdown(self, labels: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], FloatArray]:
         """Totals per distinct label: (labels, array (k, 4, 2, 3))."""
         keys, inverse = factorize(labels)
-        flat = self.impacts.reshape(len(self.impacts), -1)
-        sums = np.empty((len(keys), flat.shape[1]), dtype=np.float64)
-        for column in range(flat.shape[1]):
-            sums[:, column] = np.bincount(inverse, weights=flat[:, column], minlength=len(keys))
-        return keys, sums.reshape((len(keys), *self.impacts.shape[1:]))
+        blocks = len(keys)
+        if not self._grouped():
+            flat = self.impacts.reshape(len(self.impacts), -1)
+            return keys, _sum_by(inverse, flat, blocks).reshape((blocks, *self.impacts.shape[1:]))
+        assert self.units is not None and self.inverse is not None
+        assert self.quantities is not None
+        # Each (label, configuration) pair present contributes the configuration's impacts
+        # times the pair's quantities; pairs that no row has contribute nothing (not NaN × 0).
+        k = len(self.units)
+        pair = inverse.astype(np.int64) * k + self.inverse
+        pairs, pair_of_row = _renumber(pair, blocks * k)
+        sums = np.stack(
+            [np.bincount(pair_of_row, weights=q, minlength=len(pairs)) for q in self.quantities],
+            axis=1,
+        )
+        contributions = self.units[pairs % k] * sums[:, None, None, :]
+        flat = contributions.reshape(len(pairs), -1)
+        totals = _sum_by((pairs // k).astype(np.intp), flat, blocks)
+        return keys, totals.reshape((blocks, *self.units.shape[1:]))
 
     def as_dict(self, block: FloatArray) -> dict[str, dict[str, dict[str, float | None]]]:
         """One (4, 2, 3) block as {criterion: {phase: {value, low, high}}}; NaN -> None."""
@@ -106,12 +178,75 @@ class FootprintResult:
         }
 
 
+def _spread(
+    units: FloatArray,
+    inverse: npt.NDArray[np.intp],
+    quantities: tuple[FloatArray, FloatArray, FloatArray],
+) -> FloatArray:
+    """Each row's impacts: its configuration's, times its quantity of each stat."""
+    rows = units.take(inverse, axis=0)
+    for s, quantity in enumerate(quantities):
+        rows[..., s] *= quantity[:, None, None]
+    return rows
+
+
+def _sum_by(groups: npt.NDArray[np.intp], flat: FloatArray, count: int) -> FloatArray:
+    """Sums of ``flat``'s rows per group, column by column."""
+    sums = np.empty((count, flat.shape[1]), dtype=np.float64)
+    for column in range(flat.shape[1]):
+        sums[:, column] = np.bincount(groups, weights=flat[:, column], minlength=count)
+    return sums
+
+
+def _renumber(
+    codes: npt.NDArray[np.int64], size: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """(sorted distinct codes, each code's rank among them) for codes in [0, size): a presence
+    table when the range is small, else a sort."""
+    if size <= 4 * len(codes) + 4096:
+        present = np.zeros(size, dtype=np.bool_)
+        present[codes] = True
+        distinct = np.flatnonzero(present).astype(np.int64)
+        rank = np.zeros(size, dtype=np.intp)
+        rank[distinct] = np.arange(len(distinct), dtype=np.intp)
+        return distinct, rank[codes]
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    return distinct.astype(np.int64), inverse.reshape(-1).astype(np.intp)
+
+
+class _RowProvenance(Mapping[str, npt.NDArray[np.str_]]):
+    """Per-row provenance spread from the configurations' on first access."""
+
+    def __init__(
+        self, per_configuration: Mapping[str, npt.NDArray[np.str_]], inverse: npt.NDArray[np.intp]
+    ) -> None:
+        self._units = dict(per_configuration)
+        self._inverse = inverse
+        self._rows: dict[str, npt.NDArray[np.str_]] = {}
+
+    def __getitem__(self, key: str) -> npt.NDArray[np.str_]:
+        if key not in self._rows:
+            self._rows[key] = self._units[key][self._inverse]
+        return self._rows[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._units)
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+
 def factorize(labels: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.intp]]:
-    """(sorted distinct labels, index of each row's label). Integers go through numpy; text
-    through a dictionary, several times faster than sorting a million strings."""
+    """(sorted distinct labels, index of each row's label). Integers go through numpy (a
+    presence table when their range is small); text through a dictionary, several times faster
+    than sorting a million strings."""
     if labels.dtype.kind in "iub":
+        codes = labels.astype(np.int64)
+        if len(codes) and codes.min() >= 0 and codes.max() <= 4 * len(codes) + 4096:
+            keys, inverse = _renumber(codes, int(codes.max()) + 1)
+            return keys.astype(labels.dtype), inverse
         keys, inverse = np.unique(labels, return_inverse=True)
-        return keys, inverse.astype(np.intp)
+        return keys, inverse.reshape(-1).astype(np.intp)
     seen: dict[object, int] = {}
     first = np.fromiter(
         (seen.setdefault(label, len(seen)) for label in labels.tolist()),
@@ -173,14 +308,154 @@ def _source(given: npt.NDArray[np.bool_]) -> npt.NDArray[np.str_]:
     return np.where(given, "input", "default").astype(np.str_)
 
 
-def compute_boavizta(
-    assets: AssetTable, *, duration_years: float | None = None, data: ReferenceData | None = None
-) -> FootprintResult:
-    data = data or reference_data()
+# --- Distinct configurations -----------------------------------------------------------------
+
+# Columns that only label rows: they never change a device's impacts, so rows that differ only
+# there share one configuration. Every other column of the table is part of the configuration
+# (so a column added later counts until it is listed here).
+LABEL_ONLY = frozenset({"site", "department", "age_years"})
+_SAMPLE_ROWS = 16_384  # large tables: a sample tells first whether grouping can pay
+_MOSTLY_DISTINCT = 0.5  # more configurations than this share of rows: compute row by row
+
+
+def _column_codes(column: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], int] | None:
+    """(code of each row's value, number of codes), or None when the column holds one value.
+    Numbers compare by their bits, every NaN alike (NaN == NaN is false); texts as texts."""
+    if column.dtype.kind == "f":
+        missing = np.isnan(column)
+        if missing.all():
+            return None
+        values = column.astype(np.float64)
+        if missing.any():
+            values = np.where(missing, np.nan, values)
+        bits = values.view(np.uint64)
+        if not missing.any() and (bits == bits[0]).all():
+            return None
+        distinct, inverse = np.unique(bits, return_inverse=True)
+        return inverse.reshape(-1).astype(np.intp), len(distinct)
+    if column.dtype.kind in "US":
+        other = column != column[0] if len(column) else np.zeros(0, dtype=np.bool_)
+        if not other.any():
+            return None
+        # The first row's text is code 0; the others (usually few rows: the servers' archetype
+        # and case) are sorted apart.
+        distinct, inverse = np.unique(column[other], return_inverse=True)
+        codes = np.zeros(len(column), dtype=np.intp)
+        codes[other] = inverse.reshape(-1) + 1
+        return codes, len(distinct) + 1
+    if column.dtype.kind in "iub" and len(column):
+        integers = column.astype(np.int64)
+        low, high = int(integers.min()), int(integers.max())
+        if low == high:
+            return None
+        present, ranks = _renumber(integers - low, high - low + 1)
+        return ranks, len(present)
+    others, positions = np.unique(column, return_inverse=True)
+    return (positions.reshape(-1).astype(np.intp), len(others)) if len(others) > 1 else None
+
+
+def _configuration_codes(
+    columns: list[npt.NDArray[Any]], n: int
+) -> tuple[npt.NDArray[np.intp], int]:
+    """Number the distinct combinations of the columns' values: (each row's, how many)."""
+    code = np.zeros(n, dtype=np.intp)
+    count = 1
+    for column in columns:
+        coded = _column_codes(column)
+        if coded is None:
+            continue
+        values, size = coded
+        # Mixed radix, renumbered densely at each step: codes stay below n × size.
+        combined = code.astype(np.int64) * size + values
+        distinct, code = _renumber(combined, count * size)
+        count = len(distinct)
+    return code, count
+
+
+def configuration_columns(assets: AssetTable) -> list[npt.NDArray[Any]]:
+    """The columns that decide a device's impacts: category, country, every number and text
+    column but the labels (NaN "not given" included). Quantities are not among them: impacts
+    are per device, then multiplied."""
+    return [
+        assets.category,
+        assets.country,
+        *(column for name, column in sorted(assets.numbers.items()) if name not in LABEL_ONLY),
+        *(column for name, column in sorted(assets.texts.items()) if name not in LABEL_ONLY),
+    ]
+
+
+def configurations(
+    assets: AssetTable,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+    """(each row's configuration, one row of each configuration), or None when the rows are
+    mostly distinct and grouping them would cost more than it saves."""
     n = len(assets)
-    impacts = np.full((n, len(CRITERIA), 2, 3), np.nan, dtype=np.float64)
+    columns = configuration_columns(assets)
+    if n > 4 * _SAMPLE_ROWS:
+        step = n // _SAMPLE_ROWS
+        sample = [column[::step] for column in columns]
+        _, count = _configuration_codes(sample, len(sample[0]))
+        if count > _MOSTLY_DISTINCT * len(sample[0]):
+            return None
+    code, count = _configuration_codes(columns, n)
+    if count > _MOSTLY_DISTINCT * n:
+        return None
+    representative = np.empty(count, dtype=np.intp)
+    representative[code] = np.arange(n, dtype=np.intp)  # any row of each: they are identical
+    return code, representative
+
+
+def _take(assets: AssetTable, rows: npt.NDArray[np.intp]) -> AssetTable:
+    """Some rows of the table (quantities of 1: the per-device computations never read them)."""
+    ones = np.ones(len(rows), dtype=np.float64)
+    return AssetTable(
+        category=assets.category[rows],
+        country=assets.country[rows],
+        quantity=ones,
+        numbers={name: column[rows] for name, column in assets.numbers.items()},
+        texts={name: column[rows] for name, column in assets.texts.items()},
+        source_rows=None if assets.source_rows is None else assets.source_rows[rows],
+    )
+
+
+Units = tuple[FloatArray, dict[str, npt.NDArray[np.str_]]]
+
+
+def _per_configuration(
+    assets: AssetTable,
+    method: str,
+    duration_years: float | None,
+    quantities: tuple[FloatArray, FloatArray, FloatArray],
+    per_device: Callable[[AssetTable], Units],
+    group: bool,
+) -> FootprintResult:
+    """Run ``per_device`` (impacts of one device per row, and provenance) once per distinct
+    configuration, or on every row when they are mostly distinct (or ``group`` is False)."""
+    found = configurations(assets) if group else None
+    if found is None:
+        units, provenance = per_device(assets)
+        for s, quantity in enumerate(quantities):
+            units[..., s] *= quantity[:, None, None]
+        return FootprintResult(method, duration_years, units, provenance)
+    inverse, representative = found
+    units, provenance = per_device(_take(assets, representative))
+    return FootprintResult(
+        method,
+        duration_years,
+        provenance=_RowProvenance(provenance, inverse),
+        units=units,
+        inverse=inverse,
+        quantities=quantities,
+    )
+
+
+# --- boavizta -----------------------------------------------------------------------------------
+
+
+def _check_boavizta_covers(assets: AssetTable, data: ReferenceData) -> npt.NDArray[np.int8]:
+    """Per row: 1 terminal, 2 server; raise ``MethodNotApplicable`` naming every row that
+    boaviztapi does not cover."""
     categories = data.categories
-    # 0: not covered by boaviztapi, 1: terminal, 2: server; per category, then per row.
     kind = np.array(
         [0 if c.boavizta_archetype == "" else 2 if c.is_server else 1 for c in categories],
         dtype=np.int8,
@@ -193,9 +468,40 @@ def compute_boavizta(
             [categories[int(assets.category[i])].code for i in uncovered],
             "boavizta",
         )
+    return kind
+
+
+def compute_boavizta(
+    assets: AssetTable,
+    *,
+    duration_years: float | None = None,
+    data: ReferenceData | None = None,
+    group: bool = True,
+) -> FootprintResult:
+    """``group`` False computes every row, even identical ones (the reference for tests)."""
+    data = data or reference_data()
+    _check_boavizta_covers(assets, data)
+    q = assets.quantity
+    return _per_configuration(
+        assets,
+        "boavizta",
+        duration_years,
+        (q, q, q),
+        lambda rows: _boavizta_per_device(rows, duration_years, data),
+        group,
+    )
+
+
+def _boavizta_per_device(
+    assets: AssetTable, duration_years: float | None, data: ReferenceData
+) -> Units:
+    """Impacts of one device of each row (quantities are applied by the caller)."""
+    n = len(assets)
+    impacts = np.full((n, len(CRITERIA), 2, 3), np.nan, dtype=np.float64)
+    categories = data.categories
+    kind = _check_boavizta_covers(assets, data)
     factors = data.electricity("boavizta")
     lifetime_in = assets.number("lifetime_years")
-    quantity = assets.quantity
 
     terminal_rows = np.flatnonzero(kind == 1)
     if terminal_rows.size:
@@ -218,10 +524,9 @@ def compute_boavizta(
             life if duration_years is None else np.full(rows.size, duration_years * HOURS_PER_YEAR)
         )
         allocation = _allocation(duration, life, life, life)
-        q = quantity[rows]
         for c, criterion in enumerate(CRITERIA):
             factor = np.array([s.embodied.get(criterion, np.nan) for s in specs])[which]
-            impacts[rows, c, EMBODIED, :] = (factor * q)[:, None] * allocation
+            impacts[rows, c, EMBODIED, :] = factor[:, None] * allocation
         power_in = assets.number("avg_power_w")[rows]
         ratio_in = assets.number("use_time_ratio")[rows]
         given_power = ~np.isnan(power_in)
@@ -230,8 +535,8 @@ def compute_boavizta(
         power_high = np.where(given_power, power_in, table["power_high"][which])
         ratio = np.where(np.isnan(ratio_in), table["ratio"][which], ratio_in)
         country = assets.country[rows]
+        base = ratio * duration / 1000
         for c, criterion in enumerate(CRITERIA):
-            base = ratio * duration * q / 1000
             impacts[rows, c, USE, VALUE] = factors[f"{criterion}_value"][country] * base * power
             impacts[rows, c, USE, LOW] = factors[f"{criterion}_low"][country] * base * power_low
             impacts[rows, c, USE, HIGH] = factors[f"{criterion}_high"][country] * base * power_high
@@ -242,7 +547,7 @@ def compute_boavizta(
 
         rows = server_rows
         life_hours = lifetime_in[rows] * HOURS_PER_YEAR
-        inputs = _server_inputs(assets, rows, life_hours, quantity[rows])
+        inputs = _server_inputs(assets, rows, life_hours, np.ones(rows.size))
         country = assets.country[rows]
         server_duration = (
             None if duration_years is None else np.full(rows.size, duration_years * HOURS_PER_YEAR)
@@ -254,15 +559,11 @@ def compute_boavizta(
             elec_high=_elec_rows(factors, country, "high"),
             duration_hours=server_duration,
         )
-    return FootprintResult(
-        method="boavizta",
-        duration_years=duration_years,
-        impacts=impacts,
-        provenance={
-            "lifetime": _source(~np.isnan(lifetime_in)),
-            "power": _source(~np.isnan(assets.number("avg_power_w"))),
-        },
-    )
+    provenance = {
+        "lifetime": _source(~np.isnan(lifetime_in)),
+        "power": _source(~np.isnan(assets.number("avg_power_w"))),
+    }
+    return impacts, provenance
 
 
 def use_energy_kwh_per_year(
@@ -332,10 +633,35 @@ def compute_capnr(
     profile: UsageProfile | None = None,
     scenario: str = "average",
     data: ReferenceData | None = None,
+    group: bool = True,
 ) -> FootprintResult:
-    """``duration_years`` None means each asset over its own lifetime (lifetime totals)."""
+    """``duration_years`` None means each asset over its own lifetime (lifetime totals).
+    ``group`` False computes every row, even identical ones (the reference for tests)."""
     data = data or reference_data()
-    profile = profile or data.profile
+    chosen = profile or data.profile
+    quantities = (
+        assets.quantity,
+        assets.quantity if assets.quantity_low is None else assets.quantity_low,
+        assets.quantity if assets.quantity_high is None else assets.quantity_high,
+    )
+    return _per_configuration(
+        assets,
+        "capnr",
+        duration_years,
+        quantities,
+        lambda rows: _capnr_per_device(rows, duration_years, chosen, scenario, data),
+        group,
+    )
+
+
+def _capnr_per_device(
+    assets: AssetTable,
+    duration_years: float | None,
+    profile: UsageProfile,
+    scenario: str,
+    data: ReferenceData,
+) -> Units:
+    """Impacts of one device of each row (quantities are applied by the caller)."""
     n = len(assets)
     cat = assets.category
     impacts = np.full((n, len(CRITERIA), 2, 3), np.nan, dtype=np.float64)
@@ -353,7 +679,6 @@ def compute_capnr(
         duration = np.full(n, float(duration_years))
         allocation = _allocation(duration, life["value"], life["low"], life["high"])
         use_years = np.repeat(duration[:, None], 3, axis=1)
-    q = np.stack([assets.quantity, assets.quantity_low, assets.quantity_high], axis=1)  # type: ignore[list-item]
 
     is_server = np.array([c.is_server for c in data.categories])[cat]
     terminal = ~is_server
@@ -363,7 +688,7 @@ def compute_capnr(
         embodied = np.stack(
             [data.parameter_array(f"embodied_{criterion}", stat)[cat] for stat in STATS], axis=1
         )
-        impacts[terminal, c, EMBODIED, :] = (embodied * allocation * q)[terminal]
+        impacts[terminal, c, EMBODIED, :] = (embodied * allocation)[terminal]
 
     energy, power_given = use_energy_kwh_per_year(assets, profile, data)
     server_rows = np.flatnonzero(is_server)
@@ -385,7 +710,7 @@ def compute_capnr(
             if criterion == "fe":
                 continue
             impacts[server_rows, c, EMBODIED, :] = (
-                modelled[:, c, EMBODIED, :] * allocation[server_rows] * q[server_rows]
+                modelled[:, c, EMBODIED, :] * allocation[server_rows]
             )
         per_year = (
             modelled[:, CRITERIA.index("fe"), USE, :] * (HOURS_PER_YEAR / life_hours)[:, None]
@@ -406,17 +731,13 @@ def compute_capnr(
     country = assets.country
     for c, criterion in enumerate(CRITERIA):
         ef = np.stack([factors[f"{criterion}_{stat}"][country] for stat in STATS], axis=1)
-        impacts[:, c, USE, :] = ef * energy * use_years * q
-    return FootprintResult(
-        method="capnr",
-        duration_years=duration_years,
-        impacts=impacts,
-        provenance={
-            "lifetime": _source(given_life),
-            "power": _source(power_given),
-            "pue": _source(given_pue),
-        },
-    )
+        impacts[:, c, USE, :] = ef * energy * use_years
+    provenance = {
+        "lifetime": _source(given_life),
+        "power": _source(power_given),
+        "pue": _source(given_pue),
+    }
+    return impacts, provenance
 
 
 def compute_footprint(
@@ -428,14 +749,24 @@ def compute_footprint(
     scenario: str = "average",
     profile: UsageProfile | None = None,
     data: ReferenceData | None = None,
+    group: bool = True,
 ) -> FootprintResult:
     """The one entry point. Without ``duration_years``, capnr annualises (one year) unless
-    ``lifetime_totals``; boavizta takes each device's lifetime, as boaviztapi does."""
+    ``lifetime_totals``; boavizta takes each device's lifetime, as boaviztapi does.
+
+    Each distinct configuration (every column but quantities and labels) is computed once and
+    the rows take its impacts times their quantities: the same numbers, bit for bit, as
+    computing every row (``group=False``)."""
     if method == "boavizta":
-        return compute_boavizta(assets, duration_years=duration_years, data=data)
+        return compute_boavizta(assets, duration_years=duration_years, data=data, group=group)
     if method == "capnr":
         duration = None if lifetime_totals else (1.0 if duration_years is None else duration_years)
         return compute_capnr(
-            assets, duration_years=duration, profile=profile, scenario=scenario, data=data
+            assets,
+            duration_years=duration,
+            profile=profile,
+            scenario=scenario,
+            data=data,
+            group=group,
         )
     raise ValueError(f"Unknown method {method!r}: choose among {', '.join(METHODS)}")

@@ -1,11 +1,14 @@
-"""Fixtures shared by every test: small factories for users, organisations and memberships."""
+"""Fixtures shared by every test: small factories for users, organisations and memberships;
+and the Hypothesis profiles (``ci``: derandomized, so that a run is reproducible)."""
 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from capnr.organisations.models import (
     Department,
@@ -17,6 +20,25 @@ from capnr.organisations.models import (
     User,
 )
 from capnr.organisations.tenancy import OrganisationAccess, access_for
+
+# Hypothesis profiles, registered at import so that every test module sees them. ``ci`` is
+# derandomized: the same examples on every run, no database to carry failures between runs,
+# and a failure printed with the blob that replays it. ``dev`` keeps Hypothesis's defaults
+# (random, with the local example database). CI (CI=true) loads ``ci``; HYPOTHESIS_PROFILE
+# overrides. The tests' own @settings(max_examples=…, deadline=…) inherit every other option
+# from the loaded profile, derandomize included.
+settings.register_profile(
+    "ci",
+    parent=settings.get_profile("default"),
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],  # shared CI runners: as Hypothesis's own
+)
+settings.register_profile("dev", settings.get_profile("default"))
+_IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _IN_CI else "dev"))
 
 _sequence = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"

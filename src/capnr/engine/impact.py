@@ -27,7 +27,9 @@ of those ends: each formula is evaluated at all corners of the box at once (nump
 corner). The formulas are monotone or multilinear in each figure, so the corners hold the
 extremes; in words, ``low`` takes the low end of each factor that raises the saving and the high
 end of each that lowers it (the fan counter-effect of the setpoint model, for instance).
-``kgco2e_total`` adds the bounds of its two parts.
+No corner breaks a rule of the model: a target lifetime moves with the current one, keeping the
+extension entered (``_lifetime``: no change is exactly 0 [0 – 0]), and off and sleep powers are
+capped at the on power (``_auto_shutdown``). ``kgco2e_total`` adds the bounds of its two parts.
 
 **Shares** are fractions from 0 to 1 everywhere (0.33 = 33 %); 33 is refused, not read as 33 %.
 """
@@ -930,22 +932,31 @@ def compute(
 # yearly savings; kWh are turned into € and kgCO2e by ``compute``.
 
 
+def _powers(v: _Values, kind: str) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """On, sleep and off powers of one device type, sleep and off capped at on in each row."""
+    on = v[f"{kind}_power_on_w"]
+    return on, np.minimum(v[f"{kind}_power_sleep_w"], on), np.minimum(v[f"{kind}_power_off_w"], on)
+
+
 def _auto_shutdown(v: _Values) -> _Terms:
     """Night and weekend shutdown (research §5.3-1).
 
     kWh/yr = Σ_type N × [s × (P_left − P_off) × h_off − (P_on − P_off) × h_wol] / 1000
     h_off = 8,760 − working days × daily hours (6,510 h with 225 × 10); s share left on today;
     P_left = P_on or P_sleep (the state they are left in); h_wol the wake-on-LAN hours during
-    which every computer is on for patches (monitors are not woken). Powers in W."""
+    which every computer is on for patches (monitors are not woken). Powers in W.
+    Bounds: P_off ≤ P_on and P_sleep ≤ P_on hold in every corner, as ``validate`` requires of
+    the values (P_off, P_sleep = min(P, P_on)): an on power entered below the high end of a
+    default off power (2 W for a desktop) gives no corner where switching off costs energy."""
     h_off = np.maximum(HOURS_PER_YEAR - v["working_days"] * v["daily_hours"], 0.0)
     wol = np.minimum(v["wol_hours_per_year"], h_off)
     share = v["share_left_on"]
     kwh: Number = 0.0
     for kind in ("desktop", "laptop"):
-        on, sleep, off = (v[f"{kind}_power_{state}_w"] for state in ("on", "sleep", "off"))
+        on, sleep, off = _powers(v, kind)
         left = on if v.choice("left_state") == "idle" else sleep
         kwh = kwh + v[f"{kind}s"] * (share * (left - off) * h_off - (on - off) * wol) / 1000
-    on, sleep, off = (v[f"monitor_power_{state}_w"] for state in ("on", "sleep", "off"))
+    on, sleep, off = _powers(v, "monitor")
     left = on if v.choice("monitor_left_state") == "on" else sleep
     kwh = kwh + v["monitors"] * share * (left - off) * h_off / 1000
     computers = v.central("desktops") + v.central("laptops")
@@ -1015,10 +1026,15 @@ def _setpoint(v: _Values) -> _Terms:
 
 
 def _lifetime(v: _Values) -> _Terms:
-    """Device lifetime from L1 to L2 years (research §3.7, §5.3-3).
+    """Device lifetime from L1 to L2 = L1 + ΔL years (research §3.7, §5.3-3).
 
-    kgCO2e/yr = Σ_type N × E_fab × (1/L1 − 1/L2)   (E_fab: ADEME 2022 embodied_gwp)
-    €/yr      = Σ_type N × price × (1/L1 − 1/L2) − N_computers × upgrade / L2 (when L2 > L1)
+    kgCO2e/yr = Σ_type N × E_fab × (1/L1 − 1/(L1 + ΔL))   (E_fab: ADEME 2022 embodied_gwp)
+    €/yr      = Σ_type N × price × (1/L1 − 1/(L1 + ΔL)) − N_computers × upgrade / (L1 + ΔL)
+                (the upgrade only when ΔL > 0)
+    ΔL = target − current as entered (≥ 0). Bounds: the current lifetime L1 (its default's
+    range when left at the default) is one figure on both sides; the target moves with it, so
+    each corner keeps the extension entered and the same E_fab on both sides: no change gives
+    exactly 0 [0 – 0], a longer target never a negative low.
     For 4 → 6 years: laptop 182.6/12 = 15.2 kgCO2e/yr, desktop 17.0, monitor 5.5, phone 7.1."""
     embodied: Number = 0.0
     eur: Number = 0.0
@@ -1026,12 +1042,17 @@ def _lifetime(v: _Values) -> _Terms:
     after: Number = 0.0
     for kind in ("laptop", "desktop", "monitor", "smartphone"):
         count = v[f"{kind}s"]
-        current, target = v[f"{kind}_lifetime_current"], v[f"{kind}_lifetime_target"]
+        current = v[f"{kind}_lifetime_current"]
+        # A target entered next to a current lifetime left at its default (which keeps its
+        # range) would otherwise be exact while the current one varies: 2.5 → 2.5 years would
+        # range from a loss to a saving. The extension is what the user decides.
+        extension = v.central(f"{kind}_lifetime_target") - v.central(f"{kind}_lifetime_current")
+        target = current + extension
         gap = 1 / current - 1 / target
         embodied = embodied + count * v[f"{kind}.embodied_gwp"] * gap
         eur = eur + count * v[f"{kind}_price_eur"] * gap
-        if kind in ("laptop", "desktop"):
-            eur = eur - np.where(target > current, count * v["upgrade_cost_eur"] / target, 0.0)
+        if kind in ("laptop", "desktop") and extension > 0:
+            eur = eur - count * v["upgrade_cost_eur"] / target
         before = before + count / current
         after = after + count / target
     return _Terms(

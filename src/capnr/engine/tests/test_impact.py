@@ -188,6 +188,26 @@ def test_defaults_carry_their_ranges_and_entered_values_are_exact():
     assert again.kwh == ranged.kwh
 
 
+def test_off_and_sleep_powers_never_exceed_the_on_power_in_the_bounds():
+    """An on power entered below the high end of the default off power (0.5 W, 0.3–2 W) gave
+    a corner where switching off cost energy; off and sleep are now capped at on."""
+    impact = compute(
+        "auto_shutdown",
+        {
+            "desktops": 1,
+            "share_left_on": 1,
+            "wol_hours_per_year": 0,
+            "desktop_power_on_w": 1,
+            "desktop_power_sleep_w": 1,
+            "desktop_power_off_w": 0.5,  # the default: keeps its range
+        },
+        **EXACT_GRID,
+    )
+    assert impact.kwh.value == pytest.approx(0.5 * 6510 / 1000)
+    assert impact.kwh.low == 0  # off at 2 W is capped at the 1 W on power
+    assert impact.kwh.high == pytest.approx(0.7 * 6510 / 1000)
+
+
 # --- 2. power settings ----------------------------------------------------------------------
 
 
@@ -286,6 +306,52 @@ def test_lifetime_4_to_6_years_per_device(kind, expected):
     )
     assert impact.kgco2e_embodied.value == pytest.approx(expected, abs=0.05)
     assert impact.kgco2e_use.value == 0 and impact.kwh.value == 0
+
+
+LIFETIME_KINDS = ("laptop", "desktop", "monitor", "smartphone")
+
+
+@pytest.mark.parametrize("kind", LIFETIME_KINDS)
+def test_lifetime_without_change_saves_exactly_nothing(kind):
+    """Regression (issue 11): Hypothesis found smartphones kept 2.5 → 2.5 years giving 0
+    [−15.3 – +10.2] kgCO2e. The current lifetime, entered at its default, keeps its range; the
+    target now moves with it, so no change is exactly 0 [0 – 0]. (``@example`` cannot pin a
+    ``data()`` draw of the property test below, hence this explicit case per kind.)"""
+    current = float(MODELS["lifetime"].input(f"{kind}_lifetime_current").default)
+    impact = compute(
+        "lifetime",
+        {f"{kind}s": 1, f"{kind}_lifetime_current": current, f"{kind}_lifetime_target": current},
+    )
+    for part in (impact.kgco2e_embodied, impact.eur, impact.kgco2e_total):
+        assert part.value == part.low == part.high == 0, part
+
+
+@pytest.mark.parametrize("kind", LIFETIME_KINDS)
+def test_lifetime_longer_target_never_has_a_negative_low(kind):
+    current = float(MODELS["lifetime"].input(f"{kind}_lifetime_current").default)
+    impact = compute(
+        "lifetime",
+        {
+            f"{kind}s": 10,
+            f"{kind}_lifetime_current": current,  # the default: keeps its range
+            f"{kind}_lifetime_target": current + 0.5,  # entered: not the default + 2 years
+            "upgrade_cost_eur": 0,
+        },
+    )
+    assert 0 < impact.kgco2e_embodied.low <= impact.kgco2e_embodied.value
+    assert 0 < impact.eur.low <= impact.eur.value
+
+
+def test_lifetime_bounds_keep_the_extension_entered():
+    """Smartphones 2.5 [2 – 4] → 3 years, embodied 85.1 [50 – 102] kgCO2e: low with the low
+    embodied factor and the longest current lifetime on both sides, high the reverse."""
+    impact = compute(
+        "lifetime",
+        {"smartphones": 1, "smartphone_lifetime_current": 2.5, "smartphone_lifetime_target": 3},
+    )
+    assert impact.kgco2e_embodied.value == pytest.approx(85.1 * (1 / 2.5 - 1 / 3))
+    assert impact.kgco2e_embodied.low == pytest.approx(50 * (1 / 4 - 1 / 4.5))
+    assert impact.kgco2e_embodied.high == pytest.approx(102 * (1 / 2 - 1 / 2.5))
 
 
 def test_lifetime_500_desktop_and_monitor_workstations():
@@ -446,6 +512,29 @@ def test_consolidation_pue_after_follows_pue_before_as_one_figure():
     not a spurious band from two independent PUEs."""
     impact = compute("consolidation", {"it_load_kw_before": 5})
     assert impact.kwh == Bounds(0.0, 0.0, 0.0)
+    same = compute("consolidation", {"it_load_kw_before": 5, "pue_after": 1.9})
+    assert same.kwh == Bounds(0.0, 0.0, 0.0)  # entered equal: still the same figure
+
+
+def test_consolidation_pue_after_entered_is_the_host_own_figure():
+    """Entered, PUE after is the host's (colocation 1.55): exact, independent of the room's PUE
+    before, which keeps its range at the default (1.5–2.5). If the room is in fact at 1.5,
+    moving to a 1.7 host loses: the low bound says so (a pinned case for the property test's
+    sensible inputs, which keep PUE after below that range)."""
+    impact = compute(
+        "consolidation",
+        {"it_load_kw_before": 10, "it_load_kw_after": 10, "pue_after": 1.7},
+        **EXACT_GRID,
+    )
+    assert impact.kwh.value == pytest.approx(10 * 0.2 * 8760)
+    assert impact.kwh.low == pytest.approx(10 * (1.5 - 1.7) * 8760)
+    assert impact.kwh.high == pytest.approx(10 * (2.5 - 1.7) * 8760)
+    sensible = compute(
+        "consolidation",
+        {"it_load_kw_before": 10, "it_load_kw_after": 10, "pue_after": 1.5},
+        **EXACT_GRID,
+    )
+    assert sensible.kwh.low == 0
 
 
 # --- 10. data clean-up, 11. video -----------------------------------------------------------
@@ -605,7 +694,13 @@ def _sensible(model_id, params):
         params["duplex_after"] = max(params["duplex_after"], params["duplex_before"])
     if model_id == "consolidation":
         params["it_load_kw_after"] = min(params["it_load_kw_after"], params["it_load_kw_before"])
-        params["pue_after"] = min(params["pue_after"], params["pue_before"])
+        # PUE after is the host's own figure: entered, it is exact and independent of PUE
+        # before, which keeps its range (1.5–2.5) at its default; sensible is then below both.
+        before = MODELS["consolidation"].input("pue_before")
+        floor = params["pue_before"]
+        if floor == before.default and before.low is not None:
+            floor = before.low
+        params["pue_after"] = min(params["pue_after"], floor)
     return params
 
 

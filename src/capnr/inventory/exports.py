@@ -23,7 +23,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-__all__ = ["csv_bytes", "neutralise", "xlsx_bytes"]
+from capnr.engine.intake.g4it import write_g4it_csv
+
+__all__ = ["csv_bytes", "g4it_csv_bytes", "neutralise", "xlsx_bytes"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -183,3 +185,45 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[obje
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _g4it_model(asset: Any) -> str:
+    """Manufacturer and model in one text, as G4IT inventories write them ("Dell Latitude 5420"),
+    without repeating a manufacturer the model already starts with."""
+    manufacturer, model = (asset.manufacturer or "").strip(), (asset.model or "").strip()
+    if manufacturer and not model.casefold().startswith(manufacturer.casefold()):
+        return f"{manufacturer} {model}".strip()
+    return model
+
+
+def g4it_csv_bytes(assets: Iterable[Any], *, country: str = "FRA") -> bytes:
+    """The assets as G4IT's physical-equipment CSV (``capnr.engine.intake.g4it``): ``;``,
+    UTF-8 without byte order mark (G4IT's own templates have none), formula-like text
+    neutralised.
+
+    Pass the devices G4IT should assess: it counts every row whatever its ``statut`` (the
+    status is only an analysis axis there), so retired devices are better left out. Cap NR
+    stores no per-device country, yearly consumption or retirement date: every row is in
+    ``country`` (ISO 3166-1 alpha-3, France by default) and the last two are left empty, which
+    makes G4IT use its reference data. The department goes to ``nomEntite``; the site has no
+    G4IT column (``nomCourtDatacenter`` must name a datacenter of the G4IT inventory)."""
+    records = (
+        {
+            "name": asset.name,
+            "serial_number": asset.serial_number,
+            "inventory_number": asset.inventory_number,
+            "model": _g4it_model(asset),
+            "quantity": asset.quantity,
+            "purchase_date": asset.purchase_date,
+            "retirement_date": None,
+            "category": asset.category,
+            "status": asset.status,
+            "country": country,
+            "annual_kwh": None,
+            "department": asset.department.name if asset.department_id else "",
+        }
+        for asset in assets
+    )
+    buffer = io.StringIO(newline="")
+    write_g4it_csv(records, buffer)
+    return buffer.getvalue().encode("utf-8")

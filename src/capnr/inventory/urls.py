@@ -7,6 +7,7 @@ app_name = "inventory"
 urlpatterns = [
     path("inventory/", views.asset_list, name="assets"),
     path("inventory/counts/", views.counts, name="counts"),
+    path("inventory/export-g4it.csv", views.asset_export_g4it, name="assets_export_g4it"),
     path("inventory/imports/", views.import_list, name="imports"),
     path(
         "inventory/imports/template.csv",

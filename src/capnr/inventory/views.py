@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from capnr.organisations.views import organisation_view
 
 from . import charts, exports, presentation, selectors, services
 from .forms import AssetFilterForm, ConfirmForm, CountsForm, MappingForm, UploadForm
-from .models import ImportStatus
+from .models import AssetStatus, ImportStatus
 
 TEMPLATE_HEADER = [
     "category",
@@ -486,4 +487,17 @@ def footprint_export(request: HttpRequest, access: OrganisationAccess, fmt: str)
         exports.csv_bytes(header, rows),
         f"empreinte-{access.organisation.slug}-{stamp}.csv",
         "text/csv",
+    )
+
+
+@organisation_view()
+@require_safe
+def asset_export_g4it(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    """The devices not retired, as a physical-equipment file for G4IT (see ``exports``)."""
+    assets = selectors.asset_list(access=access).exclude(status=AssetStatus.RETIRED)
+    stamp = date.today().isoformat()
+    return _download(
+        exports.g4it_csv_bytes(assets),
+        f"g4it-equipements-physiques-{access.organisation.slug}-{stamp}.csv",
+        "text/csv; charset=utf-8",
     )

@@ -29,11 +29,13 @@ FIELDS = (
     "entity",
     "department",
     "purchase_date",
+    "retirement_date",
     "lifetime_years",
     "quantity",
     "status",
     "os_name",
     "country",
+    "annual_kwh",
     "user",
 )
 FUZZY_CUTOFF = 0.85  # difflib ratio between normalised names below which nothing is suggested

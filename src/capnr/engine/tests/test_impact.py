@@ -221,8 +221,8 @@ def test_power_settings_hand_computed():
             "share_without_settings": 0.4,
         },
     )
-    # desktop 35 W on, 2 W asleep (capnr_parameters.csv)
-    assert impact.kwh.value == pytest.approx(100 * 0.4 * 200 * 2 * 33 / 1000)
+    # desktop 20 W on, 2 W asleep (capnr_parameters.csv, data 2026.12.1)
+    assert impact.kwh.value == pytest.approx(100 * 0.4 * 200 * 2 * 18 / 1000)
     assert impact.kwh.low < impact.kwh.value < impact.kwh.high  # power bounds
 
 

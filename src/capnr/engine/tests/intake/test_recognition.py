@@ -13,6 +13,8 @@ from capnr.engine.intake.recognition import (
     CATEGORY_COLUMN_RULE,
     CATEGORY_LABEL_RULE,
     CONFLICT_CONFIDENCE,
+    EXCLUDE_PREFIX,
+    EXCLUSION_REASONS,
     NOT_EQUIPMENT,
     UNCERTAIN_BELOW,
     category_rules,
@@ -294,7 +296,9 @@ def test_every_rule_names_a_category_of_the_engine():
     codes = set(reference_data().category_codes)
     rules = category_rules()
     assert len(rules) > 50
-    assert {rule.category for rule in rules} <= codes | {NOT_EQUIPMENT}
+    assert {rule.category for rule in rules} <= codes | {
+        EXCLUDE_PREFIX + reason for reason in EXCLUSION_REASONS
+    }
     assert len({rule.id for rule in rules}) == len(rules)
     assert {rule.field for rule in rules} == {"type", "model", "name"}
     assert all(0 < rule.confidence <= 1 for rule in rules)

@@ -28,6 +28,8 @@ FIELD_LABELS = {
     "os_name": _("Operating system"),
     "country": _("Country"),
     "user": _("User"),
+    "retirement_date": _("Retirement date"),
+    "annual_kwh": _("Yearly consumption (kWh)"),
 }
 
 
@@ -58,7 +60,24 @@ class UploadForm(forms.Form):
         ) % {"mb": f"{settings.CAPNR_IMPORT_MAX_MB:g}"}
 
 
+DATE_ORDERS = [
+    ("auto", _("Recognise it from the dates themselves")),
+    ("dmy", _("Day first (31/01/2024)")),
+    ("mdy", _("Month first (01/31/2024)")),
+]
+
+
 class MappingForm(forms.Form):
+    date_order = forms.ChoiceField(
+        label=_("Order of the dates"),
+        choices=DATE_ORDERS,
+        required=False,
+        initial="auto",
+        help_text=_(
+            "When every date of the file could be read both ways (e.g. 03/04/2024), say which "
+            "order it follows."
+        ),
+    )
     save_as = forms.CharField(
         label=_("Save these columns as"),
         required=False,
@@ -90,7 +109,7 @@ class MappingForm(forms.Form):
                 else _("No value in the first rows."),
             )
             self.columns.append(field_name)
-        self.order_fields([*self.columns, "save_as"])
+        self.order_fields([*self.columns, "date_order", "save_as"])
 
     def mapping(self) -> dict[int, str]:
         return {

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +32,8 @@ from capnr.engine.intake.columns import (
     suggest_mapping,
 )
 from capnr.engine.intake.files import InventoryFileError, read_inventory_file
+from capnr.engine.intake.recognition import load_category_map
+from capnr.engine.intake.table import ColumnTable
 from capnr.engine.reference import reference_data
 from capnr.organisations.models import Department, Organisation, Site, User
 from capnr.organisations.tenancy import Access, OrganisationAccess
@@ -43,7 +48,7 @@ from .models import (
     ImportStatus,
     InventoryImport,
 )
-from .validation import check_rows, group_key
+from .validation import check_import, group_key
 
 FIELDS_FOR_CATEGORY = ("category", "type", "model", "name")
 ASSET_FIELDS = (
@@ -255,8 +260,10 @@ def import_set_mapping(
     inventory_import: InventoryImport,
     mapping: Mapping[int, str],
     save_as: str = "",
+    date_order: str = "auto",
 ) -> InventoryImport:
-    """Confirm the columns, optionally save them for next time, and check every row."""
+    """Confirm the columns (and, when the file's dates read both ways, their order), optionally
+    save them for next time, and check every row."""
     access.require(Access.CONTRIBUTE)
     _same_organisation(access, inventory_import)
     if inventory_import.status not in {
@@ -275,6 +282,9 @@ def import_set_mapping(
             defaults={"mapping": mapping_to_saved(inventory_import.header, clean)},
         )
     inventory_import.mapping = {str(k): v for k, v in clean.items()}
+    if date_order not in {"auto", "dmy", "mdy", "ymd"}:
+        raise ValidationError(_("Choose the order of the dates."))
+    inventory_import.summary = {**inventory_import.summary, "date_order_chosen": date_order}
     inventory_import.status = ImportStatus.VALIDATING
     inventory_import.progress = 0
     inventory_import.problems = []
@@ -299,30 +309,31 @@ def import_check(*, import_id: int) -> None:
     organisation = inventory_import.organisation
     try:
         _progress(inventory_import, 5)
-        table = _read(Path(inventory_import.stored_path))
+        table = ColumnTable.from_raw(_read(Path(inventory_import.stored_path)))
         _progress(inventory_import, 30)
         mapping = {int(k): v for k, v in inventory_import.mapping.items()}
-        records = [
-            {field: (row[index] if index < len(row) else "") for index, field in mapping.items()}
-            for row in table.rows
-        ]
-        checked = check_rows(
-            records,
-            table.row_numbers,
+        summary = inventory_import.summary
+        checked = check_import(
+            table,
+            {index: field for index, field in mapping.items() if index < len(table.header)},
             existing_sites=list(
                 Site.objects.filter(organisation=organisation).values_list("name", flat=True)
             ),
             existing_departments=list(
                 Department.objects.filter(organisation=organisation).values_list("name", flat=True)
             ),
-            category_overrides=inventory_import.summary.get("category_choices", {}),
+            category_overrides=summary.get("category_choices", {}),
+            extra_rules=_category_map(inventory_import),
+            unrecognised=summary.get("unrecognised", "ask"),
+            date_order=summary.get("date_order_chosen", "auto"),
+            file_name=inventory_import.file_name,
         )
         _progress(inventory_import, 80)
         (_workdir(inventory_import) / "rows.json").write_text(
             json.dumps(checked.rows, ensure_ascii=False), encoding="utf-8"
         )
         matched = _matches(organisation, checked.rows)
-        inventory_import.problems = [problem.as_dict() for problem in checked.problems]
+        inventory_import.problems = checked.problems
         inventory_import.uncertain = checked.uncertain
         inventory_import.summary = {
             **inventory_import.summary,
@@ -333,6 +344,9 @@ def import_check(*, import_id: int) -> None:
             "departments_to_create": checked.departments_to_create,
             "category_counts": checked.category_counts,
             "skipped_virtual": checked.skipped_virtual,
+            "excluded": checked.excluded,
+            "warnings": checked.warnings,
+            "date_order": checked.date_order,
             "to_retire": _retire_candidates(organisation, checked.rows)
             if inventory_import.full_reimport
             else 0,
@@ -351,6 +365,23 @@ def import_check(*, import_id: int) -> None:
             % {"error": type(error).__name__},
         )
         raise
+
+
+CATEGORY_MAP_FILE = "category_map.csv"
+
+
+def _category_map(inventory_import: InventoryImport) -> tuple[Any, ...]:
+    """The user's own category rules (``import_inventory --category-map``), kept beside the
+    file so that a re-check uses them too."""
+    path = _workdir(inventory_import) / CATEGORY_MAP_FILE
+    return load_category_map(path) if path.exists() else ()
+
+
+def import_use_category_map(*, inventory_import: InventoryImport, source: Path) -> None:
+    """Keep the user's category rules with the import (checked first: ValueError lists every
+    bad line)."""
+    load_category_map(source)
+    shutil.copyfile(source, _workdir(inventory_import) / CATEGORY_MAP_FILE)
 
 
 def _fail(inventory_import: InventoryImport, message: str) -> None:
@@ -389,14 +420,17 @@ def _matches(organisation: Organisation, rows: list[dict[str, Any]]) -> int:
 
 
 def _retire_candidates(organisation: Organisation, rows: list[dict[str, Any]]) -> int:
+    """How many imported assets a full re-import would retire. Counted in Python: excluding
+    every matched asset in SQL would take one variable per row, beyond SQLite's limit."""
     by_serial, by_inventory = _existing(organisation)
     seen = {_match(row, by_serial, by_inventory) for row in rows}
-    return (
+    candidates = (
         Asset.objects.filter(organisation=organisation, origin=AssetOrigin.IMPORT)
         .exclude(status=AssetStatus.RETIRED)
-        .exclude(pk__in=[pk for pk in seen if pk])
-        .count()
+        .values_list("pk", flat=True)
+        .order_by()
     )
+    return sum(1 for pk in candidates if pk not in seen)
 
 
 def import_confirm(
@@ -445,13 +479,15 @@ def import_confirm(
 
 
 def import_store(*, import_id: int) -> None:
-    """Background: write every checked row, or nothing."""
+    """Background: write every checked row, the sites and departments they need, the import's
+    result and a new footprint run, in one transaction: everything or nothing."""
     inventory_import = InventoryImport.objects.select_related("organisation", "uploaded_by").get(
         pk=import_id
     )
     try:
         rows = json.loads((_workdir(inventory_import) / "rows.json").read_text("utf-8"))
-        counts = _store(inventory_import, rows)
+        with _bulk_write_cache():
+            _store(inventory_import, rows)
     except Exception as error:
         _fail(
             inventory_import,
@@ -459,175 +495,427 @@ def import_store(*, import_id: int) -> None:
             % {"error": type(error).__name__},
         )
         raise
-    inventory_import.summary = {**inventory_import.summary, "result": counts}
-    inventory_import.status = ImportStatus.DONE
-    inventory_import.progress = 100
-    inventory_import.finished_at = timezone.now()
-    inventory_import.save()
     shutil.rmtree(_workdir(inventory_import), ignore_errors=True)
-    footprint_run_create(
-        organisation=inventory_import.organisation, user=inventory_import.uploaded_by
+
+
+@contextmanager
+def _bulk_write_cache(megabytes: int = 64) -> Iterator[None]:
+    """A larger SQLite page cache while an import is written, then the previous one.
+
+    SQLite keeps 2 MB of pages by default; the asset table's nine indexes for 100,000 new rows
+    are about 30 MB, so with the default the same index pages are evicted, spilled to the WAL
+    and read back again and again (about a third of the insert's time). Set outside the
+    transaction, so that the commit still writes from the large cache."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+class _Values(NamedTuple):
+    """One asset's fields that an import sets, in ``ASSET_FIELDS`` order (the hot loops build
+    plain tuples in the same order)."""
+
+    category: str
+    category_confidence: float
+    quantity: int
+    name: str
+    manufacturer: str
+    model: str
+    site_id: int | None
+    department_id: int | None
+    purchase_date: date | None
+    lifetime_years: float | None
+    status: str
+    os_name: str
+
+
+class _Place(NamedTuple):
+    pk: int
+    name: str
+
+
+class _Lookup(dict[Any, Any]):
+    """A dictionary that computes a missing entry once. A fleet repeats few categories, dates,
+    sites and departments: the per-row loop only indexes dictionaries, and each distinct text
+    is parsed or looked up once."""
+
+    def __init__(self, compute: Any) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.compute(key)
+        return value
+
+
+def _place_id(places: Mapping[str, _Place], text: Any) -> int | None:
+    place = places.get(str(text).casefold()) if text else None
+    return place.pk if place else None
+
+
+def _asset_values(
+    rows: list[dict[str, Any]],
+    choices: Mapping[str, str],
+    sites: Mapping[str, _Place],
+    departments: Mapping[str, _Place],
+) -> list[tuple[Any, ...]]:
+    """Each checked row as asset values (``_Values`` order): the category the user chose for
+    its (type, model) group, else the check's; its site and department; its typed date."""
+    categories = _Lookup(lambda key: choices.get(group_key(str(key[0]), str(key[1])), key[2]))
+    site_ids = _Lookup(lambda text: _place_id(sites, text))
+    department_ids = _Lookup(lambda text: _place_id(departments, text))
+    days = _Lookup(lambda text: date.fromisoformat(text) if text else None)
+    values = []
+    for row in rows:
+        guessed = row["category"]
+        category = categories[row["type"], row["model"], guessed]
+        values.append(
+            (
+                category,
+                1.0 if category != guessed else row["confidence"],
+                row["quantity"],
+                row["name"][:200],
+                row["manufacturer"][:120],
+                row["model"][:200],
+                site_ids[row["site"]],
+                department_ids[row["department"]],
+                days[row["purchase_date"]],
+                row["lifetime_years"],
+                row["status"],
+                row["os_name"][:120],
+            )
+        )
+    return values
+
+
+class _Current(NamedTuple):
+    """An asset of the organisation as it is before the import (``_current_assets``)."""
+
+    pk: int
+    values: _Values
+    serial_number: str
+    inventory_number: str
+    origin: str
+    site_name: str | None
+    department_name: str | None
+
+
+def _current_assets(organisation: Organisation) -> dict[int, _Current]:
+    """Every asset of the organisation, read once: for matching, comparing, retiring and the
+    part of the footprint the import does not write. Empty for a first import."""
+    rows = (
+        Asset.objects.filter(organisation=organisation)
+        .order_by()
+        .values_list(
+            "pk",
+            *ASSET_FIELDS,
+            "serial_number",
+            "inventory_number",
+            "origin",
+            "site__name",
+            "department__name",
+        )
     )
+    width = len(ASSET_FIELDS)
+    return {
+        row[0]: _Current(row[0], _Values(*row[1 : 1 + width]), *row[1 + width :]) for row in rows
+    }
+
+
+class _Plan(NamedTuple):
+    """What storing the rows does to the assets."""
+
+    new: list[tuple[Any, ...]]  # INSERT_COLUMNS values, without the timestamps
+    updates: list[tuple[int, tuple[Any, ...], str, str]]  # pk, values, serial, inventory
+    unchanged: int
+    seen: set[int]  # existing assets that a row matched
+
+
+def _plan(
+    inventory_import: InventoryImport,
+    rows: list[dict[str, Any]],
+    values: list[tuple[Any, ...]],
+    current: Mapping[int, _Current],
+) -> _Plan:
+    """Match each row to an existing asset (serial number, else inventory number) and sort the
+    rows into new assets, changed assets (in row order: the last row wins) and unchanged ones."""
+    by_serial = {a.serial_number: a.pk for a in current.values() if a.serial_number}
+    by_inventory = {a.inventory_number: a.pk for a in current.values() if a.inventory_number}
+    latest: dict[int, tuple[tuple[Any, ...], str, str]] = {}  # after the rows applied so far
+    new: list[tuple[Any, ...]] = []
+    updates: list[tuple[int, tuple[Any, ...], str, str]] = []
+    seen: set[int] = set()
+    unchanged = 0
+    organisation_id, import_id = inventory_import.organisation_id, inventory_import.pk
+    origin = AssetOrigin.IMPORT.value
+    for row, asset_values in zip(rows, values, strict=True):
+        serial, inventory = row["serial_number"][:120], row["inventory_number"][:120]
+        pk = _match(row, by_serial, by_inventory) if current else None
+        if pk is None:
+            new.append((organisation_id, *asset_values, serial, inventory, origin, import_id))
+            continue
+        seen.add(pk)
+        asset = current[pk]
+        before = latest.get(pk, (asset.values, asset.serial_number, asset.inventory_number))
+        if before[0] == asset_values:
+            unchanged += 1
+            continue
+        latest[pk] = (asset_values, before[1] or serial, before[2] or inventory)
+        updates.append((pk, *latest[pk]))
+    return _Plan(new, updates, unchanged, seen)
 
 
 @transaction.atomic
 def _store(inventory_import: InventoryImport, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sites, departments, assets, retirements, the footprint run and the import's result."""
     organisation = inventory_import.organisation
+    sites, sites_created = _sites(inventory_import)
+    departments, departments_created = _departments(inventory_import)
+    current = _current_assets(organisation)
     choices = inventory_import.summary.get("category_choices", {})
-    sites = {site.name.casefold(): site for site in Site.objects.filter(organisation=organisation)}
-    sites_created = []
-    by_pk = {site.pk: site for site in sites.values()}
-    for location, site_id in inventory_import.summary.get("site_choices", {}).items():
-        sites[location.casefold()] = by_pk[site_id]  # a location the user matched to a site
-    for name in inventory_import.summary.get("sites_to_create", []):
-        if name.casefold() not in sites:
-            sites[name.casefold()] = Site.objects.create(organisation=organisation, name=name)
-            sites_created.append(name)
-    departments = {
-        d.name.casefold(): d for d in Department.objects.filter(organisation=organisation)
-    }
-    departments_created = []
-    for path in inventory_import.summary.get("departments_to_create", []):
-        parent = None
-        for part in path:
-            found = departments.get(part.casefold())
-            if found is None:
-                found = Department.objects.create(
-                    organisation=organisation, name=part, parent=parent
-                )
-                departments[part.casefold()] = found
-                departments_created.append(part)
-            parent = found
-    by_serial, by_inventory = _existing(organisation)
-    existing = Asset.objects.in_bulk([pk for pk in {*by_serial.values(), *by_inventory.values()}])
-    to_create: list[dict[str, Any]] = []
-    to_update: list[Asset] = []
-    unchanged = 0
-    seen: set[int] = set()
-    for row in rows:
-        category = choices.get(group_key(str(row["type"]), str(row["model"])), row["category"])
-        site = sites.get(str(row["site"]).casefold()) if row["site"] else None
-        department = (
-            departments.get(str(row["department"]).casefold()) if row["department"] else None
-        )
-        values = {
-            "category": category,
-            "category_confidence": 1.0 if category != row["category"] else row["confidence"],
-            "quantity": row["quantity"],
-            "name": row["name"][:200],
-            "manufacturer": row["manufacturer"][:120],
-            "model": row["model"][:200],
-            "site_id": site.pk if site else None,
-            "department_id": department.pk if department else None,
-            "purchase_date": date.fromisoformat(row["purchase_date"])
-            if row["purchase_date"]
-            else None,
-            "lifetime_years": row["lifetime_years"],
-            "status": row["status"],
-            "os_name": row["os_name"][:120],
-        }
-        pk = _match(row, by_serial, by_inventory)
-        if pk is not None and pk in existing:
-            seen.add(pk)
-            asset = existing[pk]
-            if all(getattr(asset, field) == values[field] for field in ASSET_FIELDS):
-                unchanged += 1
-                continue
-            for field in ASSET_FIELDS:
-                setattr(asset, field, values[field])
-            asset.serial_number = asset.serial_number or row["serial_number"]
-            asset.inventory_number = asset.inventory_number or row["inventory_number"]
-            asset.last_import = inventory_import
-            to_update.append(asset)
-        else:
-            to_create.append(
-                {
-                    **values,
-                    "organisation_id": organisation.pk,
-                    "serial_number": row["serial_number"][:120],
-                    "inventory_number": row["inventory_number"][:120],
-                    "origin": AssetOrigin.IMPORT,
-                    "last_import_id": inventory_import.pk,
-                }
-            )
-    _insert_assets(to_create)
-    Asset.objects.bulk_update(
-        to_update,
-        [*ASSET_FIELDS, "serial_number", "inventory_number", "last_import"],
-        batch_size=2000,
+    values = _asset_values(rows, choices, sites, departments)
+    plan = _plan(inventory_import, rows, values, current)
+    now = timezone.now()
+    _insert_assets(plan.new)
+    _update_assets(plan.updates, inventory_import, now)
+    retired = _retire(current, plan.seen) if inventory_import.full_reimport else set()
+    table, summary = engine_adapter.engine_table_from_columns(
+        _engine_columns(current, plan, retired, sites, departments)
     )
-    retired = 0
-    if inventory_import.full_reimport:
-        retired = (
-            Asset.objects.filter(organisation=organisation, origin=AssetOrigin.IMPORT)
-            .exclude(status=AssetStatus.RETIRED)
-            .exclude(pk__in=seen)
-            .exclude(last_import=inventory_import)
-            .update(status=AssetStatus.RETIRED)
-        )
-    return {
+    _footprint_run_save(organisation, inventory_import.uploaded_by, table, summary)
+    counts = {
         "rows": len(rows),
-        "created": len(to_create),
-        "updated": len(to_update),
-        "unchanged": unchanged,
-        "retired": retired,
+        "created": len(plan.new),
+        "updated": len(plan.updates),
+        "unchanged": plan.unchanged,
+        "retired": len(retired),
         "sites_created": sites_created,
         "departments_created": departments_created,
     }
+    inventory_import.summary = {**inventory_import.summary, "result": counts}
+    inventory_import.status = ImportStatus.DONE
+    inventory_import.progress = 100
+    inventory_import.finished_at = now
+    inventory_import.save()
+    return counts
+
+
+def _sites(inventory_import: InventoryImport) -> tuple[dict[str, _Place], list[str]]:
+    """The organisation's sites by case-folded name, with the locations the user matched to a
+    site and the new ones created; and the names created."""
+    organisation = inventory_import.organisation
+    existing = Site.objects.filter(organisation=organisation).values_list("pk", "name")
+    sites = {name.casefold(): _Place(pk, name) for pk, name in existing}
+    by_pk = {site.pk: site for site in sites.values()}
+    for location, site_id in inventory_import.summary.get("site_choices", {}).items():
+        sites[location.casefold()] = by_pk[site_id]
+    created = []
+    for name in inventory_import.summary.get("sites_to_create", []):
+        if name.casefold() not in sites:
+            site = Site.objects.create(organisation=organisation, name=name)
+            sites[name.casefold()] = _Place(site.pk, site.name)
+            created.append(name)
+    return sites, created
+
+
+def _departments(inventory_import: InventoryImport) -> tuple[dict[str, _Place], list[str]]:
+    """The organisation's departments by case-folded name, with the paths the file needs
+    created (each part under the one before); and the names created."""
+    organisation = inventory_import.organisation
+    existing = Department.objects.filter(organisation=organisation).values_list("pk", "name")
+    departments = {name.casefold(): _Place(pk, name) for pk, name in existing}
+    created = []
+    for path in inventory_import.summary.get("departments_to_create", []):
+        parent_id = None
+        for part in path:
+            found = departments.get(part.casefold())
+            if found is None:
+                made = Department.objects.create(
+                    organisation=organisation, name=part, parent_id=parent_id
+                )
+                found = departments[part.casefold()] = _Place(made.pk, made.name)
+                created.append(part)
+            parent_id = found.pk
+    return departments, created
 
 
 INSERT_COLUMNS = (
     "organisation_id",
-    "category",
-    "category_confidence",
-    "quantity",
-    "name",
-    "manufacturer",
-    "model",
+    *ASSET_FIELDS,
     "serial_number",
     "inventory_number",
-    "site_id",
-    "department_id",
-    "purchase_date",
-    "lifetime_years",
-    "status",
-    "os_name",
     "origin",
     "last_import_id",
 )
 
 
-def _insert_assets(values: list[dict[str, Any]]) -> None:
-    """Insert new assets with one prepared statement run over all rows.
+def _insert_assets(rows: list[tuple[Any, ...]]) -> None:
+    """Insert new assets (tuples of ``INSERT_COLUMNS``), straight to the driver.
 
-    The ORM's bulk_create prepares every value of every object in Python (about ten seconds for
-    100,000 rows on SQLite); the rows here are already checked and typed, so they go straight to
-    the driver. Inside the caller's transaction: all or nothing still holds."""
-    if not values:
+    Model instances, even through bulk_create, spend most of the time preparing values the
+    check has already typed. Here the model's ``auto_now_add``/``auto_now`` timestamps are
+    added and each statement inserts as many rows as the database takes parameters (fewer
+    statement runs: about 15% faster on SQLite than one row per run). The rows go in by
+    category and name, the order of the asset list and of two of the table's indexes, which
+    SQLite then appends to instead of inserting all over them (about a third faster).
+    Inside the caller's transaction: all or nothing still holds."""
+    if not rows:
         return
-    table = connection.ops.quote_name(Asset._meta.db_table)
-    columns = [*INSERT_COLUMNS, "created_at", "updated_at"]
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
+    category, name = INSERT_COLUMNS.index("category"), INSERT_COLUMNS.index("name")
+    rows = sorted(rows, key=itemgetter(category, name))  # stable: file order among equals
+    day = INSERT_COLUMNS.index("purchase_date")
+    adapt = connection.ops.adapt_datefield_value
+    days = {value: adapt(value) for value in {row[day] for row in rows}}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    adapt_date = connection.ops.adapt_datefield_value
+    params = [(*row[:day], days[row[day]], *row[day + 1 :], now, now) for row in rows]
+    columns = [*INSERT_COLUMNS, "created_at", "updated_at"]
+    per_statement = _rows_per_statement(len(columns))
+    whole = len(params) - len(params) % per_statement
+    with connection.cursor() as cursor:
+        if whole:
+            cursor.executemany(
+                _insert_sql(columns, per_statement),
+                [
+                    tuple(chain.from_iterable(params[start : start + per_statement]))
+                    for start in range(0, whole, per_statement)
+                ],
+            )
+        if params[whole:]:
+            cursor.executemany(_insert_sql(columns, 1), params[whole:])
+
+
+def _rows_per_statement(columns: int) -> int:
+    """Rows per INSERT within the database's parameter limit (Django's, 999 on SQLite)."""
+    limit = connection.features.max_query_params or 65_535
+    return max(1, min(100, limit // columns))
+
+
+def _insert_sql(columns: list[str], rows: int) -> str:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    placeholders = ", ".join([f"({', '.join(['%s'] * len(columns))})"] * rows)
+    table = quote(Asset._meta.db_table)
+    return f"INSERT INTO {table} ({names}) VALUES {placeholders}"  # noqa: S608
+
+
+def _update_assets(
+    updates: list[tuple[int, tuple[Any, ...], str, str]],
+    inventory_import: InventoryImport,
+    now: Any,
+) -> None:
+    """Write the changed assets with one prepared UPDATE (and bump ``updated_at``, which the
+    ORM's bulk_update would leave as it was)."""
+    if not updates:
+        return
+    quote = connection.ops.quote_name
+    columns = [*ASSET_FIELDS, "serial_number", "inventory_number", "last_import_id", "updated_at"]
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    table = quote(Asset._meta.db_table)
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    day = ASSET_FIELDS.index("purchase_date")
+    adapt = connection.ops.adapt_datefield_value
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    last_import = inventory_import.pk
     rows = [
         (
-            *(
-                adapt_date(item[column]) if column == "purchase_date" else item[column]
-                for column in INSERT_COLUMNS
-            ),
-            now,
-            now,
+            *values[:day],
+            adapt(values[day]),
+            *values[day + 1 :],
+            serial,
+            inventory,
+            last_import,
+            stamp,
+            pk,
         )
-        for item in values
+        for pk, values, serial, inventory in updates
     ]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
-                rows[start : start + 5000],
+        cursor.executemany(sql, rows)
+
+
+def _retire(current: Mapping[int, _Current], seen: set[int]) -> set[int]:
+    """Full re-import: the imported assets no row matched are retired (chosen in Python, then
+    updated by batches of ids, under every database's parameter limit)."""
+    gone = {
+        pk
+        for pk, asset in current.items()
+        if asset.origin == AssetOrigin.IMPORT
+        and asset.values.status != AssetStatus.RETIRED
+        and pk not in seen
+    }
+    ordered = sorted(gone)
+    for start in range(0, len(ordered), 500):
+        batch = ordered[start : start + 500]
+        Asset.objects.filter(pk__in=batch).update(status=AssetStatus.RETIRED)
+    return gone
+
+
+def _engine_columns(
+    current: Mapping[int, _Current],
+    plan: _Plan,
+    retired: set[int],
+    sites: Mapping[str, _Place],
+    departments: Mapping[str, _Place],
+) -> dict[str, tuple[Any, ...]]:
+    """The organisation's assets after the import, not retired, as columns named by
+    ``engine_adapter.ENGINE_VALUES``: made from what was read before and written, which gives
+    the table that reading the assets back would, without reading 100,000 rows again."""
+    site_names = {place.pk: place.name for place in sites.values()}
+    department_names = {place.pk: place.name for place in departments.values()}
+    written = {pk: values for pk, values, _serial, _inventory in plan.updates}
+    kept = []  # assets the import did not insert, as they are after it
+    for pk, asset in current.items():
+        values = _Values(*written.get(pk, asset.values))
+        if pk in retired or values.status == AssetStatus.RETIRED:
+            continue
+        site, department = asset.site_name, asset.department_name
+        if pk in written:
+            site = site_names.get(values.site_id) if values.site_id else None
+            department = (
+                department_names.get(values.department_id) if values.department_id else None
             )
+        kept.append(
+            (
+                values.category,
+                values.quantity,
+                values.lifetime_years,
+                values.purchase_date,
+                site,
+                department,
+                asset.origin,
+            )
+        )
+    status = INSERT_COLUMNS.index("status")
+    inserted = [row for row in plan.new if row[status] != AssetStatus.RETIRED]
+
+    def column(name: str) -> tuple[Any, ...]:
+        return tuple(map(itemgetter(INSERT_COLUMNS.index(name)), inserted))
+
+    new_columns = (
+        column("category"),
+        column("quantity"),
+        column("lifetime_years"),
+        column("purchase_date"),
+        tuple(map(site_names.get, column("site_id"))),
+        tuple(map(department_names.get, column("department_id"))),
+        column("origin"),
+    )
+    kept_columns = tuple(zip(*kept, strict=True)) if kept else ((),) * len(new_columns)
+    return {
+        name: kept_column + new_column
+        for name, kept_column, new_column in zip(
+            engine_adapter.ENGINE_VALUES, kept_columns, new_columns, strict=True
+        )
+    }
 
 
 def import_cancel(*, access: OrganisationAccess, inventory_import: InventoryImport) -> None:
@@ -706,7 +994,14 @@ def counts_save(*, access: OrganisationAccess, counts: Mapping[str, int]) -> int
 
 
 def footprint_run_create(*, organisation: Organisation, user: User | None) -> FootprintRun:
+    """Compute the organisation's footprint from its assets in the database and keep it."""
     table, summary = engine_adapter.engine_table(Asset.objects.filter(organisation=organisation))
+    return _footprint_run_save(organisation, user, table, summary)
+
+
+def _footprint_run_save(
+    organisation: Organisation, user: User | None, table: Any, summary: dict[str, Any]
+) -> FootprintRun:
     results = engine_adapter.footprint_results(table)
     return FootprintRun.objects.create(
         organisation=organisation,

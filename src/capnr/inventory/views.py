@@ -170,6 +170,7 @@ def import_detail(request: HttpRequest, access: OrganisationAccess, import_id: i
             header=inventory_import.header,
             initial_mapping=inventory_import.mapping,
             samples=inventory_import.detected.get("samples", []),
+            initial={"date_order": inventory_import.summary.get("date_order_chosen", "auto")},
         )
     if inventory_import.status == ImportStatus.TO_CONFIRM:
         context["confirm_form"] = _confirm_form(access, inventory_import, None)
@@ -197,6 +198,7 @@ def import_mapping(
                 inventory_import=inventory_import,
                 mapping=form.mapping(),
                 save_as=form.cleaned_data["save_as"],
+                date_order=form.cleaned_data.get("date_order") or "auto",
             )
         except ValidationError as error:
             for message in error.messages:

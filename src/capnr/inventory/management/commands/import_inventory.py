@@ -1,6 +1,9 @@
 """`capnr import_inventory --org SLUG FILE`: import an inventory file for IT teams and scheduled
-imports. Exit 0 when stored (or checked with --dry-run), 2 when any row is rejected or the file
-cannot be read (nothing stored)."""
+imports. It reads through the same pipeline as `capnr footprint` and the web import, and takes
+the same reading options (`--unrecognised`, `--category-map`, `--date-order`, `--lang`).
+
+Exit 0 when stored (or checked with --dry-run), 2 when the file is refused (nothing stored). With
+`--format json` the document goes to stdout in both cases."""
 
 from __future__ import annotations
 
@@ -9,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
+from capnr.engine.cli import add_intake_arguments, problem_line
+from capnr.engine.intake import messages
+from capnr.engine.intake.messages import Language
+from capnr.engine.intake.recognition import load_category_map
 from capnr.inventory import services
 from capnr.inventory.models import ImportStatus, InventoryImport
 from capnr.organisations.models import Organisation
@@ -17,7 +25,10 @@ from capnr.organisations.tenancy import Access, OrganisationAccess
 
 
 class Command(BaseCommand):
-    help = "Import an inventory file (GLPI, OCS Inventory, spreadsheet) into an organisation."
+    help = (
+        "Import an inventory file (GLPI, OCS Inventory, Snipe-IT, G4IT, spreadsheet) into an "
+        "organisation."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -31,11 +42,23 @@ class Command(BaseCommand):
             "and missing from it are marked as retired",
         )
         parser.add_argument("--format", choices=("table", "json"), default="table")
+        add_intake_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        lang = messages.language(options["lang"])
+        with translation.override(lang):
+            self._handle(lang, options)
+
+    def _handle(self, lang: Language, options: dict[str, Any]) -> None:
         organisation = Organisation.objects.filter(slug=options["org"]).first()
         if organisation is None:
             raise CommandError(f"No organisation with the slug {options['org']!r}.")
+        if options["category_map"] is not None:
+            try:
+                load_category_map(options["category_map"])
+            except (OSError, ValueError) as error:
+                self._fail(options, lang, [self._file_problem(options, str(error), lang)])
+                return
         # The command line acts for the organisation's IT team, with full rights on it.
         access = OrganisationAccess(organisation, Access.ADMINISTER, "command_line")
         try:
@@ -46,44 +69,31 @@ class Command(BaseCommand):
                 full_reimport=options["full"],
             )
         except services.ImportRefused as error:
-            self._fail(
-                options,
-                [{"row": 0, "column": "", "value": str(options["file"]), "message": str(error)}],
-            )
+            self._fail(options, lang, [self._file_problem(options, str(error), lang)])
             return
+        item.summary = {
+            **item.summary,
+            "unrecognised": options["unrecognised"],
+            "date_order_chosen": options["date_order"],
+        }
+        item.save(update_fields=["summary"])
+        if options["category_map"] is not None:
+            services.import_use_category_map(inventory_import=item, source=options["category_map"])
         services.import_check(import_id=item.pk)
         item.refresh_from_db()
         if item.status == ImportStatus.FAILED:
-            self._fail(
-                options, [{"row": 0, "column": "", "value": "", "message": item.error_message}]
-            )
+            self._fail(options, lang, [self._file_problem(options, item.error_message, lang)])
             return
         if item.status == ImportStatus.REJECTED:
             services.import_cancel(access=access, inventory_import=item)
-            self._fail(options, item.problems)
-            return
-        unknown = [group for group in item.uncertain if not group["suggested"]]
-        if unknown:
-            services.import_cancel(access=access, inventory_import=item)
-            self._fail(
-                options,
-                [
-                    {
-                        "row": group["first_row"],
-                        "column": "category",
-                        "value": f"{group['type']} {group['model']}".strip(),
-                        "message": f"Category not recognised ({group['count']} row(s)): add a "
-                        "'category' column or import from the web page to choose it.",
-                    }
-                    for group in unknown
-                ],
-            )
+            self._fail(options, lang, item.problems, item)
             return
         summary = item.summary
         if options["dry_run"]:
             services.import_cancel(access=access, inventory_import=item)
             self._report(
                 options,
+                lang,
                 item,
                 {
                     "created": summary.get("to_create", 0),
@@ -96,17 +106,33 @@ class Command(BaseCommand):
             )
             return
         item = services.import_store_now(item)
-        self._report(options, item, item.summary.get("result", {}), dry_run=False)
+        self._report(options, lang, item, item.summary.get("result", {}), dry_run=False)
+
+    @staticmethod
+    def _file_problem(options: dict[str, Any], message: str, lang: Language) -> dict[str, Any]:
+        return {"row": 0, "column": "", "value": str(options["file"]), "message": message}
+
+    @staticmethod
+    def _reading(item: InventoryImport | None) -> dict[str, Any]:
+        """What the pipeline said of the file: devices per category, left out, to check."""
+        summary = item.summary if item is not None else {}
+        return {
+            "categories": summary.get("category_counts", {}),
+            "excluded": summary.get("excluded", []),
+            "warnings": summary.get("warnings", []),
+        }
 
     def _report(
         self,
         options: dict[str, Any],
+        lang: Language,
         item: InventoryImport,
         result: dict[str, Any],
         *,
         dry_run: bool,
     ) -> None:
         document = {
+            "ok": True,
             "rows": item.summary.get("rows", item.total_rows),
             "created": result.get("created", 0),
             "updated": result.get("updated", 0),
@@ -115,6 +141,7 @@ class Command(BaseCommand):
             "sites_created": result.get("sites_created", []),
             "rejected": [],
             "dry_run": dry_run,
+            **self._reading(item),
             "uncertain_categories": [
                 {
                     "type": g["type"],
@@ -128,44 +155,68 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(document, ensure_ascii=False))
             return
-        verb = "would be" if dry_run else "were"
-        self.stdout.write(f"{document['rows']} rows read from {item.file_name}.")
+        en = lang == "en"
+        verb = ("would be" if dry_run else "were") if en else ("seraient" if dry_run else "ont été")
         self.stdout.write(
-            f"  {document['created']} devices {verb} created, "
-            f"{document['updated']} updated, {document['unchanged']} unchanged, "
-            f"{document['retired']} retired."
+            f"{document['rows']} rows read from {item.file_name}."
+            if en
+            else f"{document['rows']} lignes lues dans {item.file_name}."
+        )
+        self.stdout.write(
+            f"  {document['created']} devices {verb} created, {document['updated']} updated, "
+            f"{document['unchanged']} unchanged, {document['retired']} retired."
+            if en
+            else f"  Appareils : {document['created']} {verb} créés, {document['updated']} mis à "
+            f"jour, {document['unchanged']} inchangés, {document['retired']} retirés."
         )
         if document["sites_created"]:
-            self.stdout.write(f"  Sites {verb} created: {', '.join(document['sites_created'])}")
-        for group in document["uncertain_categories"]:
+            sites = ", ".join(document["sites_created"])
             self.stdout.write(
-                f"  Check: {group['rows']} × {group['type']} {group['model']} "
-                f"counted as {group['category']}"
+                f"  Sites {verb} created: {sites}" if en else f"  Sites {verb} créés : {sites}"
             )
+        from capnr.engine.cli import write_summary
 
-    def _fail(self, options: dict[str, Any], problems: list[dict[str, Any]]) -> None:
+        stream = _Lines(self.stdout)
+        write_summary(document, stream, lang)  # type: ignore[arg-type]
+
+    def _fail(
+        self,
+        options: dict[str, Any],
+        lang: Language,
+        problems: list[dict[str, Any]],
+        item: InventoryImport | None = None,
+    ) -> None:
         if options["format"] == "json":
             self.stdout.write(
                 json.dumps(
                     {
+                        "ok": False,
                         "rows": 0,
                         "created": 0,
                         "updated": 0,
                         "unchanged": 0,
                         "sites_created": [],
                         "rejected": problems,
+                        **self._reading(item),
                     },
                     ensure_ascii=False,
                 )
             )
         else:
-            self.stderr.write(f"{len(problems)} problem(s); nothing was stored.")
+            self.stderr.write(
+                messages.text("cli.refused_import", lang, count=len(problems), file=options["file"])
+            )
             for problem in problems:
-                where = (
-                    f"row {problem['row']}, column {problem['column']!r}, "
-                    f"value {problem['value']!r}: "
-                    if problem["row"]
-                    else ""
-                )
-                self.stderr.write(f"  {where}{problem['message']}")
+                self.stderr.write("  " + problem_line(problem, lang))
         raise SystemExit(2)
+
+
+class _Lines:
+    """A text stream over a command's output (``write_summary`` writes lines)."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+
+    def write(self, text: str) -> int:
+        self.target.write(text, ending="")
+        return len(text)

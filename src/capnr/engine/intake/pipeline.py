@@ -1,0 +1,818 @@
+"""Check a whole inventory table at once: categories, quantities, dates, numbers, duplicates.
+
+One pipeline for every door: the web import and the API (through ``capnr.inventory``),
+``capnr import_inventory`` and ``capnr footprint`` all call ``check_table`` and so accept the same
+files, recognise the same categories and report the same problems, in one pass: every problem of
+every row, each once, in French or English.
+
+Columnar: each column is dictionary-encoded (``table.EncodedColumn``), every check runs on a
+column's distinct texts and is carried back to the rows with numpy indexing, so a million rows
+cost about what their few thousand distinct values cost.
+
+Outcome of a row:
+- **kept**: it has a category (recognised, chosen by the user, or an uncertain guess to confirm);
+- **excluded**: it is not a device of the fleet (virtual machine, software, consumable, accessory,
+  summary row, a device Cap NR has no figures for, a retired device) — counted, never computed;
+- **unrecognised**: nothing says what it is. ``unrecognised="ask"`` (web) keeps it in a group for
+  the person to decide; ``"reject"`` makes each group a problem; ``"exclude"`` leaves it out.
+Problems refuse the file; warnings (a purchase date in the future, an uncertain guess) do not."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from ..assets import (
+    CASE_ALIASES,
+    HEADER_ALIASES,
+    OPTIONAL_NUMBERS,
+    AssetTable,
+    _number_check,
+    _parse_number,
+    normalise_name,
+)
+from ..reference import ReferenceData, reference_data
+from . import messages
+from .columns import mapping_from_suggestions, suggest_mapping
+from .dates import Order, read_dates
+from .g4it import country_code
+from .messages import Language
+from .recognition import (
+    UNCERTAIN_BELOW,
+    CategoryRule,
+    exclusion_reason,
+    file_hint,
+    infer_categories,
+)
+from .table import ColumnTable, EncodedColumn
+
+Unrecognised = Literal["ask", "reject", "exclude"]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
+
+# GLPI, OCS and Snipe-IT statuses, French and English, normalised -> our status codes.
+STATUS_WORDS = {
+    "en_service": "in_use",
+    "in_use": "in_use",
+    "actif": "in_use",
+    "active": "in_use",
+    "en_production": "in_use",
+    "production": "in_use",
+    "utilise": "in_use",
+    "deployed": "in_use",
+    "ready_to_deploy": "in_stock",
+    "pending": "in_stock",
+    "en_stock": "in_stock",
+    "stock": "in_stock",
+    "in_stock": "in_stock",
+    "en_reserve": "in_stock",
+    "en_reparation": "in_repair",
+    "in_repair": "in_repair",
+    "under_repair": "in_repair",
+    "repair": "in_repair",
+    "en_panne": "in_repair",
+    "broken": "in_repair",
+    "rebut": "retired",
+    "reforme": "retired",
+    "retired": "retired",
+    "hors_service": "retired",
+    "retire": "retired",
+    "decommissioned": "retired",
+    "au_rebut": "retired",
+    "archived": "retired",
+    "lost_stolen": "retired",
+}
+ENTITY_SEPARATOR = ">"
+# Fields that say what a device is: a row with none of them is a leftover, not a device.
+IDENTITY_FIELDS = ("name", "category", "type", "manufacturer", "model", "serial_number",
+                   "inventory_number")  # fmt: skip
+# The engine's own columns (power and usage overrides, server configuration) a file may carry
+# beside the inventory fields; read with the footprint command's names (``assets.HEADER_ALIASES``).
+ENGINE_NUMBERS = tuple(name for name in OPTIONAL_NUMBERS if name not in {"lifetime_years"})
+ENGINE_TEXTS = ("archetype", "case_type")
+SERVER_SETTINGS = {
+    "cpu_units",
+    "cpu_core_units",
+    "ram_units",
+    "ram_capacity_gb",
+    "ssd_units",
+    "ssd_capacity_gb",
+    "hdd_units",
+    "psu_units",
+    "time_workload_percent",
+    "archetype",
+    "case_type",
+}
+SERVER_CATEGORIES = {"server_rack", "server_tower"}
+FIELD_ORDER = (
+    "",
+    "name",
+    "category",
+    "type",
+    "model",
+    "quantity",
+    "purchase_date",
+    "retirement_date",
+    "lifetime_years",
+    "country",
+    "annual_kwh",
+    "serial_number",
+    "inventory_number",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong (or worth knowing) about one cell; ``row`` 0 is about the whole file."""
+
+    code: str
+    row: int
+    column: str
+    value: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def message(self, lang: Language = "fr") -> str:
+        return messages.text(self.code, lang, **self.params)
+
+    def as_dict(self, lang: Language = "fr") -> dict[str, object]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "code": self.code,
+            "message": self.message(lang),
+        }
+
+
+@dataclass
+class Group:
+    """Rows sharing a type and a model (how people confirm categories: a group at a time)."""
+
+    key: str
+    type: str
+    model: str
+    suggested: str  # a category code, "" when nothing was recognised
+    confidence: float
+    rule: str
+    rows: int = 0
+    devices: int = 0
+    first_row: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "type": self.type,
+            "model": self.model,
+            "suggested": self.suggested,
+            "confidence": self.confidence,
+            "rule": self.rule,
+            "count": self.rows,
+            "devices": self.devices,
+            "first_row": self.first_row,
+        }
+
+
+@dataclass
+class Excluded:
+    """Rows left out for one reason and one value (e.g. accessory · "ALIM 61W MACBOOK PRO")."""
+
+    reason: str
+    value: str
+    rows: list[int]
+    devices: int
+
+    def as_dict(self, lang: Language = "fr") -> dict[str, object]:
+        return {
+            "reason": self.reason,
+            "reason_text": messages.text(f"excluded.{self.reason}", lang),
+            "value": self.value,
+            "rows": self.rows,
+            "devices": self.devices,
+        }
+
+
+@dataclass
+class IntakeOptions:
+    mapping: Mapping[int, str] | None = None  # column index -> field; None: suggested
+    category_overrides: Mapping[str, str] = field(default_factory=dict)  # group key -> code
+    extra_rules: Sequence[CategoryRule] = ()  # the user's rules (``--category-map``)
+    unrecognised: Unrecognised = "ask"
+    date_order: Order = "auto"
+    as_of: date | None = None
+    default_country: str = "FRA"
+    file_name: str = ""
+    sheet_name: str = ""
+    exclude_retired: bool = False  # the footprint leaves retired devices out; imports keep them
+
+
+@dataclass
+class Intake:
+    """The checked table: kept rows (``kept`` indexes ``table``'s rows) with their parsed
+    columns, and everything said about the file."""
+
+    table: ColumnTable
+    fields: dict[str, EncodedColumn]  # inventory field -> column (all rows of the table)
+    engine_columns: dict[str, EncodedColumn]  # engine column -> column (all rows)
+    kept: IntArray
+    category: list[str]  # per kept row: a code, or "" for an unrecognised row still to decide
+    confidence: npt.NDArray[np.float64]  # per kept row
+    group_key: list[str]  # per kept row
+    quantity: npt.NDArray[np.int64]  # per kept row
+    purchase_date: list[str]  # per kept row: ISO date or ""
+    retirement_date: list[str]
+    lifetime_years: npt.NDArray[np.float64]  # per kept row, NaN when not given
+    annual_kwh: npt.NDArray[np.float64]
+    country: list[str]  # per kept row: ISO 3166-1 alpha-3
+    status: list[str]
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    excluded: list[Excluded] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)  # uncertain or unrecognised, to confirm
+    date_order: str = ""
+    mapping: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def row_numbers(self) -> npt.NDArray[np.int64]:
+        return self.table.row_numbers[self.kept]
+
+    def text(self, name: str) -> list[str]:
+        """A field's stripped text for every kept row ("" when the file has no such column)."""
+        column = self.fields.get(name)
+        if column is None:
+            return [""] * len(self.kept)
+        return column.take(self.kept).cells()
+
+    def categories(self) -> dict[str, int]:
+        """Category code -> number of devices (quantities summed), kept rows with a category."""
+        counts: Counter[str] = Counter()
+        for code, quantity in zip(self.category, self.quantity.tolist(), strict=True):
+            if code:
+                counts[code] += quantity
+        return dict(sorted(counts.items()))
+
+    def excluded_devices(self) -> int:
+        return sum(item.devices for item in self.excluded)
+
+    def sorted_problems(self) -> list[Problem]:
+        order = {name: index for index, name in enumerate(FIELD_ORDER)}
+        return sorted(self.problems, key=lambda p: (p.row, order.get(p.column, 99), p.column))
+
+
+def department_path(entity: str, department: str) -> list[str]:
+    """A department given directly, or the path of a GLPI entity without its root (the
+    organisation itself): 'Org > Secrétariat général > SI' -> ['Secrétariat général', 'SI']."""
+    if department:
+        return [department.strip()]
+    parts = [part.strip() for part in entity.split(ENTITY_SEPARATOR) if part.strip()]
+    return parts[1:] if len(parts) > 1 else []
+
+
+def group_key(type_text: str, model_text: str) -> str:
+    return f"{type_text.strip()} | {model_text.strip()}"
+
+
+class _Checker:
+    """One run of ``check_table``: the table, its columns and the problems found so far."""
+
+    def __init__(self, table: ColumnTable, options: IntakeOptions, data: ReferenceData) -> None:
+        self.table = table
+        self.options = options
+        self.data = data
+        self.n = len(table)
+        mapping = options.mapping
+        if mapping is None:
+            mapping = mapping_from_suggestions(suggest_mapping(table.header))
+        self.mapping = dict(mapping)
+        self.fields = {field: table.columns[index] for index, field in self.mapping.items()}
+        self.engine_columns = self._engine_columns()
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.lines = table.row_numbers
+
+    def _engine_columns(self) -> dict[str, EncodedColumn]:
+        """Columns the inventory vocabulary left unmapped but that name an engine override."""
+        found: dict[str, EncodedColumn] = {}
+        for index, raw in enumerate(self.table.header):
+            if index in self.mapping:
+                continue
+            name = normalise_name(raw)
+            canonical = (
+                name if name in (*ENGINE_NUMBERS, *ENGINE_TEXTS) else HEADER_ALIASES.get(name)
+            )
+            if canonical in (*ENGINE_NUMBERS, *ENGINE_TEXTS) and canonical not in found:
+                found[canonical] = self.table.columns[index]
+        return found
+
+    def column(self, name: str) -> EncodedColumn:
+        return self.fields.get(name) or EncodedColumn.empty(self.n)
+
+    def report(
+        self,
+        code: str,
+        column_name: str,
+        column: EncodedColumn,
+        bad_values: Mapping[str, str] | set[str],
+        rows: BoolArray | None = None,
+        *,
+        warning: bool = False,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        """A problem (or warning) for every row (among ``rows``) holding one of ``bad_values``;
+        a mapping gives each value its own code."""
+        if not bad_values:
+            return
+        per_value = np.array([value in bad_values for value in column.values], dtype=np.bool_)
+        hit = per_value[column.codes]
+        if rows is not None:
+            hit &= rows
+        target = self.warnings if warning else self.problems
+        for index in np.flatnonzero(hit).tolist():
+            value = column.values[column.codes[index]]
+            this_code = bad_values[value] if isinstance(bad_values, Mapping) else code
+            target.append(
+                Problem(this_code, int(self.lines[index]), column_name, value, dict(params or {}))
+            )
+
+    # --- categories -------------------------------------------------------------------------
+
+    def categories(self) -> tuple[list[str], npt.NDArray[np.float64], list[str], list[str]]:
+        """Per row: category (code, "exclude:<reason>" or ""), confidence, rule id, group key."""
+        type_col, model_col = self.column("type"), self.column("model")
+        maker_col, category_col = self.column("manufacturer"), self.column("category")
+        name_col = self.column("name")
+        # One key per distinct (type, manufacturer, model, category) combination: the four
+        # codes packed in one integer (one 1-D unique is far cheaper than a unique of rows).
+        parts = (type_col, maker_col, model_col, category_col)
+        if math.prod(max(len(part.values), 1) for part in parts) < 2**62:
+            packed = np.zeros(self.n, dtype=np.int64)
+            for part in parts:
+                packed = packed * max(len(part.values), 1) + part.codes
+            _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+        else:  # too many distinct texts to pack: unique of the rows of codes
+            stacked = np.stack([part.codes for part in parts], axis=1)
+            _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        combos = np.stack([part.codes[first] for part in parts], axis=1).reshape(-1, 4)
+        combo_types = [type_col.values[i] for i in combos[:, 0].tolist()]
+        combo_makers = [maker_col.values[i] for i in combos[:, 1].tolist()]
+        combo_models = [model_col.values[i] for i in combos[:, 2].tolist()]
+        combo_categories = [category_col.values[i] for i in combos[:, 3].tolist()]
+        hint = None
+        if "type" not in self.fields and "category" not in self.fields:
+            hint = file_hint(self.table.header, self.options.file_name, self.options.sheet_name)
+        # A category cell naming one of ours wins; free text there is read as a device type,
+        # and the model still speaks (recognition's own rule).
+        guesses = infer_categories(
+            combo_types,
+            combo_models,
+            None,
+            combo_makers,
+            category_texts=combo_categories,
+            hint=hint,
+            extra_rules=self.options.extra_rules,
+        )
+        per_combo = list(
+            zip(guesses.categories, guesses.confidences, guesses.rule_ids, strict=True)
+        )
+        unexplained = [i for i, guess in enumerate(per_combo) if not guess[0]]
+        category = [per_combo[i][0] for i in inverse.tolist()]
+        confidence = np.array([c[1] for c in per_combo], dtype=np.float64)[inverse]
+        rule = [per_combo[i][2] for i in inverse.tolist()]
+        if unexplained and "name" in self.fields:
+            # Only the host name is left: weak guesses, per distinct name.
+            rows = np.flatnonzero(np.isin(inverse, unexplained))
+            names = name_col.take(rows)
+            by_name = infer_categories(
+                None, None, names.values, None, extra_rules=self.options.extra_rules
+            )
+            for index, code in zip(rows.tolist(), names.codes.tolist(), strict=True):
+                category[index] = by_name.categories[code]
+                confidence[index] = by_name.confidences[code]
+                rule[index] = by_name.rule_ids[code]
+        keys_per_combo = [
+            group_key(combo_types[i] or combo_categories[i], combo_models[i])
+            for i in range(len(combos))
+        ]
+        keys = [keys_per_combo[i] for i in inverse.tolist()]
+        overrides = self.options.category_overrides
+        if overrides:
+            for index, key in enumerate(keys):
+                if key in overrides:
+                    category[index], confidence[index], rule[index] = overrides[key], 1.0, "chosen"
+        return category, confidence, rule, keys
+
+    # --- cells ------------------------------------------------------------------------------
+
+    def numbers(
+        self,
+        name: str,
+        column: EncodedColumn,
+        check: Callable[[float], str | None],
+        rows: BoolArray,
+    ) -> npt.NDArray[np.float64]:
+        """Parse each distinct text once; report every bad cell among ``rows``."""
+        values = np.full(len(column.values), math.nan)
+        bad: dict[str, str] = {}
+        for position, text in enumerate(column.values):
+            if not text:
+                continue
+            try:
+                number = _parse_number(_without_unit(text))
+            except ValueError:
+                bad[text] = _CODES_OF.get(name, "number_invalid")
+                continue
+            problem = check(number)
+            if problem:
+                bad[text] = problem
+            else:
+                values[position] = number
+        self.report("", name, column, bad, rows)
+        return values[column.codes]
+
+    def dates(
+        self, name: str, column: EncodedColumn, rows: BoolArray
+    ) -> tuple[list[str], str, bool]:
+        """ISO dates per row ("" when empty or bad), the order used, and whether it is unsure."""
+        reading = read_dates(column.values, order=self.options.date_order)
+        self.report("", name, column, dict(reading.problems), rows)
+        iso = [reading.iso[i] for i in column.codes.tolist()]
+        return iso, reading.order, reading.ambiguous
+
+
+_CODES_OF = {"quantity": "quantity_invalid", "lifetime_years": "lifetime_invalid"}
+_UNITS = ("go", "gb", "to", "tb", "mo", "mb", "kwh", "w", "ans", "an", "years", "year", "%")
+
+
+def _without_unit(text: str) -> str:
+    """'32 Go' -> '32', '150 W' -> '150': a number followed by its unit is still that number."""
+    lowered = text.strip().lower()
+    for unit in _UNITS:
+        if lowered.endswith(unit) and lowered[: -len(unit)].strip():
+            head = lowered[: -len(unit)].strip()
+            if head[-1:].isdigit():
+                return head
+    return text
+
+
+def _quantity_check(value: float) -> str | None:
+    return None if value >= 1 and float(value).is_integer() else "quantity_invalid"
+
+
+def _lifetime_check(value: float) -> str | None:
+    return None if value > 0 else "lifetime_invalid"
+
+
+def _non_negative(value: float) -> str | None:
+    return None if value >= 0 else "number_negative"
+
+
+def _engine_check(name: str) -> Callable[[float], str | None]:
+    def check(value: float) -> str | None:
+        return "number_out_of_range" if _number_check(name, value) else None
+
+    return check
+
+
+def check_table(
+    table: ColumnTable, options: IntakeOptions | None = None, data: ReferenceData | None = None
+) -> Intake:
+    """Check every row of ``table``; see the module docstring for what becomes of each row."""
+    options = options or IntakeOptions()
+    data = data or reference_data()
+    as_of = options.as_of or date.today()
+    checker = _Checker(table, options, data)
+    n = checker.n
+    lines = table.row_numbers
+
+    category, confidence, rule, keys = checker.categories()
+    quantity_col = checker.column("quantity")
+
+    # Exclusions first: a charger's bad date is nobody's concern.
+    reasons = [exclusion_reason(code) if code else None for code in category]
+    excluded_mask = np.array([reason is not None for reason in reasons], dtype=np.bool_) & (
+        confidence >= UNCERTAIN_BELOW
+    )
+    # A weak guess that a row is not a device (from a host name) is for the person to decide.
+    for index in np.flatnonzero(
+        np.array([reason is not None for reason in reasons], dtype=np.bool_) & ~excluded_mask
+    ).tolist():
+        category[index] = ""
+    status_col = checker.column("status")
+    status_of = [
+        STATUS_WORDS.get(normalise_name(text), "in_use") if text else "in_use"
+        for text in status_col.values
+    ]
+    status = [status_of[i] for i in status_col.codes.tolist()]
+    if options.exclude_retired:
+        retired = np.array([s == "retired" for s in status], dtype=np.bool_) & ~excluded_mask
+        for index in np.flatnonzero(retired).tolist():
+            reasons[index] = "retired"
+        excluded_mask |= retired
+
+    identity = np.zeros(n, dtype=np.bool_)
+    for name in IDENTITY_FIELDS:
+        if name in checker.fields:
+            identity |= checker.fields[name].nonempty()
+    # A row that says nothing of a device: a spreadsheet leftover (a total, a statistic beside
+    # the table) when it holds nothing in the inventory's columns but numbers, else a problem.
+    described = np.zeros(n, dtype=np.bool_)
+    for name, column in checker.fields.items():
+        if name not in IDENTITY_FIELDS and name != "quantity":
+            described |= column.nonempty()
+    leftover = ~identity & ~described & ~excluded_mask
+    for index in np.flatnonzero(leftover).tolist():
+        reasons[index] = "summary_row"
+    excluded_mask |= leftover
+    nothing = ~identity & ~excluded_mask
+    unknown = np.array([not code for code in category], dtype=np.bool_) & ~excluded_mask & identity
+    if options.unrecognised == "exclude":
+        for index in np.flatnonzero(unknown).tolist():
+            reasons[index] = "unrecognised"
+        excluded_mask |= unknown
+    live = ~excluded_mask
+
+    quantities = checker.numbers("quantity", quantity_col, _quantity_check, live)
+    quantity_all = np.where(np.isnan(quantities), 1, quantities).astype(np.int64)
+
+    for index in np.flatnonzero(nothing).tolist():
+        checker.problems.append(Problem("nothing_identifies", int(lines[index]), "", ""))
+
+    purchase, order, ambiguous = checker.dates(
+        "purchase_date", checker.column("purchase_date"), live
+    )
+    retirement, order2, ambiguous2 = checker.dates(
+        "retirement_date", checker.column("retirement_date"), live
+    )
+    order = order or order2
+    if (ambiguous or ambiguous2) and options.date_order == "auto":
+        dated = [v for v in checker.column("purchase_date").values if v]
+        checker.problems.append(
+            Problem(
+                "dates_ambiguous",
+                0,
+                "purchase_date",
+                dated[0] if dated else "",
+                {"count": len(dated), "example": dated[0] if dated else "", "hint": "--date-order"},
+            )
+        )
+    today = as_of.isoformat()
+    future = np.array([bool(d) and d > today for d in purchase], dtype=np.bool_) & live
+    for index in np.flatnonzero(future).tolist():
+        checker.warnings.append(
+            Problem(
+                "date_in_future",
+                int(lines[index]),
+                "purchase_date",
+                checker.column("purchase_date").values[
+                    checker.column("purchase_date").codes[index]
+                ],
+            )
+        )
+        purchase[index] = ""
+
+    lifetime = checker.numbers(
+        "lifetime_years", checker.column("lifetime_years"), _lifetime_check, live
+    )
+    annual = checker.numbers("annual_kwh", checker.column("annual_kwh"), _non_negative, live)
+
+    country_col = checker.column("country")
+    known_countries = set(data.countries)
+    country_of: list[str] = []
+    bad_countries: set[str] = set()
+    for text in country_col.values:
+        if not text:
+            country_of.append(options.default_country)
+            continue
+        code = country_code(text)
+        if code is None or code not in known_countries:
+            bad_countries.add(text)
+            country_of.append(options.default_country)
+        else:
+            country_of.append(code)
+    checker.report("country_unknown", "country", country_col, bad_countries, live)
+    country = [country_of[i] for i in country_col.codes.tolist()]
+
+    for name, code in (
+        ("serial_number", "serial_duplicate"),
+        ("inventory_number", "inventory_duplicate"),
+    ):
+        if name not in checker.fields:
+            continue
+        column = checker.fields[name]
+        counts = np.bincount(column.codes[live], minlength=len(column.values))
+        repeated = {v for v, c in zip(column.values, counts.tolist(), strict=True) if v and c > 1}
+        checker.report(code, name, column, repeated, live)
+
+    _check_engine_columns(checker, category, live)
+
+    # Groups to confirm: uncertain guesses and unrecognised rows, a (type, model) at a time.
+    groups: dict[str, Group] = {}
+    unsure = live & (confidence < UNCERTAIN_BELOW)
+    type_col, model_col = checker.column("type"), checker.column("model")
+    for index in np.flatnonzero(unsure & identity).tolist():
+        key = keys[index]
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(
+                key=key,
+                type=type_col.values[type_col.codes[index]]
+                or checker.column("category").values[checker.column("category").codes[index]],
+                model=model_col.values[model_col.codes[index]],
+                suggested=category[index],
+                confidence=float(confidence[index]),
+                rule=rule[index],
+                first_row=int(lines[index]),
+            )
+        group.rows += 1
+        group.devices += int(quantity_all[index])
+    ordered_groups = sorted(groups.values(), key=lambda g: (-g.rows, g.first_row))
+    if options.unrecognised == "reject":
+        for group in ordered_groups:
+            if not group.suggested:
+                checker.problems.append(
+                    Problem(
+                        "unrecognised",
+                        group.first_row,
+                        "category",
+                        f"{group.type} {group.model}".strip(),
+                        {"rows": group.rows, "devices": group.devices},
+                    )
+                )
+    if options.unrecognised != "ask":
+        for group in ordered_groups:
+            if group.suggested:
+                checker.warnings.append(
+                    Problem(
+                        "uncertain_category",
+                        group.first_row,
+                        "category",
+                        f"{group.type} {group.model}".strip(),
+                        {"category": group.suggested, "confidence": f"{group.confidence:.2f}"},
+                    )
+                )
+
+    # Exclusions, a (reason, value) at a time.
+    excluded: dict[tuple[str, str], Excluded] = {}
+    for index in np.flatnonzero(excluded_mask).tolist():
+        reason = reasons[index] or "unrecognised"
+        value = (
+            keys[index].strip(" |")
+            if reason != "retired"
+            else status_col.values[status_col.codes[index]]
+        )
+        if reason == "summary_row" and not value:
+            value = checker.column("name").values[checker.column("name").codes[index]]
+        item = excluded.setdefault((reason, value), Excluded(reason, value, [], 0))
+        item.rows.append(int(lines[index]))
+        item.devices += int(quantity_all[index])
+
+    kept = np.flatnonzero(live & identity)
+    kept_list = kept.tolist()
+    return Intake(
+        table=table,
+        fields=checker.fields,
+        engine_columns=checker.engine_columns,
+        kept=kept,
+        category=[category[i] for i in kept_list],
+        confidence=confidence[kept],
+        group_key=[keys[i] for i in kept_list],
+        quantity=quantity_all[kept],
+        purchase_date=[purchase[i] for i in kept_list],
+        retirement_date=[retirement[i] for i in kept_list],
+        lifetime_years=lifetime[kept],
+        annual_kwh=annual[kept],
+        country=[country[i] for i in kept_list],
+        status=[status[i] for i in kept_list],
+        problems=checker.problems,
+        warnings=checker.warnings,
+        excluded=sorted(excluded.values(), key=lambda e: (e.reason, -e.devices, e.value)),
+        groups=ordered_groups,
+        date_order=order,
+        mapping=checker.mapping,
+    )
+
+
+def _check_engine_columns(checker: _Checker, category: list[str], live: BoolArray) -> None:
+    """Engine overrides: numbers in range; server settings only where the row is a server
+    (a laptop's "RAM 32 Go" is not a server setting and never refuses the file)."""
+    servers = np.array([code in SERVER_CATEGORIES for code in category], dtype=np.bool_)
+    for name, column in checker.engine_columns.items():
+        rows = live & servers if name in SERVER_SETTINGS else live
+        if name == "case_type":
+            bad = {v for v in column.values if v and normalise_name(v) not in CASE_ALIASES}
+            checker.report("case_type_invalid", name, column, bad, rows)
+        elif name == "archetype":
+            from ..boavizta_server import archetype_names
+
+            known = set(archetype_names())
+            bad = {v for v in column.values if v and v not in known}
+            checker.report(
+                "archetype_unknown",
+                name,
+                column,
+                bad,
+                rows,
+                params={"known": ", ".join(sorted(known))},
+            )
+        else:
+            checker.numbers(name, column, _engine_check(name), rows)
+
+
+def asset_table(
+    intake: Intake, data: ReferenceData | None = None, *, as_of: date | None = None
+) -> AssetTable:
+    """The kept rows that have a category, as the engine's asset table (for the footprint).
+
+    A declared yearly consumption (G4IT's ``consoElecAnnuelle``) becomes a constant power over
+    the year: ``avg_power_w = kWh × 1000 / 8760`` with ``use_time_ratio = 1``."""
+    data = data or reference_data()
+    as_of = as_of or date.today()
+    index_of = {code: i for i, code in enumerate(data.category_codes)}
+    countries = {code: i for i, code in enumerate(data.countries)}
+    chosen = np.array([code in index_of for code in intake.category], dtype=np.bool_)
+    rows = np.flatnonzero(chosen)
+    table_rows = intake.kept[rows]
+    n = len(rows)
+    numbers: dict[str, npt.NDArray[np.float64]] = {
+        "lifetime_years": intake.lifetime_years[rows],
+    }
+    purchase = [intake.purchase_date[i] for i in rows.tolist()]
+    age = np.full(n, math.nan)
+    distinct = {
+        text: (as_of - date.fromisoformat(text)).days / 365.25 for text in set(purchase) if text
+    }
+    if distinct:
+        age = np.array([distinct.get(text, math.nan) for text in purchase], dtype=np.float64)
+    for name, column in intake.engine_columns.items():
+        if name in ENGINE_NUMBERS:
+            parsed = np.full(len(column.values), math.nan)
+            for position, text in enumerate(column.values):
+                if text:
+                    try:
+                        value = _parse_number(_without_unit(text))
+                    except ValueError:
+                        continue
+                    if not _number_check(name, value):
+                        parsed[position] = value
+            numbers[name] = parsed[column.codes[table_rows]]
+    servers = np.array(
+        [intake.category[i] in SERVER_CATEGORIES for i in rows.tolist()], dtype=np.bool_
+    )
+    for name in SERVER_SETTINGS & set(numbers):
+        numbers[name] = np.where(servers, numbers[name], math.nan)
+    if "age_years" in numbers:
+        numbers["age_years"] = np.where(np.isnan(numbers["age_years"]), age, numbers["age_years"])
+    else:
+        numbers["age_years"] = age
+    annual = intake.annual_kwh[rows]
+    declared = ~np.isnan(annual)
+    if declared.any():
+        power = numbers.get("avg_power_w", np.full(n, math.nan))
+        ratio = numbers.get("use_time_ratio", np.full(n, math.nan))
+        numbers["avg_power_w"] = np.where(declared, annual * 1000 / 8760, power)
+        numbers["use_time_ratio"] = np.where(declared, 1.0, ratio)
+    texts: dict[str, npt.NDArray[np.str_]] = {}
+    site = intake.text("site")
+    department = intake.text("department")
+    entity = intake.text("entity")
+    texts["site"] = np.array([site[i] for i in rows.tolist()], dtype=np.str_).reshape(n)
+    departments = [(department_path(entity[i], department[i]) or [""])[-1] for i in rows.tolist()]
+    texts["department"] = np.array(departments, dtype=np.str_).reshape(n)
+    for name, column in intake.engine_columns.items():
+        if name in ENGINE_TEXTS:
+            cells = [column.values[c] for c in column.codes[table_rows].tolist()]
+            if name == "case_type":
+                cells = [CASE_ALIASES.get(normalise_name(c), "") if c else "" for c in cells]
+            texts[name] = np.where(servers, np.array(cells, dtype=np.str_), "").astype(np.str_)
+    quantity = intake.quantity[rows].astype(np.float64)
+    return AssetTable(
+        category=np.array([index_of[intake.category[i]] for i in rows.tolist()], dtype=np.intp),
+        country=np.array([countries[intake.country[i]] for i in rows.tolist()], dtype=np.intp),
+        quantity=quantity,
+        numbers=numbers,
+        texts=texts,
+        source_rows=intake.row_numbers[rows].astype(np.intp),
+    )
+
+
+def kept_devices(intake: Intake) -> int:
+    return int(intake.quantity.sum())
+
+
+def summary(intake: Intake, lang: Language = "fr") -> dict[str, Any]:
+    """What every door reports: devices per category, what was left out, warnings."""
+    return {
+        "rows": len(intake.table),
+        "devices": kept_devices(intake),
+        "categories": intake.categories(),
+        "excluded": [item.as_dict(lang) for item in intake.excluded],
+        "warnings": [warning.as_dict(lang) for warning in intake.warnings],
+        "date_order": intake.date_order,
+    }

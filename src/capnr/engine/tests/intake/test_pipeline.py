@@ -1,0 +1,211 @@
+"""The reading pipeline on files shaped like real exports: right categories, every problem at
+once, things that are not devices left out with a count, warnings that do not refuse."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from capnr.engine.intake.pipeline import IntakeOptions, asset_table, check_table
+from capnr.engine.intake.reader import read_columns
+
+AS_OF = date(2026, 12, 1)
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def check(path: Path, **options: object):
+    return check_table(
+        read_columns(path), IntakeOptions(as_of=AS_OF, file_name=path.name, **options)
+    )
+
+
+def test_glpi_monitor_list_without_type_column_is_read_as_monitors(tmp_path):
+    path = write(
+        tmp_path,
+        "glpi_monitors.csv",
+        "Nom;Entité;Statut;Fabricant;Modèle;Numéro de série;Lieu\n"
+        "ECR-001;Agence > DSI;En service;DELL;P1911;CN-0001;Siège\n"
+        "ECR-002;Agence > DSI;En service;Hewlett-Packard;HP ZR2440w;CN-0002;Siège\n"
+        "ECR-003;Agence > RH;En service;DELL;DELL U2412M;CN-0003;Annexe\n"
+        "ECR-004;Agence > RH;En service;DELL;U2720Q;CN-0004;Annexe\n",
+    )
+    intake = check(path)
+    assert not intake.problems
+    assert intake.categories() == {"monitor": 3, "monitor_large": 1}
+
+
+def test_g4it_file_leaves_out_consumables_chargers_scanners_and_keeps_firewalls_network(
+    tmp_path,
+):
+    header = (
+        "nomEquipementPhysique;modele;quantite;nomCourtDatacenter;dateAchat;dateRetrait;type;"
+        "statut;paysDUtilisation;consoElecAnnuelle;utilisateur;nomSourceDonnee;nomEntite\n"
+    )
+    rows = [
+        "pe-1;LATITUDE E7470;120;;2019-05-02;;Laptop;In use;France;;;;ACME",
+        "pe-2;OPTIPLEX 7070;80;;2020-01-15;;Desktop;In use;France;;;;ACME",
+        "pe-3;DELL P2419H;150;;2020-01-15;;Monitor;In use;France;;;;ACME",
+        "pe-4;SYMBOL DS4308;35;;2018-03-01;;Communication Device;In use;France;;;;ACME",
+        "pe-5;APP-FW-01;2;;2021-06-01;;Network Gear;In use;France;;;;ACME",
+        "pe-6;ALIM 61W MACBOOK PRO;12;;2021-06-01;;Laptop;In use;France;;;;ACME",
+        "pe-7;TONER HP 26A;40;;2021-06-01;;Printer;In use;France;;;;ACME",
+        "pe-8;VM;3;;2020-07-08;;Server;In use;France;;;;ACME",
+        "pe-9;Lexmark MC3224adwe;4;;2022-02-02;;Printer;In use;Allemagne;120;;;ACME",
+    ]
+    path = write(tmp_path, "g4it.csv", header + "\n".join(rows) + "\n")
+    intake = check(path)
+    assert not intake.problems, intake.problems
+    categories = intake.categories()
+    assert categories["laptop"] == 120
+    assert categories["desktop"] == 80
+    assert categories["monitor"] == 150
+    assert categories["printer_mfp"] == 4
+    assert categories.get("router") == 2
+    assert "nas" not in categories
+    reasons = {(item.reason, item.devices) for item in intake.excluded}
+    assert ("not_covered", 35) in reasons  # barcode scanners: no factor, never "storage"
+    assert ("accessory", 12) in reasons
+    assert ("consumable", 40) in reasons
+    assert ("virtual_machine", 3) in reasons
+    # G4IT's per-row country and yearly consumption reach the engine.
+    assets = asset_table(intake)
+    printer = int(np.flatnonzero(assets.source_rows == 10)[0])
+    assert assets.number("avg_power_w")[printer] == pytest.approx(120 * 1000 / 8760)
+
+
+def test_snipe_it_export_with_us_dates_is_read_month_first(tmp_path):
+    path = write(
+        tmp_path,
+        "snipeit.csv",
+        "Asset Tag,Asset Name,Serial,Model,Category,Manufacturer,Location,Purchase Date,Status\n"
+        "0001,LT-ANNA,SN1,MacBook Pro 14,Laptops,Apple,Paris,1/23/23,Ready to Deploy\n"
+        "0002,DT-BOB,SN2,OptiPlex 7090,Desktops,Dell,Paris,12/31/2022,Deployed\n"
+        "0003,MON-3,SN3,U2419H,Displays,Dell,Lyon,3/4/2021,Deployed\n",
+    )
+    intake = check(path)
+    assert not intake.problems, intake.problems
+    assert intake.date_order == "mdy"
+    assert sorted(intake.purchase_date) == ["2021-03-04", "2022-12-31", "2023-01-23"]
+    assert intake.categories() == {"desktop": 1, "laptop": 1, "monitor": 1}
+
+
+def test_spreadsheet_leftovers_are_left_out_with_a_count(tmp_path):
+    path = write(
+        tmp_path,
+        "parc.csv",
+        "Nom;Type de matériel;Modèle;Quantité\n"
+        "PC-01;Ordinateur portable;Latitude 5520;3\n"
+        "PC-02;Ordinateur fixe;OptiPlex 3080;2\n"
+        ";;;\n"
+        "Logiciel;Logiciel;Microsoft Office 2019;25\n"
+        "Total;;;5\n",
+    )
+    intake = check(path)
+    assert not intake.problems, intake.problems
+    assert intake.categories() == {"desktop": 2, "laptop": 3}
+    reasons = {item.reason for item in intake.excluded}
+    assert {"software", "summary_row"} <= reasons
+
+
+def test_home_made_french_file_with_plain_words_and_ram_in_go(tmp_path):
+    path = write(
+        tmp_path,
+        "inventaire.csv",
+        "Nom;Type d'équipement;Marque / Modèle;Date d'achat;Service;RAM_Go\n"
+        "P1;Ordinateur portable;Dell Latitude 5520;15/03/2022;Compta;32 Go\n"
+        "P2;Écran;Dell P2422H;15/03/2022;Compta;\n"
+        "P3;Serveur;Dell PowerEdge R740;01/09/2020;DSI;64 Go\n"
+        "P4;Imprimante réseau;HP LaserJet M507;14/02/2021;RH;\n"
+        "P5;Téléphone IP;Yealink T46U;14/02/2021;RH;\n"
+        "P6;Routeur;Cisco ISR 1100;14/02/2021;DSI;\n",
+        encoding="cp1252",
+    )
+    intake = check(path)
+    assert not intake.problems, intake.problems
+    assert intake.categories() == {
+        "ip_phone": 1,
+        "laptop": 1,
+        "monitor": 1,
+        "printer_workgroup": 1,
+        "router": 1,
+        "server_rack": 1,
+    }
+
+
+def test_every_problem_is_reported_in_one_pass(tmp_path):
+    path = write(
+        tmp_path,
+        "vague.csv",
+        "Nom;Type;Modèle;Date d'achat;Quantité\n"
+        "PC-1;Portable;Latitude 5520;31/02/2023;1\n"  # impossible date
+        ";;;15/01/2024;1\n"  # nothing says what it is
+        "PC-3;Portable;Latitude 5520;15/01/2031;1\n"  # future: a warning
+        "PC-4;Portable;Latitude 5520;15/01/2022;-1\n"  # bad quantity
+        "X-5;Grille-pain;XZ-9;15/01/2022;1\n",  # unrecognised
+    )
+    intake = check(path, unrecognised="reject")
+    found = {(p.row, p.code) for p in intake.problems}
+    assert found == {
+        (2, "impossible_date"),
+        (3, "nothing_identifies"),
+        (5, "quantity_invalid"),
+        (6, "unrecognised"),
+    }
+    assert [(w.row, w.code) for w in intake.warnings] == [(4, "date_in_future")]
+
+
+def test_unrecognised_rows_can_be_excluded_and_listed(tmp_path):
+    path = write(
+        tmp_path,
+        "f.csv",
+        "Nom;Type;Modèle\nPC-1;Portable;Latitude 5520\n"
+        "X-1;Grille-pain;XZ-9\nX-2;Grille-pain;XZ-9\n",
+    )
+    intake = check(path, unrecognised="exclude")
+    assert not intake.problems
+    assert intake.categories() == {"laptop": 1}
+    [item] = intake.excluded
+    assert item.reason == "unrecognised" and item.rows == [3, 4] and item.devices == 2
+
+
+def test_dates_that_read_both_ways_are_asked_about(tmp_path):
+    path = write(
+        tmp_path,
+        "f.csv",
+        "Nom;Type;Date d'achat\nPC-1;Portable;01/02/2023\nPC-2;Portable;03/04/2022\n",
+    )
+    assert [p.code for p in check(path).problems] == ["dates_ambiguous"]
+    intake = check(path, date_order="mdy")
+    assert not intake.problems and sorted(intake.purchase_date) == ["2022-03-04", "2023-01-02"]
+
+
+def test_a_user_rule_wins_over_the_built_in_ones(tmp_path):
+    from capnr.engine.intake.recognition import load_category_map
+
+    rules_path = write(tmp_path, "map.csv", "pattern,category\nxz-9,printer_small\n")
+    path = write(tmp_path, "f.csv", "Nom;Type;Modèle\nX-1;Grille-pain;XZ-9\n")
+    intake = check(path, unrecognised="reject", extra_rules=load_category_map(rules_path))
+    assert not intake.problems and intake.categories() == {"printer_small": 1}
+
+
+def test_problems_are_written_in_french_or_english(tmp_path):
+    path = write(tmp_path, "f.csv", "Nom;Type;Quantité\nPC-1;Portable;deux\n")
+    [problem] = check(path).problems
+    assert problem.message("fr").startswith("Une quantité")
+    assert problem.message("en").startswith("A quantity")
+
+
+def test_every_message_code_has_both_languages():
+    from capnr.engine.intake.messages import MESSAGES
+
+    for code, texts in MESSAGES.items():
+        assert set(texts) == {"fr", "en"}, code
+        assert all(texts.values()), code

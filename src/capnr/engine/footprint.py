@@ -325,7 +325,7 @@ def _column_codes(column: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], int] 
         missing = np.isnan(column)
         if missing.all():
             return None
-        values = column.astype(np.float64)
+        values = np.asarray(column, dtype=np.float64)
         if missing.any():
             values = np.where(missing, np.nan, values)
         bits = values.view(np.uint64)

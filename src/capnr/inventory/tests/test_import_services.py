@@ -290,3 +290,37 @@ def test_decimal_commas_and_quantities_are_read(referent, org_a):
     desktops = Asset.objects.get(organisation=org_a, category="desktop")
     assert desktops.quantity == 480 and desktops.lifetime_years == 6.5
     assert Asset.objects.get(organisation=org_a, category="monitor").quantity == 520
+
+
+def test_command_line_import_excludes_unrecognised_rows_and_reports_what_it_left_out(
+    org_a, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    path = tmp_path / "parc.csv"
+    path.write_text(
+        "Nom;Type;Modèle;Quantité\n"
+        "P1;Ordinateur portable;Latitude 5520;1\n"
+        "X1;Grille-pain;XZ-9;1\n"
+        "C1;Consommable;Toner HP 26A;4\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("import_inventory", str(path), "--org", org_a.slug, "--format", "json",
+                     "--lang", "en", stdout=out)  # fmt: skip
+    refused = json.loads(out.getvalue())
+    assert exit_code.value.code == 2 and refused["ok"] is False
+    assert [p["row"] for p in refused["rejected"]] == [3]
+    assert refused["rejected"][0]["message"].startswith("Category not recognised")
+    assert not Asset.objects.exists()
+    rules = tmp_path / "rules.csv"
+    rules.write_text("pattern;category\nxz-9;exclude:not_covered\n", encoding="utf-8")
+    for extra in (["--unrecognised", "exclude"], ["--category-map", str(rules)]):
+        out = StringIO()
+        call_command("import_inventory", str(path), "--org", org_a.slug, "--format", "json",
+                     "--dry-run", *extra, stdout=out)  # fmt: skip
+        document = json.loads(out.getvalue())
+        assert document["ok"] is True and document["categories"] == {"laptop": 1}
+        left = {(item["reason"], item["devices"]) for item in document["excluded"]}
+        assert ("consumable", 4) in left
+    assert ("not_covered", 1) in left

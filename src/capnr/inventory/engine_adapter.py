@@ -3,64 +3,102 @@ footprint results shaped for storage and pages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.db.models import QuerySet
 
 from capnr.engine.assets import AssetTable
 from capnr.engine.footprint import compute_footprint
 from capnr.engine.reference import reference_data
 
-from .models import Asset, AssetStatus
+from .models import Asset, AssetOrigin, AssetStatus
+
+# What the engine needs of an asset: the columns of ``engine_table_from_columns``.
+ENGINE_VALUES = (
+    "category",
+    "quantity",
+    "lifetime_years",
+    "purchase_date",
+    "site__name",
+    "department__name",
+    "origin",
+)
 
 
 def engine_table(
     assets: QuerySet[Asset], *, as_of: date | None = None
 ) -> tuple[AssetTable, dict[str, Any]]:
     """The assets not retired as an engine table, with what the table is made of."""
+    rows = list(assets.exclude(status=AssetStatus.RETIRED).values_list(*ENGINE_VALUES))
+    columns = zip(*rows, strict=True) if rows else [()] * len(ENGINE_VALUES)
+    return engine_table_from_columns(dict(zip(ENGINE_VALUES, columns, strict=True)), as_of=as_of)
+
+
+def engine_table_from_columns(
+    columns: Mapping[str, Sequence[Any]], *, as_of: date | None = None
+) -> tuple[AssetTable, dict[str, Any]]:
+    """The same from assets already in memory: one sequence per ``ENGINE_VALUES`` name, the
+    retired assets left out. An import that has just written 100,000 assets builds its
+    footprint run from what it wrote instead of reading it back.
+
+    Column by column, with no Python step per asset but a dictionary look-up; a date or a
+    text repeated across the fleet is converted once."""
     as_of = as_of or date.today()
     data = reference_data()
     index = {code: i for i, code in enumerate(data.category_codes)}
-    rows = list(
-        assets.exclude(status=AssetStatus.RETIRED).values_list(
-            "category",
-            "quantity",
-            "lifetime_years",
-            "purchase_date",
-            "site__name",
-            "department__name",
-            "origin",
-        )
-    )
-    known = [row for row in rows if row[0] in index]
-    n = len(known)
-    lifetime = np.array([np.nan if r[2] is None else r[2] for r in known], dtype=np.float64)
-    age = np.array(
-        [np.nan if r[3] is None else (as_of - r[3]).days / 365.25 for r in known], dtype=np.float64
+    total = len(columns["category"])
+    codes = np.fromiter(map(index.get, columns["category"], repeat(-1)), np.intp, count=total)
+    known = codes >= 0  # an unknown category is counted, not computed
+    n = int(known.sum())
+    days = set(columns["purchase_date"])
+    ages = {day: np.nan if day is None else (as_of - day).days / 365.25 for day in days}
+    age = np.fromiter(map(ages.__getitem__, columns["purchase_date"]), np.float64, count=total)
+    imported = np.fromiter(
+        (origin == AssetOrigin.IMPORT for origin in columns["origin"]), np.bool_, count=total
     )
     table = AssetTable(
-        category=np.array([index[r[0]] for r in known], dtype=np.intp),
+        category=codes[known],
         country=np.full(n, data.countries.index("FRA"), dtype=np.intp),
-        quantity=np.array([float(r[1]) for r in known], dtype=np.float64),
-        numbers={"lifetime_years": lifetime.reshape(n), "age_years": age.reshape(n)},
+        quantity=_numbers(columns["quantity"], total)[known],
+        numbers={
+            "lifetime_years": _numbers(columns["lifetime_years"], total)[known],
+            "age_years": age[known],
+        },
         texts={
-            "site": np.array([r[4] or "" for r in known], dtype=np.str_).reshape(n),
-            "department": np.array([r[5] or "" for r in known], dtype=np.str_).reshape(n),
+            "site": _texts(columns["site__name"])[known],
+            "department": _texts(columns["department__name"])[known],
         },
     )
     devices = float(table.quantity.sum()) if n else 0.0
-    dated = float(table.quantity[~np.isnan(age)].sum()) if n else 0.0
-    imported = float(sum(r[1] for r in known if r[6] == "import"))
+    dated = float(table.quantity[~np.isnan(table.number("age_years"))].sum()) if n else 0.0
     summary = {
         "rows": n,
         "devices": devices,
-        "share_imported": imported / devices if devices else 0.0,
+        "share_imported": float(table.quantity[imported[known]].sum()) / devices
+        if devices
+        else 0.0,
         "share_with_purchase_date": dated / devices if devices else 0.0,
-        "unknown_categories": len(rows) - n,
+        "unknown_categories": total - n,
     }
     return table, summary
+
+
+def _numbers(values: Sequence[float | None], total: int) -> npt.NDArray[np.float64]:
+    """A number column; None becomes NaN ("not given")."""
+    return np.array(values, dtype=np.float64).reshape(total)
+
+
+def _texts(values: Iterable[str | None]) -> npt.NDArray[np.str_]:
+    """A text column (None -> ""), made from its few distinct values: numpy converts each
+    distinct text once and the rows index them."""
+    distinct: dict[str, int] = {}
+    codes = [distinct.setdefault(value or "", len(distinct)) for value in values]
+    return np.array(list(distinct) or [""], dtype=np.str_)[np.array(codes, dtype=np.intp)]
 
 
 def footprint_results(table: AssetTable) -> dict[str, Any]:

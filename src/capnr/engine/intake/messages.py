@@ -40,9 +40,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "dates_ambiguous": {
         "fr": "Les dates du fichier ({count} valeurs, par exemple {example}) peuvent se lire "
-        "jour/mois ou mois/jour : précisez l'ordre ({hint}).",
+        "jour/mois ou mois/jour : précisez leur ordre (« Ordre des dates » dans l'application, "
+        "--date-order en ligne de commande).",
         "en": "The file's dates ({count} values, e.g. {example}) read both as day/month and "
-        "month/day: say which order they follow ({hint}).",
+        "month/day: say which order they follow (“Order of the dates” in the application, "
+        "--date-order on the command line).",
     },
     "lifetime_invalid": {
         "fr": "Une durée de vie est un nombre d'années supérieur à 0.",

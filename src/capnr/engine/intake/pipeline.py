@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -256,9 +256,6 @@ class Intake:
             if code:
                 counts[code] += quantity
         return dict(sorted(counts.items()))
-
-    def excluded_devices(self) -> int:
-        return sum(item.devices for item in self.excluded)
 
     def sorted_problems(self) -> list[Problem]:
         order = {name: index for index, name in enumerate(FIELD_ORDER)}
@@ -559,7 +556,7 @@ def check_table(
                 0,
                 "purchase_date",
                 dated[0] if dated else "",
-                {"count": len(dated), "example": dated[0] if dated else "", "hint": "--date-order"},
+                {"count": len(dated), "example": dated[0] if dated else ""},
             )
         )
     today = as_of.isoformat()
@@ -800,19 +797,3 @@ def asset_table(
         texts=texts,
         source_rows=intake.row_numbers[rows].astype(np.intp),
     )
-
-
-def kept_devices(intake: Intake) -> int:
-    return int(intake.quantity.sum())
-
-
-def summary(intake: Intake, lang: Language = "fr") -> dict[str, Any]:
-    """What every door reports: devices per category, what was left out, warnings."""
-    return {
-        "rows": len(intake.table),
-        "devices": kept_devices(intake),
-        "categories": intake.categories(),
-        "excluded": [item.as_dict(lang) for item in intake.excluded],
-        "warnings": [warning.as_dict(lang) for warning in intake.warnings],
-        "date_order": intake.date_order,
-    }

@@ -139,7 +139,14 @@ class InvalidAssets(ValueError):
 
 
 def _nan(n: int) -> FloatArray:
-    return np.full(n, np.nan, dtype=np.float64)
+    """A read-only column of NaN that takes no memory (a view of one number): most optional
+    columns are absent, and a million-row table would otherwise hold ~15 × 8 MB of NaN."""
+    return np.broadcast_to(np.float64(np.nan), (n,))
+
+
+def _no_text(n: int) -> npt.NDArray[np.str_]:
+    """A read-only column of empty texts that takes no memory."""
+    return np.broadcast_to(np.str_(""), (n,))
 
 
 @dataclass
@@ -156,13 +163,18 @@ class AssetTable:
     quantity_low: FloatArray | None = None
     quantity_high: FloatArray | None = None
     source_rows: npt.NDArray[np.intp] | None = None  # row numbers in the file, for messages
+    # Text columns also given dictionary-encoded: name -> (codes, distinct texts in sorted
+    # order), so that a breakdown of a million rows by site groups integers, not strings.
+    text_codes: dict[str, tuple[npt.NDArray[np.intp], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         n = len(self.category)
         for name in OPTIONAL_NUMBERS:
             self.numbers.setdefault(name, _nan(n))
         for name in TEXT_COLUMNS:
-            self.texts.setdefault(name, np.full(n, "", dtype=np.str_))
+            self.texts.setdefault(name, _no_text(n))
         if self.quantity_low is None:
             self.quantity_low = self.quantity
         if self.quantity_high is None:
@@ -174,6 +186,7 @@ class AssetTable:
             len(self.quantity),
             *(len(column) for column in self.numbers.values()),
             *(len(column) for column in self.texts.values()),
+            *(len(codes) for codes, _ in self.text_codes.values()),
         }
         if lengths != {n}:
             raise ValueError(f"Asset columns differ in length: {sorted(lengths | {n})}")

@@ -158,6 +158,9 @@ def _subset(assets: AssetTable, rows: np.ndarray[Any, Any]) -> AssetTable:
         numbers={name: column[rows] for name, column in assets.numbers.items()},
         texts={name: column[rows] for name, column in assets.texts.items()},
         source_rows=None if assets.source_rows is None else assets.source_rows[rows],
+        text_codes={
+            name: (codes[rows], values) for name, (codes, values) in assets.text_codes.items()
+        },
     )
 
 
@@ -428,6 +431,8 @@ def main(
     if options.by == "category":
         labels = assets.category  # integer codes group fast; named in the document
         names = data.category_codes
+    elif options.by in assets.text_codes:  # integer codes group fast; named in the document
+        labels, names = assets.text_codes[options.by]
     elif options.by in ("site", "department"):
         labels = assets.text(options.by)
     document = result_document(

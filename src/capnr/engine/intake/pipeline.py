@@ -20,10 +20,10 @@ Problems refuse the file; warnings (a purchase date in the future, an uncertain 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -41,17 +41,18 @@ from ..assets import (
 from ..reference import ReferenceData, reference_data
 from . import messages
 from .columns import mapping_from_suggestions, suggest_mapping
-from .dates import Order, read_dates
+from .dates import DateReading, Order, read_dates
 from .g4it import country_code
 from .messages import Language
 from .recognition import (
+    EXCLUSION_REASONS,
     UNCERTAIN_BELOW,
     CategoryRule,
     exclusion_reason,
     file_hint,
     infer_categories,
 )
-from .table import ColumnTable, EncodedColumn
+from .table import ColumnTable, EncodedColumn, factor
 
 Unrecognised = Literal["ask", "reject", "exclude"]
 BoolArray = npt.NDArray[np.bool_]
@@ -215,22 +216,21 @@ class IntakeOptions:
 @dataclass
 class Intake:
     """The checked table: kept rows (``kept`` indexes ``table``'s rows) with their parsed
-    columns, and everything said about the file."""
+    columns, and everything said about the file. Per-row texts stay dictionary-encoded
+    (``encoded``): the list properties below are for the few steps that need rows."""
 
     table: ColumnTable
     fields: dict[str, EncodedColumn]  # inventory field -> column (all rows of the table)
     engine_columns: dict[str, EncodedColumn]  # engine column -> column (all rows)
     kept: IntArray
-    category: list[str]  # per kept row: a code, or "" for an unrecognised row still to decide
+    # Per kept row: "category" (a code, or "" for an unrecognised row still to decide),
+    # "group_key", "purchase_date" and "retirement_date" (ISO or ""), "country" (ISO 3166-1
+    # alpha-3), "status".
+    encoded: dict[str, EncodedColumn]
     confidence: npt.NDArray[np.float64]  # per kept row
-    group_key: list[str]  # per kept row
     quantity: npt.NDArray[np.int64]  # per kept row
-    purchase_date: list[str]  # per kept row: ISO date or ""
-    retirement_date: list[str]
     lifetime_years: npt.NDArray[np.float64]  # per kept row, NaN when not given
     annual_kwh: npt.NDArray[np.float64]
-    country: list[str]  # per kept row: ISO 3166-1 alpha-3
-    status: list[str]
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     excluded: list[Excluded] = field(default_factory=list)
@@ -242,20 +242,49 @@ class Intake:
     def row_numbers(self) -> npt.NDArray[np.int64]:
         return self.table.row_numbers[self.kept]
 
-    def text(self, name: str) -> list[str]:
-        """A field's stripped text for every kept row ("" when the file has no such column)."""
+    @cached_property
+    def category(self) -> list[str]:
+        return self.encoded["category"].cells()
+
+    @cached_property
+    def group_key(self) -> list[str]:
+        return self.encoded["group_key"].cells()
+
+    @cached_property
+    def purchase_date(self) -> list[str]:
+        return self.encoded["purchase_date"].cells()
+
+    @cached_property
+    def retirement_date(self) -> list[str]:
+        return self.encoded["retirement_date"].cells()
+
+    @cached_property
+    def country(self) -> list[str]:
+        return self.encoded["country"].cells()
+
+    @cached_property
+    def status(self) -> list[str]:
+        return self.encoded["status"].cells()
+
+    def column(self, name: str) -> EncodedColumn:
+        """A field's column restricted to the kept rows (the empty text when absent)."""
         column = self.fields.get(name)
         if column is None:
-            return [""] * len(self.kept)
-        return column.take(self.kept).cells()
+            return EncodedColumn.empty(len(self.kept))
+        return column.take(self.kept)
+
+    def text(self, name: str) -> list[str]:
+        """A field's stripped text for every kept row ("" when the file has no such column)."""
+        return self.column(name).cells()
 
     def categories(self) -> dict[str, int]:
         """Category code -> number of devices (quantities summed), kept rows with a category."""
-        counts: Counter[str] = Counter()
-        for code, quantity in zip(self.category, self.quantity.tolist(), strict=True):
-            if code:
-                counts[code] += quantity
-        return dict(sorted(counts.items()))
+        category = self.encoded["category"]
+        devices = np.bincount(
+            category.codes, weights=self.quantity, minlength=len(category.values)
+        ).tolist()
+        counts = {code: int(total) for code, total in zip(category.values, devices, strict=True)}
+        return dict(sorted((code, total) for code, total in counts.items() if code and total))
 
     def sorted_problems(self) -> list[Problem]:
         order = {name: index for index, name in enumerate(FIELD_ORDER)}
@@ -339,7 +368,9 @@ class _Checker:
 
     # --- categories -------------------------------------------------------------------------
 
-    def categories(self) -> tuple[list[str], npt.NDArray[np.float64], list[str], list[str]]:
+    def categories(
+        self,
+    ) -> tuple[EncodedColumn, npt.NDArray[np.float64], EncodedColumn, EncodedColumn]:
         """Per row: category (code, "exclude:<reason>" or ""), confidence, rule id, group key."""
         type_col, model_col = self.column("type"), self.column("model")
         maker_col, category_col = self.column("manufacturer"), self.column("category")
@@ -347,11 +378,12 @@ class _Checker:
         # One key per distinct (type, manufacturer, model, category) combination: the four
         # codes packed in one integer (one 1-D unique is far cheaper than a unique of rows).
         parts = (type_col, maker_col, model_col, category_col)
-        if math.prod(max(len(part.values), 1) for part in parts) < 2**62:
+        size = math.prod(max(len(part.values), 1) for part in parts)
+        if size < 2**62:
             packed = np.zeros(self.n, dtype=np.int64)
             for part in parts:
                 packed = packed * max(len(part.values), 1) + part.codes
-            _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+            _, first, inverse = factor(packed, size)
         else:  # too many distinct texts to pack: unique of the rows of codes
             stacked = np.stack([part.codes for part in parts], axis=1)
             _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
@@ -375,13 +407,10 @@ class _Checker:
             hint=hint,
             extra_rules=self.options.extra_rules,
         )
-        per_combo = list(
-            zip(guesses.categories, guesses.confidences, guesses.rule_ids, strict=True)
-        )
-        unexplained = [i for i, guess in enumerate(per_combo) if not guess[0]]
-        category = [per_combo[i][0] for i in inverse.tolist()]
-        confidence = np.array([c[1] for c in per_combo], dtype=np.float64)[inverse]
-        rule = [per_combo[i][2] for i in inverse.tolist()]
+        confidence = np.asarray(guesses.confidences, dtype=np.float64)[inverse]
+        category = EncodedColumn.recode(guesses.categories, inverse)
+        rule = EncodedColumn.recode(guesses.rule_ids, inverse)
+        unexplained = [i for i, code in enumerate(guesses.categories) if not code]
         if unexplained and "name" in self.fields:
             # Only the host name is left: weak guesses, per distinct name.
             rows = np.flatnonzero(np.isin(inverse, unexplained))
@@ -389,20 +418,23 @@ class _Checker:
             by_name = infer_categories(
                 None, None, names.values, None, extra_rules=self.options.extra_rules
             )
-            for index, code in zip(rows.tolist(), names.codes.tolist(), strict=True):
-                category[index] = by_name.categories[code]
-                confidence[index] = by_name.confidences[code]
-                rule[index] = by_name.rule_ids[code]
-        keys_per_combo = [
-            group_key(combo_types[i] or combo_categories[i], combo_models[i])
-            for i in range(len(combos))
-        ]
-        keys = [keys_per_combo[i] for i in inverse.tolist()]
+            category = category.assign(rows, EncodedColumn.recode(by_name.categories, names.codes))
+            rule = rule.assign(rows, EncodedColumn.recode(by_name.rule_ids, names.codes))
+            confidence[rows] = np.asarray(by_name.confidences, dtype=np.float64)[names.codes]
+        keys = EncodedColumn.recode(
+            [
+                group_key(combo_types[i] or combo_categories[i], combo_models[i])
+                for i in range(len(combos))
+            ],
+            inverse,
+        )
         overrides = self.options.category_overrides
         if overrides:
-            for index, key in enumerate(keys):
-                if key in overrides:
-                    category[index], confidence[index], rule[index] = overrides[key], 1.0, "chosen"
+            rows = np.flatnonzero(keys.per_value(overrides.__contains__))
+            chosen = [overrides.get(key, "") for key in keys.values]
+            category = category.assign(rows, EncodedColumn.recode(chosen, keys.codes[rows]))
+            rule = rule.fill(rows, "chosen")
+            confidence[rows] = 1.0
         return category, confidence, rule, keys
 
     # --- cells ------------------------------------------------------------------------------
@@ -433,14 +465,12 @@ class _Checker:
         self.report("", name, column, bad, rows)
         return values[column.codes]
 
-    def dates(
-        self, name: str, column: EncodedColumn, rows: BoolArray
-    ) -> tuple[list[str], str, bool]:
-        """ISO dates per row ("" when empty or bad), the order used, and whether it is unsure."""
+    def dates(self, name: str, column: EncodedColumn, rows: BoolArray) -> DateReading:
+        """The column's distinct texts read as dates (``iso`` per value, "" when empty or bad);
+        every bad cell among ``rows`` reported."""
         reading = read_dates(column.values, order=self.options.date_order)
         self.report("", name, column, dict(reading.problems), rows)
-        iso = [reading.iso[i] for i in column.codes.tolist()]
-        return iso, reading.order, reading.ambiguous
+        return reading
 
 
 _CODES_OF = {"quantity": "quantity_invalid", "lifetime_years": "lifetime_invalid"}
@@ -491,26 +521,28 @@ def check_table(
     category, confidence, rule, keys = checker.categories()
     quantity_col = checker.column("quantity")
 
+    # Why a row is left out: an index into ``reasons`` per row (0: it is not).
+    reasons = ["", *dict.fromkeys([*EXCLUSION_REASONS, "retired", "summary_row", "unrecognised"])]
+    reason_index = {reason: index for index, reason in enumerate(reasons)}
+    reason = np.array(
+        [reason_index[exclusion_reason(code) or ""] if code else 0 for code in category.values],
+        dtype=np.int8,
+    )[category.codes]
     # Exclusions first: a charger's bad date is nobody's concern.
-    reasons = [exclusion_reason(code) if code else None for code in category]
-    excluded_mask = np.array([reason is not None for reason in reasons], dtype=np.bool_) & (
-        confidence >= UNCERTAIN_BELOW
-    )
+    excluded_mask = (reason > 0) & (confidence >= UNCERTAIN_BELOW)
     # A weak guess that a row is not a device (from a host name) is for the person to decide.
-    for index in np.flatnonzero(
-        np.array([reason is not None for reason in reasons], dtype=np.bool_) & ~excluded_mask
-    ).tolist():
-        category[index] = ""
+    category = category.fill(np.flatnonzero((reason > 0) & ~excluded_mask), "")
     status_col = checker.column("status")
-    status_of = [
-        STATUS_WORDS.get(normalise_name(text), "in_use") if text else "in_use"
-        for text in status_col.values
-    ]
-    status = [status_of[i] for i in status_col.codes.tolist()]
+    status = EncodedColumn.recode(
+        [
+            STATUS_WORDS.get(normalise_name(text), "in_use") if text else "in_use"
+            for text in status_col.values
+        ],
+        status_col.codes,
+    )
     if options.exclude_retired:
-        retired = np.array([s == "retired" for s in status], dtype=np.bool_) & ~excluded_mask
-        for index in np.flatnonzero(retired).tolist():
-            reasons[index] = "retired"
+        retired = status.per_value("retired".__eq__) & ~excluded_mask
+        reason[retired] = reason_index["retired"]
         excluded_mask |= retired
 
     identity = np.zeros(n, dtype=np.bool_)
@@ -524,14 +556,12 @@ def check_table(
         if name not in IDENTITY_FIELDS and name != "quantity":
             described |= column.nonempty()
     leftover = ~identity & ~described & ~excluded_mask
-    for index in np.flatnonzero(leftover).tolist():
-        reasons[index] = "summary_row"
+    reason[leftover] = reason_index["summary_row"]
     excluded_mask |= leftover
     nothing = ~identity & ~excluded_mask
-    unknown = np.array([not code for code in category], dtype=np.bool_) & ~excluded_mask & identity
+    unknown = category.per_value(lambda code: not code) & ~excluded_mask & identity
     if options.unrecognised == "exclude":
-        for index in np.flatnonzero(unknown).tolist():
-            reasons[index] = "unrecognised"
+        reason[unknown] = reason_index["unrecognised"]
         excluded_mask |= unknown
     live = ~excluded_mask
 
@@ -541,15 +571,13 @@ def check_table(
     for index in np.flatnonzero(nothing).tolist():
         checker.problems.append(Problem("nothing_identifies", int(lines[index]), "", ""))
 
-    purchase, order, ambiguous = checker.dates(
-        "purchase_date", checker.column("purchase_date"), live
-    )
-    retirement, order2, ambiguous2 = checker.dates(
-        "retirement_date", checker.column("retirement_date"), live
-    )
-    order = order or order2
-    if (ambiguous or ambiguous2) and options.date_order == "auto":
-        dated = [v for v in checker.column("purchase_date").values if v]
+    purchase_col = checker.column("purchase_date")
+    retirement_col = checker.column("retirement_date")
+    purchase = checker.dates("purchase_date", purchase_col, live)
+    retirement = checker.dates("retirement_date", retirement_col, live)
+    order = purchase.order or retirement.order
+    if (purchase.ambiguous or retirement.ambiguous) and options.date_order == "auto":
+        dated = [v for v in purchase_col.values if v]
         checker.problems.append(
             Problem(
                 "dates_ambiguous",
@@ -559,20 +587,23 @@ def check_table(
                 {"count": len(dated), "example": dated[0] if dated else ""},
             )
         )
+    # A purchase in the future is a warning; the date is then left out (the default age).
     today = as_of.isoformat()
-    future = np.array([bool(d) and d > today for d in purchase], dtype=np.bool_) & live
-    for index in np.flatnonzero(future).tolist():
-        checker.warnings.append(
-            Problem(
-                "date_in_future",
-                int(lines[index]),
-                "purchase_date",
-                checker.column("purchase_date").values[
-                    checker.column("purchase_date").codes[index]
-                ],
+    purchase_iso = list(purchase.iso)
+    future_values = {i for i, iso in enumerate(purchase_iso) if iso and iso > today}
+    if future_values:
+        future = np.isin(purchase_col.codes, list(future_values)) & live
+        for index in np.flatnonzero(future).tolist():
+            checker.warnings.append(
+                Problem(
+                    "date_in_future",
+                    int(lines[index]),
+                    "purchase_date",
+                    purchase_col.values[purchase_col.codes[index]],
+                )
             )
-        )
-        purchase[index] = ""
+        for value in future_values:
+            purchase_iso[value] = ""
 
     lifetime = checker.numbers(
         "lifetime_years", checker.column("lifetime_years"), _lifetime_check, live
@@ -594,7 +625,6 @@ def check_table(
         else:
             country_of.append(code)
     checker.report("country_unknown", "country", country_col, bad_countries, live)
-    country = [country_of[i] for i in country_col.codes.tolist()]
 
     for name, code in (
         ("serial_number", "serial_duplicate"),
@@ -609,29 +639,10 @@ def check_table(
 
     _check_engine_columns(checker, category, live)
 
-    # Groups to confirm: uncertain guesses and unrecognised rows, a (type, model) at a time.
-    groups: dict[str, Group] = {}
-    unsure = live & (confidence < UNCERTAIN_BELOW)
-    type_col, model_col = checker.column("type"), checker.column("model")
-    for index in np.flatnonzero(unsure & identity).tolist():
-        key = keys[index]
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = Group(
-                key=key,
-                type=type_col.values[type_col.codes[index]]
-                or checker.column("category").values[checker.column("category").codes[index]],
-                model=model_col.values[model_col.codes[index]],
-                suggested=category[index],
-                confidence=float(confidence[index]),
-                rule=rule[index],
-                first_row=int(lines[index]),
-            )
-        group.rows += 1
-        group.devices += int(quantity_all[index])
-    ordered_groups = sorted(groups.values(), key=lambda g: (-g.rows, g.first_row))
+    groups = _groups(checker, live & (confidence < UNCERTAIN_BELOW) & identity,
+                     category, confidence, rule, keys, quantity_all)  # fmt: skip
     if options.unrecognised == "reject":
-        for group in ordered_groups:
+        for group in groups:
             if not group.suggested:
                 checker.problems.append(
                     Problem(
@@ -643,7 +654,7 @@ def check_table(
                     )
                 )
     if options.unrecognised != "ask":
-        for group in ordered_groups:
+        for group in groups:
             if group.suggested:
                 checker.warnings.append(
                     Problem(
@@ -655,51 +666,122 @@ def check_table(
                     )
                 )
 
-    # Exclusions, a (reason, value) at a time.
-    excluded: dict[tuple[str, str], Excluded] = {}
-    for index in np.flatnonzero(excluded_mask).tolist():
-        reason = reasons[index] or "unrecognised"
-        value = (
-            keys[index].strip(" |")
-            if reason != "retired"
-            else status_col.values[status_col.codes[index]]
-        )
-        if reason == "summary_row" and not value:
-            value = checker.column("name").values[checker.column("name").codes[index]]
-        item = excluded.setdefault((reason, value), Excluded(reason, value, [], 0))
-        item.rows.append(int(lines[index]))
-        item.devices += int(quantity_all[index])
-
     kept = np.flatnonzero(live & identity)
-    kept_list = kept.tolist()
     return Intake(
         table=table,
         fields=checker.fields,
         engine_columns=checker.engine_columns,
         kept=kept,
-        category=[category[i] for i in kept_list],
+        encoded={
+            "category": category.take(kept),
+            "group_key": keys.take(kept),
+            "purchase_date": EncodedColumn.recode(purchase_iso, purchase_col.codes[kept]),
+            "retirement_date": EncodedColumn.recode(retirement.iso, retirement_col.codes[kept]),
+            "country": EncodedColumn.recode(country_of, country_col.codes[kept]),
+            "status": status.take(kept),
+        },
         confidence=confidence[kept],
-        group_key=[keys[i] for i in kept_list],
         quantity=quantity_all[kept],
-        purchase_date=[purchase[i] for i in kept_list],
-        retirement_date=[retirement[i] for i in kept_list],
         lifetime_years=lifetime[kept],
         annual_kwh=annual[kept],
-        country=[country[i] for i in kept_list],
-        status=[status[i] for i in kept_list],
         problems=checker.problems,
         warnings=checker.warnings,
-        excluded=sorted(excluded.values(), key=lambda e: (e.reason, -e.devices, e.value)),
-        groups=ordered_groups,
+        excluded=_exclusions(checker, excluded_mask, reason, reasons, keys, quantity_all),
+        groups=groups,
         date_order=order,
         mapping=checker.mapping,
     )
 
 
-def _check_engine_columns(checker: _Checker, category: list[str], live: BoolArray) -> None:
+def _groups(
+    checker: _Checker,
+    unsure: BoolArray,
+    category: EncodedColumn,
+    confidence: npt.NDArray[np.float64],
+    rule: EncodedColumn,
+    keys: EncodedColumn,
+    quantity: npt.NDArray[np.int64],
+) -> list[Group]:
+    """Groups to confirm: uncertain guesses and unrecognised rows, a (type, model) at a time,
+    largest first; each described by its first row."""
+    rows = np.flatnonzero(unsure)
+    if len(rows) == 0:
+        return []
+    key_codes = keys.codes[rows]
+    distinct, first, counts = np.unique(key_codes, return_index=True, return_counts=True)
+    devices = np.bincount(key_codes, weights=quantity[rows], minlength=len(keys.values))
+    type_col, model_col = checker.column("type"), checker.column("model")
+    category_col, lines = checker.column("category"), checker.table.row_numbers
+    groups = []
+    for key, index, count in zip(
+        distinct.tolist(), rows[first].tolist(), counts.tolist(), strict=True
+    ):
+        groups.append(
+            Group(
+                key=keys.values[key],
+                type=type_col.values[type_col.codes[index]]
+                or category_col.values[category_col.codes[index]],
+                model=model_col.values[model_col.codes[index]],
+                suggested=category.values[category.codes[index]],
+                confidence=float(confidence[index]),
+                rule=rule.values[rule.codes[index]],
+                rows=count,
+                devices=int(devices[key]),
+                first_row=int(lines[index]),
+            )
+        )
+    return sorted(groups, key=lambda g: (-g.rows, g.first_row))
+
+
+def _exclusions(
+    checker: _Checker,
+    excluded: BoolArray,
+    reason: npt.NDArray[np.int8],
+    reasons: Sequence[str],
+    keys: EncodedColumn,
+    quantity: npt.NDArray[np.int64],
+) -> list[Excluded]:
+    """What was left out, a (reason, value) at a time: the group's type and model, the status
+    of a retired device, the name of a summary row that has neither."""
+    lines = checker.table.row_numbers
+    status_col, name_col = checker.column("status"), checker.column("name")
+    key_text = [key.strip(" |") for key in keys.values]
+    found: dict[tuple[str, str], tuple[list[npt.NDArray[np.int64]], int]] = {}
+    for code in np.unique(reason[excluded]).tolist():
+        rows = np.flatnonzero(excluded & (reason == code))
+        name = reasons[code] or "unrecognised"
+        if name == "retired":
+            parts = [(status_col.values, status_col.codes[rows], rows)]
+        elif name == "summary_row":  # a leftover line often has only a name
+            blank = np.array([not text for text in key_text], dtype=np.bool_)[keys.codes[rows]]
+            parts = [
+                (key_text, keys.codes[rows[~blank]], rows[~blank]),
+                (name_col.values, name_col.codes[rows[blank]], rows[blank]),
+            ]
+        else:
+            parts = [(key_text, keys.codes[rows], rows)]
+        for values, codes, subset in parts:
+            if len(subset) == 0:
+                continue
+            order = np.argsort(codes, kind="stable")
+            distinct, starts = np.unique(codes[order], return_index=True)
+            ends = [*starts[1:].tolist(), len(order)]
+            for value, start, end in zip(distinct.tolist(), starts.tolist(), ends, strict=True):
+                members = subset[order[start:end]]
+                rows_of, devices = found.get((name, values[value]), ([], 0))
+                rows_of.append(lines[members])
+                found[(name, values[value])] = (rows_of, devices + int(quantity[members].sum()))
+    items = [
+        Excluded(name, value, np.sort(np.concatenate(parts)).tolist(), devices)
+        for (name, value), (parts, devices) in found.items()
+    ]
+    return sorted(items, key=lambda e: (e.reason, -e.devices, e.value))
+
+
+def _check_engine_columns(checker: _Checker, category: EncodedColumn, live: BoolArray) -> None:
     """Engine overrides: numbers in range; server settings only where the row is a server
     (a laptop's "RAM 32 Go" is not a server setting and never refuses the file)."""
-    servers = np.array([code in SERVER_CATEGORIES for code in category], dtype=np.bool_)
+    servers = category.per_value(SERVER_CATEGORIES.__contains__)
     for name, column in checker.engine_columns.items():
         rows = live & servers if name in SERVER_SETTINGS else live
         if name == "case_type":
@@ -726,27 +808,33 @@ def asset_table(
     intake: Intake, data: ReferenceData | None = None, *, as_of: date | None = None
 ) -> AssetTable:
     """The kept rows that have a category, as the engine's asset table (for the footprint).
+    Every per-row column is made from its distinct values with one numpy indexing; site and
+    department also come as codes (``AssetTable.text_codes``) so that grouping by them needs no
+    string work.
 
     A declared yearly consumption (G4IT's ``consoElecAnnuelle``) becomes a constant power over
     the year: ``avg_power_w = kWh × 1000 / 8760`` with ``use_time_ratio = 1``."""
     data = data or reference_data()
     as_of = as_of or date.today()
     index_of = {code: i for i, code in enumerate(data.category_codes)}
-    countries = {code: i for i, code in enumerate(data.countries)}
-    chosen = np.array([code in index_of for code in intake.category], dtype=np.bool_)
-    rows = np.flatnonzero(chosen)
+    category = intake.encoded["category"]
+    engine_category = np.array([index_of.get(code, -1) for code in category.values], np.intp)[
+        category.codes
+    ]
+    rows = np.flatnonzero(engine_category >= 0)
     table_rows = intake.kept[rows]
     n = len(rows)
     numbers: dict[str, npt.NDArray[np.float64]] = {
         "lifetime_years": intake.lifetime_years[rows],
     }
-    purchase = [intake.purchase_date[i] for i in rows.tolist()]
-    age = np.full(n, math.nan)
-    distinct = {
-        text: (as_of - date.fromisoformat(text)).days / 365.25 for text in set(purchase) if text
-    }
-    if distinct:
-        age = np.array([distinct.get(text, math.nan) for text in purchase], dtype=np.float64)
+    purchase = intake.encoded["purchase_date"]
+    age = np.array(
+        [
+            (as_of - date.fromisoformat(text)).days / 365.25 if text else math.nan
+            for text in purchase.values
+        ],
+        dtype=np.float64,
+    )[purchase.codes[rows]]
     for name, column in intake.engine_columns.items():
         if name in ENGINE_NUMBERS:
             parsed = np.full(len(column.values), math.nan)
@@ -759,9 +847,7 @@ def asset_table(
                     if not _number_check(name, value):
                         parsed[position] = value
             numbers[name] = parsed[column.codes[table_rows]]
-    servers = np.array(
-        [intake.category[i] in SERVER_CATEGORIES for i in rows.tolist()], dtype=np.bool_
-    )
+    servers = category.take(rows).per_value(SERVER_CATEGORIES.__contains__)
     for name in SERVER_SETTINGS & set(numbers):
         numbers[name] = np.where(servers, numbers[name], math.nan)
     if "age_years" in numbers:
@@ -775,25 +861,60 @@ def asset_table(
         ratio = numbers.get("use_time_ratio", np.full(n, math.nan))
         numbers["avg_power_w"] = np.where(declared, annual * 1000 / 8760, power)
         numbers["use_time_ratio"] = np.where(declared, 1.0, ratio)
-    texts: dict[str, npt.NDArray[np.str_]] = {}
-    site = intake.text("site")
-    department = intake.text("department")
-    entity = intake.text("entity")
-    texts["site"] = np.array([site[i] for i in rows.tolist()], dtype=np.str_).reshape(n)
-    departments = [(department_path(entity[i], department[i]) or [""])[-1] for i in rows.tolist()]
-    texts["department"] = np.array(departments, dtype=np.str_).reshape(n)
+    site = intake.column("site").take(rows)
+    entities = intake.column("entity").values
+    entity = intake.column("entity").take(rows).codes.astype(np.int64)
+    department = intake.column("department").take(rows)
+    # The department of each distinct (entity, department) pair, then carried to the rows.
+    pairs, _, pair_of_row = factor(
+        entity * len(department.values) + department.codes,
+        len(entities) * len(department.values),
+    )
+    departments = EncodedColumn.recode(
+        [
+            (
+                department_path(
+                    entities[pair // len(department.values)],
+                    department.values[pair % len(department.values)],
+                )
+                or [""]
+            )[-1]
+            for pair in pairs.tolist()
+        ],
+        pair_of_row.reshape(-1),
+    )
+    text_codes = {name: _sorted_codes(column) for name, column in
+                  (("site", site), ("department", departments))}  # fmt: skip
+    texts: dict[str, npt.NDArray[np.str_]] = {
+        name: np.array(values, dtype=np.str_)[codes] if n else np.array([], dtype=np.str_)
+        for name, (codes, values) in text_codes.items()
+    }
     for name, column in intake.engine_columns.items():
         if name in ENGINE_TEXTS:
-            cells = [column.values[c] for c in column.codes[table_rows].tolist()]
+            cells = column.take(table_rows)
+            values = cells.values
             if name == "case_type":
-                cells = [CASE_ALIASES.get(normalise_name(c), "") if c else "" for c in cells]
-            texts[name] = np.where(servers, np.array(cells, dtype=np.str_), "").astype(np.str_)
-    quantity = intake.quantity[rows].astype(np.float64)
+                values = [CASE_ALIASES.get(normalise_name(c), "") if c else "" for c in values]
+            server_texts = np.array(values, dtype=np.str_)[cells.codes]
+            texts[name] = np.where(servers, server_texts, "").astype(np.str_)
+    countries = {code: i for i, code in enumerate(data.countries)}
+    country = intake.encoded["country"]
     return AssetTable(
-        category=np.array([index_of[intake.category[i]] for i in rows.tolist()], dtype=np.intp),
-        country=np.array([countries[intake.country[i]] for i in rows.tolist()], dtype=np.intp),
-        quantity=quantity,
+        category=engine_category[rows],
+        country=np.array([countries[code] for code in country.values], dtype=np.intp)[
+            country.codes[rows]
+        ],
+        quantity=intake.quantity[rows].astype(np.float64),
         numbers=numbers,
         texts=texts,
         source_rows=intake.row_numbers[rows].astype(np.intp),
+        text_codes=text_codes,
     )
+
+
+def _sorted_codes(column: EncodedColumn) -> tuple[IntArray, tuple[str, ...]]:
+    """(codes, values) with the values in sorted order, so that code order is text order."""
+    order = sorted(range(len(column.values)), key=column.values.__getitem__)
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order), dtype=np.intp)
+    return rank[column.codes], tuple(column.values[i] for i in order)

@@ -23,6 +23,25 @@ Codes = npt.NDArray[np.int32]
 RowIndex = npt.NDArray[np.intp]
 
 
+def factor(
+    keys: npt.NDArray[np.integer[Any]], size: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """(sorted distinct keys, the row of each one's first occurrence, each row's index among
+    them) for integer keys in [0, size): ``np.unique`` without its sort when the range is small
+    (a presence table), which is the common case of codes packed together."""
+    n = len(keys)
+    if size > 4 * n + 4096:
+        distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        return distinct.astype(np.int64), first.astype(np.int64), inverse.reshape(-1)
+    first_of = np.full(size, n, dtype=np.int64)
+    # Assigning in reverse order leaves each key's earliest row (the last write wins).
+    first_of[keys[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)
+    distinct = np.flatnonzero(first_of < n).astype(np.int64)
+    rank = np.zeros(size, dtype=np.intp)
+    rank[distinct] = np.arange(len(distinct), dtype=np.intp)
+    return distinct, first_of[distinct], rank[keys]
+
+
 @dataclass(frozen=True)
 class EncodedColumn:
     """``values``: distinct stripped texts; ``codes``: each row's index into ``values``."""
@@ -65,6 +84,34 @@ class EncodedColumn:
     def take(self, rows: RowIndex) -> EncodedColumn:
         """The column restricted to some rows (values are kept, unused ones included)."""
         return EncodedColumn(self.values, self.codes[rows])
+
+    @classmethod
+    def recode(cls, answers: Sequence[str], codes: npt.NDArray[np.integer[Any]]) -> EncodedColumn:
+        """The column whose row ``i`` holds ``answers[codes[i]]``: an answer computed once per
+        distinct value, carried to the rows (equal answers share one value)."""
+        ranks: dict[str, int] = {}
+        remap = np.array([ranks.setdefault(text, len(ranks)) for text in answers], dtype=np.int32)
+        if len(remap) == 0:
+            return cls([""], np.zeros(len(codes), dtype=np.int32))
+        return cls(list(ranks), remap[codes])
+
+    def assign(self, rows: RowIndex, other: EncodedColumn) -> EncodedColumn:
+        """A copy whose ``rows`` hold ``other``'s texts (``other`` has one code per row given)."""
+        if len(rows) == 0:
+            return self
+        codes = self.codes.copy()
+        codes[rows] = other.codes + len(self.values)
+        return EncodedColumn.recode([*self.values, *other.values], codes)
+
+    def fill(self, rows: RowIndex, text: str) -> EncodedColumn:
+        """A copy whose ``rows`` hold ``text``."""
+        return self.assign(rows, EncodedColumn([text], np.zeros(len(rows), dtype=np.int32)))
+
+    def per_value(self, predicate: Any) -> npt.NDArray[np.bool_]:
+        """Per-row truth of ``predicate(text)``, computed once per distinct text."""
+        return np.array([bool(predicate(value)) for value in self.values], dtype=np.bool_)[
+            self.codes
+        ]
 
 
 @dataclass

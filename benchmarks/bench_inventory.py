@@ -73,6 +73,20 @@ def main() -> None:
     write_csv(path, header, rows)
     size_mb = path.stat().st_size / 1e6
 
+    # A worker imports polars and compiles the recognition rules once, on its first import;
+    # the figures below are those of a running worker. The one-time cost is printed apart.
+    warm = Organisation.objects.create(name="Warm-up", slug="warm-up", kind="other")
+    small = folder / "glpi-50.csv"
+    write_csv(small, header, rows[:50])
+    start = time.perf_counter()
+    first = services.import_from_path(
+        access=OrganisationAccess(warm, Access.ADMINISTER, "warm-up"), source=small
+    )
+    services.import_check(import_id=first.pk)
+    first.refresh_from_db()
+    services.import_store_now(first)
+    warm_s = time.perf_counter() - start
+
     organisation = Organisation.objects.create(
         name="Bench agency", slug="bench", kind="state_service", headcount=60000
     )
@@ -102,6 +116,11 @@ def main() -> None:
         f"   {ROWS / total:,.0f} rows/s ({stored:,} assets stored, status {item.status}); "
         f"side by side: read {read_s:.2f} s | check {check_s:.2f} s | store {store_s:.2f} s "
         f"| total {total:.2f} s (target ≤ 3 s)"
+    )
+
+    print(
+        f"   one-time, first import of a fresh worker (50 rows: loads polars, compiles the "
+        f"rules): {warm_s:.2f} s"
     )
 
     reference = Organisation.objects.create(name="Reference", slug="reference", kind="other")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
@@ -31,7 +31,8 @@ from capnr.engine.intake.columns import (
     saved_mapping_covers,
     suggest_mapping,
 )
-from capnr.engine.intake.files import InventoryFileError, read_inventory_file
+from capnr.engine.intake.files import InventoryFileError
+from capnr.engine.intake.reader import read_columns
 from capnr.engine.intake.recognition import load_category_map
 from capnr.engine.intake.table import ColumnTable
 from capnr.engine.reference import reference_data
@@ -131,9 +132,11 @@ def refusal_message(error: InventoryFileError) -> str:
     return messages.get(error.code, str(error))
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path) -> ColumnTable:
+    """The file as encoded columns: the columnar reader when it can read the file exactly,
+    else the careful one (``engine.intake.reader``)."""
     try:
-        return read_inventory_file(path, max_bytes=_max_bytes())
+        return read_columns(path, max_bytes=_max_bytes())
     except InventoryFileError as error:
         raise ImportRefused(refusal_message(error), error.code) from error
 
@@ -229,11 +232,14 @@ def _import_create(
         detected={
             **asdict(table.detected),
             "header_line": table.header_line,
-            "samples": [list(row) for row in table.rows[:5]],
+            "samples": [
+                [column.values[column.codes[row]] for column in table.columns]
+                for row in range(min(5, len(table)))
+            ],
         },
         mapping={str(k): v for k, v in mapping.items()},
         full_reimport=full_reimport,
-        total_rows=len(table.rows),
+        total_rows=len(table),
     )
 
 
@@ -302,6 +308,40 @@ def _progress(inventory_import: InventoryImport, percent: int) -> None:
     InventoryImport.objects.filter(pk=inventory_import.pk).update(progress=percent)
 
 
+ROWS_FILE = "rows.json"  # the checked rows, kept beside the file until they are stored
+
+
+def _write_rows(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The checked rows, column by column, each column as its distinct values and one code per
+    row: a tenth of the size of a list of objects, and several times faster to write and read
+    back (100,000 rows repeat the same few sites, models and dates)."""
+    fields = list(rows[0]) if rows else []
+    columns = {}
+    for name in fields:
+        index: dict[str, int] = {}
+        values: list[Any] = []
+        codes = []
+        for value in (row[name] for row in rows):
+            key = json.dumps(value) if isinstance(value, list) else value
+            code = index.get(key)
+            if code is None:
+                code = index[key] = len(values)
+                values.append(value)
+            codes.append(code)
+        columns[name] = {"values": values, "codes": codes}
+    path.write_text(
+        json.dumps({"rows": len(rows), "columns": columns}, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    document = json.loads(path.read_text("utf-8"))
+    columns = document["columns"]
+    names = list(columns)
+    spelt = [map(columns[name]["values"].__getitem__, columns[name]["codes"]) for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*spelt, strict=True)]
+
+
 def import_check(*, import_id: int) -> None:
     """Background: read the file again, apply the columns, check every row, keep the result
     beside the file. Never writes an asset."""
@@ -309,7 +349,7 @@ def import_check(*, import_id: int) -> None:
     organisation = inventory_import.organisation
     try:
         _progress(inventory_import, 5)
-        table = ColumnTable.from_raw(_read(Path(inventory_import.stored_path)))
+        table = _read(Path(inventory_import.stored_path))
         _progress(inventory_import, 30)
         mapping = {int(k): v for k, v in inventory_import.mapping.items()}
         summary = inventory_import.summary
@@ -329,9 +369,7 @@ def import_check(*, import_id: int) -> None:
             file_name=inventory_import.file_name,
         )
         _progress(inventory_import, 80)
-        (_workdir(inventory_import) / "rows.json").write_text(
-            json.dumps(checked.rows, ensure_ascii=False), encoding="utf-8"
-        )
+        _write_rows(_workdir(inventory_import) / ROWS_FILE, checked.rows)
         matched = _matches(organisation, checked.rows)
         inventory_import.problems = checked.problems
         inventory_import.uncertain = checked.uncertain
@@ -485,7 +523,7 @@ def import_store(*, import_id: int) -> None:
         pk=import_id
     )
     try:
-        rows = json.loads((_workdir(inventory_import) / "rows.json").read_text("utf-8"))
+        rows = _read_rows(_workdir(inventory_import) / ROWS_FILE)
         with _bulk_write_cache():
             _store(inventory_import, rows)
     except Exception as error:
@@ -940,7 +978,7 @@ def import_retry(
     _same_organisation(access, inventory_import)
     if inventory_import.status != ImportStatus.FAILED:
         raise ValidationError(_("Only a failed import can be retried."))
-    if (_workdir(inventory_import) / "rows.json").exists() and inventory_import.summary.get(
+    if (_workdir(inventory_import) / ROWS_FILE).exists() and inventory_import.summary.get(
         "category_choices"
     ) is not None:
         inventory_import.status = ImportStatus.STORING

@@ -108,33 +108,32 @@ def check_import(
             part = tuple(path[:depth])
             if part[-1].casefold() not in departments_known and part not in new_departments:
                 new_departments[part] = list(part)
-    lifetimes = intake.lifetime_years.tolist()
-    rows: list[dict[str, Any]] = []
-    for index, number in enumerate(intake.row_numbers.tolist()):
-        path = path_of[(text["entity"][index], text["department"][index])]
-        lifetime = lifetimes[index]
-        rows.append(
-            {
-                "row": number,
-                "category": intake.category[index],
-                "confidence": float(intake.confidence[index]),
-                "quantity": int(intake.quantity[index]),
-                "name": text["name"][index],
-                "manufacturer": text["manufacturer"][index],
-                "model": text["model"][index],
-                "type": text["type"][index],
-                "serial_number": text["serial_number"][index],
-                "inventory_number": text["inventory_number"][index],
-                "site": site_of[text["site"][index]],
-                "department": path[-1] if path else "",
-                "department_path": path,
-                "purchase_date": intake.purchase_date[index],
-                "lifetime_years": None if lifetime != lifetime else lifetime,  # NaN: not given
-                "status": intake.status[index],
-                "os_name": text["os_name"][index],
-                "key": intake.group_key[index],
-            }
-        )
+    lifetimes = [None if value != value else value for value in intake.lifetime_years.tolist()]
+    paths = [path_of[pair] for pair in zip(text["entity"], text["department"], strict=True)]
+    columns = {
+        "row": intake.row_numbers.tolist(),
+        "category": intake.category,
+        "confidence": intake.confidence.tolist(),
+        "quantity": intake.quantity.tolist(),
+        "name": text["name"],
+        "manufacturer": text["manufacturer"],
+        "model": text["model"],
+        "type": text["type"],
+        "serial_number": text["serial_number"],
+        "inventory_number": text["inventory_number"],
+        "site": [site_of[site] for site in text["site"]],
+        "department": [path[-1] if path else "" for path in paths],
+        "department_path": paths,
+        "purchase_date": intake.purchase_date,
+        "lifetime_years": lifetimes,  # None: not given
+        "status": intake.status,
+        "os_name": text["os_name"],
+        "key": intake.group_key,
+    }
+    names = list(columns)
+    rows: list[dict[str, Any]] = [
+        dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
     result.rows = rows
     result.sites_to_create = sorted(new_sites.values())
     result.departments_to_create = [path for _, path in sorted(new_departments.items())]

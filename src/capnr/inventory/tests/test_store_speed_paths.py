@@ -182,3 +182,19 @@ def test_the_larger_page_cache_is_given_back(referent):
         run_import(access, user, glpi(5))
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+def test_checked_rows_kept_column_by_column_read_back_as_they_were(tmp_path) -> None:
+    rows = [
+        {"row": 2, "site": "Siège", "department_path": ["SG", "SI"], "lifetime_years": None,
+         "confidence": 0.9, "quantity": 1},
+        {"row": 3, "site": "Siège", "department_path": ["SG", "SI"], "lifetime_years": 5.5,
+         "confidence": 1.0, "quantity": 3},
+        {"row": 4, "site": "", "department_path": [], "lifetime_years": None,
+         "confidence": 0.5, "quantity": 1},
+    ]  # fmt: skip
+    path = tmp_path / services.ROWS_FILE
+    services._write_rows(path, rows)
+    assert services._read_rows(path) == rows
+    services._write_rows(path, [])
+    assert services._read_rows(path) == []

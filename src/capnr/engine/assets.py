@@ -174,7 +174,8 @@ class AssetTable:
         for name in OPTIONAL_NUMBERS:
             self.numbers.setdefault(name, _nan(n))
         for name in TEXT_COLUMNS:
-            self.texts.setdefault(name, _no_text(n))
+            if name not in self.text_codes:
+                self.texts.setdefault(name, _no_text(n))
         if self.quantity_low is None:
             self.quantity_low = self.quantity
         if self.quantity_high is None:
@@ -199,6 +200,9 @@ class AssetTable:
         return self.numbers[name]
 
     def text(self, name: str) -> npt.NDArray[np.str_]:
+        if name not in self.texts and name in self.text_codes:  # spelt out on first use
+            codes, values = self.text_codes[name]
+            self.texts[name] = np.array(values, dtype=np.str_)[codes]
         return self.texts[name]
 
     def _check(self) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +55,7 @@ from .recognition import (
 from .table import ColumnTable, EncodedColumn, factor
 
 Unrecognised = Literal["ask", "reject", "exclude"]
+T = TypeVar("T", bound=np.generic)
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
 
@@ -666,24 +667,30 @@ def check_table(
                     )
                 )
 
-    kept = np.flatnonzero(live & identity)
+    kept_mask = live & identity
+    kept = np.flatnonzero(kept_mask)
+    select = None if len(kept) == n else kept  # most files keep every row: no copies then
+
+    def keep(array: npt.NDArray[T]) -> npt.NDArray[T]:
+        return array if select is None else array[select]
+
     return Intake(
         table=table,
         fields=checker.fields,
         engine_columns=checker.engine_columns,
         kept=kept,
         encoded={
-            "category": category.take(kept),
-            "group_key": keys.take(kept),
-            "purchase_date": EncodedColumn.recode(purchase_iso, purchase_col.codes[kept]),
-            "retirement_date": EncodedColumn.recode(retirement.iso, retirement_col.codes[kept]),
-            "country": EncodedColumn.recode(country_of, country_col.codes[kept]),
-            "status": status.take(kept),
+            "category": category.take_all(select),
+            "group_key": keys.take_all(select),
+            "purchase_date": EncodedColumn.recode(purchase_iso, keep(purchase_col.codes)),
+            "retirement_date": EncodedColumn.recode(retirement.iso, keep(retirement_col.codes)),
+            "country": EncodedColumn.recode(country_of, keep(country_col.codes)),
+            "status": status.take_all(select),
         },
-        confidence=confidence[kept],
-        quantity=quantity_all[kept],
-        lifetime_years=lifetime[kept],
-        annual_kwh=annual[kept],
+        confidence=keep(confidence),
+        quantity=keep(quantity_all),
+        lifetime_years=keep(lifetime),
+        annual_kwh=keep(annual),
         problems=checker.problems,
         warnings=checker.warnings,
         excluded=_exclusions(checker, excluded_mask, reason, reasons, keys, quantity_all),
@@ -822,11 +829,19 @@ def asset_table(
         category.codes
     ]
     rows = np.flatnonzero(engine_category >= 0)
-    table_rows = intake.kept[rows]
     n = len(rows)
-    numbers: dict[str, npt.NDArray[np.float64]] = {
-        "lifetime_years": intake.lifetime_years[rows],
-    }
+    # Most fleets keep every row of the file: then no column is copied.
+    select = None if n == len(intake.kept) else rows
+    every_row = select is None and len(intake.kept) == len(intake.table)
+    table_rows = None if every_row else intake.kept[rows]
+
+    def keep(array: npt.NDArray[T]) -> npt.NDArray[T]:
+        return array if select is None else array[select]
+
+    def of_table(column: EncodedColumn) -> EncodedColumn:
+        return column if table_rows is None else column.take(table_rows)
+
+    numbers: dict[str, npt.NDArray[np.float64]] = {"lifetime_years": keep(intake.lifetime_years)}
     purchase = intake.encoded["purchase_date"]
     age = np.array(
         [
@@ -834,7 +849,7 @@ def asset_table(
             for text in purchase.values
         ],
         dtype=np.float64,
-    )[purchase.codes[rows]]
+    )[keep(purchase.codes)]
     for name, column in intake.engine_columns.items():
         if name in ENGINE_NUMBERS:
             parsed = np.full(len(column.values), math.nan)
@@ -846,28 +861,29 @@ def asset_table(
                         continue
                     if not _number_check(name, value):
                         parsed[position] = value
-            numbers[name] = parsed[column.codes[table_rows]]
-    servers = category.take(rows).per_value(SERVER_CATEGORIES.__contains__)
+            numbers[name] = parsed[of_table(column).codes]
+    servers = category.take_all(select).per_value(SERVER_CATEGORIES.__contains__)
     for name in SERVER_SETTINGS & set(numbers):
         numbers[name] = np.where(servers, numbers[name], math.nan)
     if "age_years" in numbers:
         numbers["age_years"] = np.where(np.isnan(numbers["age_years"]), age, numbers["age_years"])
     else:
         numbers["age_years"] = age
-    annual = intake.annual_kwh[rows]
+    annual = keep(intake.annual_kwh)
     declared = ~np.isnan(annual)
     if declared.any():
         power = numbers.get("avg_power_w", np.full(n, math.nan))
         ratio = numbers.get("use_time_ratio", np.full(n, math.nan))
         numbers["avg_power_w"] = np.where(declared, annual * 1000 / 8760, power)
         numbers["use_time_ratio"] = np.where(declared, 1.0, ratio)
-    site = intake.column("site").take(rows)
-    entities = intake.column("entity").values
-    entity = intake.column("entity").take(rows).codes.astype(np.int64)
-    department = intake.column("department").take(rows)
+    def field_column(name: str) -> EncodedColumn:
+        return of_table(intake.fields.get(name) or EncodedColumn.empty(len(intake.table)))
+
+    site, entity, department = map(field_column, ("site", "entity", "department"))
+    entities = entity.values
     # The department of each distinct (entity, department) pair, then carried to the rows.
     pairs, _, pair_of_row = factor(
-        entity * len(department.values) + department.codes,
+        entity.codes.astype(np.int64) * len(department.values) + department.codes,
         len(entities) * len(department.values),
     )
     departments = EncodedColumn.recode(
@@ -885,13 +901,10 @@ def asset_table(
     )
     text_codes = {name: _sorted_codes(column) for name, column in
                   (("site", site), ("department", departments))}  # fmt: skip
-    texts: dict[str, npt.NDArray[np.str_]] = {
-        name: np.array(values, dtype=np.str_)[codes] if n else np.array([], dtype=np.str_)
-        for name, (codes, values) in text_codes.items()
-    }
+    texts: dict[str, npt.NDArray[np.str_]] = {}  # site and department: from their codes
     for name, column in intake.engine_columns.items():
         if name in ENGINE_TEXTS:
-            cells = column.take(table_rows)
+            cells = of_table(column)
             values = cells.values
             if name == "case_type":
                 values = [CASE_ALIASES.get(normalise_name(c), "") if c else "" for c in values]
@@ -900,14 +913,14 @@ def asset_table(
     countries = {code: i for i, code in enumerate(data.countries)}
     country = intake.encoded["country"]
     return AssetTable(
-        category=engine_category[rows],
+        category=keep(engine_category),
         country=np.array([countries[code] for code in country.values], dtype=np.intp)[
-            country.codes[rows]
+            keep(country.codes)
         ],
-        quantity=intake.quantity[rows].astype(np.float64),
+        quantity=keep(intake.quantity).astype(np.float64),
         numbers=numbers,
         texts=texts,
-        source_rows=intake.row_numbers[rows].astype(np.intp),
+        source_rows=keep(intake.row_numbers).astype(np.intp),
         text_codes=text_codes,
     )
 

@@ -79,7 +79,7 @@ class EncodedColumn:
 
     def nonempty(self) -> npt.NDArray[np.bool_]:
         """Which rows hold a text."""
-        return np.array([bool(value) for value in self.values], dtype=np.bool_)[self.codes]
+        return self.per_value(bool)
 
     def take(self, rows: RowIndex) -> EncodedColumn:
         """The column restricted to some rows (values are kept, unused ones included)."""
@@ -109,9 +109,14 @@ class EncodedColumn:
 
     def per_value(self, predicate: Any) -> npt.NDArray[np.bool_]:
         """Per-row truth of ``predicate(text)``, computed once per distinct text."""
-        return np.array([bool(predicate(value)) for value in self.values], dtype=np.bool_)[
-            self.codes
-        ]
+        answers = np.array([bool(predicate(value)) for value in self.values], dtype=np.bool_)
+        if answers.all() or not answers.any():  # one answer for every row: no indexing
+            return np.full(len(self.codes), bool(answers.any()), dtype=np.bool_)
+        return answers[self.codes]
+
+    def take_all(self, rows: RowIndex | None) -> EncodedColumn:
+        """``take(rows)``, or the column itself when ``rows`` is None (every row kept)."""
+        return self if rows is None else self.take(rows)
 
 
 @dataclass

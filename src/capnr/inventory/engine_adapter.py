@@ -27,6 +27,8 @@ ENGINE_VALUES = (
     "site__name",
     "department__name",
     "origin",
+    "country",
+    "annual_kwh",
 )
 
 
@@ -61,13 +63,24 @@ def engine_table_from_columns(
     imported = np.fromiter(
         (origin == AssetOrigin.IMPORT for origin in columns["origin"]), np.bool_, count=total
     )
+    countries = {code: i for i, code in enumerate(data.countries)}
+    france = countries["FRA"]
+    country = np.fromiter(
+        (countries.get(code, france) for code in columns["country"]), np.intp, count=total
+    )
+    # A declared yearly consumption is a constant power over the year (as ``capnr footprint``
+    # reads G4IT's consoElecAnnuelle).
+    annual = _numbers(columns["annual_kwh"], total)[known]
+    declared = ~np.isnan(annual)
     table = AssetTable(
         category=codes[known],
-        country=np.full(n, data.countries.index("FRA"), dtype=np.intp),
+        country=country[known],
         quantity=_numbers(columns["quantity"], total)[known],
         numbers={
             "lifetime_years": _numbers(columns["lifetime_years"], total)[known],
             "age_years": age[known],
+            "avg_power_w": np.where(declared, annual * 1000 / 8760, np.nan),
+            "use_time_ratio": np.where(declared, 1.0, np.nan),
         },
         texts={
             "site": _texts(columns["site__name"])[known],

@@ -202,11 +202,11 @@ def g4it_csv_bytes(assets: Iterable[Any], *, country: str = "FRA") -> bytes:
     neutralised.
 
     Pass the devices G4IT should assess: it counts every row whatever its ``statut`` (the
-    status is only an analysis axis there), so retired devices are better left out. Cap NR
-    stores no per-device country, yearly consumption or retirement date: every row is in
-    ``country`` (ISO 3166-1 alpha-3, France by default) and the last two are left empty, which
-    makes G4IT use its reference data. The department goes to ``nomEntite``; the site has no
-    G4IT column (``nomCourtDatacenter`` must name a datacenter of the G4IT inventory)."""
+    status is only an analysis axis there), so retired devices are better left out. A device
+    without a country of its own is in ``country`` (ISO 3166-1 alpha-3, France by default); an
+    empty yearly consumption or retirement date makes G4IT use its reference data. The
+    department goes to ``nomEntite``; the site has no G4IT column (``nomCourtDatacenter`` must
+    name a datacenter of the G4IT inventory)."""
     records = (
         {
             "name": asset.name,
@@ -215,11 +215,11 @@ def g4it_csv_bytes(assets: Iterable[Any], *, country: str = "FRA") -> bytes:
             "model": _g4it_model(asset),
             "quantity": asset.quantity,
             "purchase_date": asset.purchase_date,
-            "retirement_date": None,
+            "retirement_date": asset.retirement_date,
             "category": asset.category,
             "status": asset.status,
-            "country": country,
-            "annual_kwh": None,
+            "country": asset.country or country,
+            "annual_kwh": asset.annual_kwh,
             "department": asset.department.name if asset.department_id else "",
         }
         for asset in assets

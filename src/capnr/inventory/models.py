@@ -50,6 +50,15 @@ class Asset(models.Model):
         _("status"), max_length=16, choices=AssetStatus.choices, default=AssetStatus.IN_USE
     )
     os_name = models.CharField(_("operating system"), max_length=120, blank=True)
+    # Read from files that give them (G4IT's paysDUtilisation, dateRetrait, consoElecAnnuelle).
+    country = models.CharField(
+        _("country of use"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-3 code; empty: France"),
+    )
+    retirement_date = models.DateField(_("retirement date"), null=True, blank=True)
+    annual_kwh = models.FloatField(_("declared yearly consumption (kWh)"), null=True, blank=True)
     origin = models.CharField(
         max_length=16, choices=AssetOrigin.choices, default=AssetOrigin.IMPORT
     )

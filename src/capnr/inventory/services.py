@@ -65,7 +65,11 @@ ASSET_FIELDS = (
     "lifetime_years",
     "status",
     "os_name",
+    "country",
+    "retirement_date",
+    "annual_kwh",
 )
+DATE_FIELDS = ("purchase_date", "retirement_date")
 
 
 class ImportRefused(Exception):
@@ -574,6 +578,9 @@ class _Values(NamedTuple):
     lifetime_years: float | None
     status: str
     os_name: str
+    country: str
+    retirement_date: date | None
+    annual_kwh: float | None
 
 
 class _Place(NamedTuple):
@@ -630,6 +637,9 @@ def _asset_values(
                 row["lifetime_years"],
                 row["status"],
                 row["os_name"][:120],
+                row.get("country", ""),
+                days[row.get("retirement_date", "")],
+                row.get("annual_kwh"),
             )
         )
     return values
@@ -810,11 +820,8 @@ def _insert_assets(rows: list[tuple[Any, ...]]) -> None:
         return
     category, name = INSERT_COLUMNS.index("category"), INSERT_COLUMNS.index("name")
     rows = sorted(rows, key=itemgetter(category, name))  # stable: file order among equals
-    day = INSERT_COLUMNS.index("purchase_date")
-    adapt = connection.ops.adapt_datefield_value
-    days = {value: adapt(value) for value in {row[day] for row in rows}}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [(*row[:day], days[row[day]], *row[day + 1 :], now, now) for row in rows]
+    params = [(*row, now, now) for row in _adapt_dates(rows, INSERT_COLUMNS)]
     columns = [*INSERT_COLUMNS, "created_at", "updated_at"]
     per_statement = _rows_per_statement(len(columns))
     whole = len(params) - len(params) % per_statement
@@ -829,6 +836,21 @@ def _insert_assets(rows: list[tuple[Any, ...]]) -> None:
             )
         if params[whole:]:
             cursor.executemany(_insert_sql(columns, 1), params[whole:])
+
+
+def _adapt_dates(rows: list[tuple[Any, ...]], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows with their dates as the database driver takes them (each distinct date
+    converted once)."""
+    adapt = connection.ops.adapt_datefield_value
+    positions = [columns.index(name) for name in DATE_FIELDS]
+    days = {value: adapt(value) for p in positions for value in {row[p] for row in rows}}
+    adapted = []
+    for row in rows:
+        cells = list(row)
+        for position in positions:
+            cells[position] = days[cells[position]]
+        adapted.append(tuple(cells))
+    return adapted
 
 
 def _rows_per_statement(columns: int) -> int:
@@ -859,22 +881,12 @@ def _update_assets(
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     table = quote(Asset._meta.db_table)
     sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
-    day = ASSET_FIELDS.index("purchase_date")
-    adapt = connection.ops.adapt_datefield_value
     stamp = connection.ops.adapt_datetimefield_value(now)
     last_import = inventory_import.pk
+    adapted = _adapt_dates([values for _pk, values, _s, _i in updates], ASSET_FIELDS)
     rows = [
-        (
-            *values[:day],
-            adapt(values[day]),
-            *values[day + 1 :],
-            serial,
-            inventory,
-            last_import,
-            stamp,
-            pk,
-        )
-        for pk, values, serial, inventory in updates
+        (*values, serial, inventory, last_import, stamp, pk)
+        for values, (pk, _values, serial, inventory) in zip(adapted, updates, strict=True)
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -930,6 +942,8 @@ def _engine_columns(
                 site,
                 department,
                 asset.origin,
+                values.country,
+                values.annual_kwh,
             )
         )
     status = INSERT_COLUMNS.index("status")
@@ -946,6 +960,8 @@ def _engine_columns(
         tuple(map(site_names.get, column("site_id"))),
         tuple(map(department_names.get, column("department_id"))),
         column("origin"),
+        column("country"),
+        column("annual_kwh"),
     )
     kept_columns = tuple(zip(*kept, strict=True)) if kept else ((),) * len(new_columns)
     return {

@@ -129,6 +129,13 @@ def check_import(
         "status": intake.status,
         "os_name": text["os_name"],
         "key": intake.group_key,
+        # Given by the file, else empty (France, the organisation's default, applies).
+        "country": [
+            code if given else ""
+            for code, given in zip(intake.country, text["country"], strict=True)
+        ],
+        "retirement_date": intake.retirement_date,
+        "annual_kwh": [None if value != value else value for value in intake.annual_kwh.tolist()],
     }
     names = list(columns)
     rows: list[dict[str, Any]] = [
@@ -151,4 +158,5 @@ _TEXT_FIELDS = (
     "entity",
     "department",
     "os_name",
+    "country",
 )

@@ -5,21 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0002_asset_read_indexes'),
-        ('organisations', '0003_turnover_over_250m'),
+        ("inventory", "0002_asset_read_indexes"),
+        ("organisations", "0003_turnover_over_250m"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='asset',
-            name='last_import',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='inventory.inventoryimport'),
+            model_name="asset",
+            name="last_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="inventory.inventoryimport",
+            ),
         ),
         migrations.AlterField(
-            model_name='asset',
-            name='organisation',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='assets', to='organisations.organisation'),
+            model_name="asset",
+            name="organisation",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assets",
+                to="organisations.organisation",
+            ),
         ),
     ]

@@ -170,3 +170,61 @@ def test_the_export_holds_only_the_organisation_own_devices(client, org_a, org_b
 def test_the_inventory_page_links_to_the_g4it_export(reader_client, org_a, fleet):
     page = reader_client.get(reverse("inventory:assets", args=[org_a.slug])).content.decode()
     assert reverse("inventory:assets_export_g4it", args=[org_a.slug]) in page
+
+
+G4IT_FILE = (
+    "nomEquipementPhysique;modele;quantite;nomCourtDatacenter;dateAchat;dateRetrait;type;"
+    "statut;paysDUtilisation;consoElecAnnuelle;utilisateur;nomSourceDonnee;nomEntite\n"
+    "PC-1;Dell Latitude 5420;1;;2021-03-15;2026-03-15;Laptop;In use;Germany;18,5;;inv;\n"
+    "PC-2;Dell Latitude 5420;2;;2022-01-10;;Laptop;In use;;;;inv;\n"
+    "SRV-1;Dell PowerEdge R650;1;;2021-10-10;;Server;In use;France;1500;;inv;\n"
+)
+
+
+def test_a_g4it_import_keeps_country_retirement_and_consumption_and_exports_them_back(
+    reader_client, org_a, tmp_path
+):
+    from capnr.inventory import services
+    from capnr.inventory.models import FootprintRun
+    from capnr.organisations.tenancy import Access, OrganisationAccess
+
+    path = tmp_path / "g4it.csv"
+    path.write_text(G4IT_FILE, encoding="utf-8")
+    access = OrganisationAccess(org_a, Access.ADMINISTER, "test")
+    item = services.import_from_path(access=access, source=path)
+    services.import_check(import_id=item.pk)
+    item.refresh_from_db()
+    assert item.problems == []
+    services.import_store_now(item)
+    stored = {asset.name: asset for asset in Asset.objects.filter(organisation=org_a)}
+    assert (stored["PC-1"].country, stored["PC-1"].annual_kwh) == ("DEU", 18.5)
+    assert stored["PC-1"].retirement_date == date(2026, 3, 15)
+    assert (stored["PC-2"].country, stored["PC-2"].annual_kwh) == ("", None)
+    assert stored["PC-2"].retirement_date is None
+    assert (stored["SRV-1"].country, stored["SRV-1"].annual_kwh) == ("FRA", 1500.0)
+
+    # The footprint takes the declared consumption: 1,500 kWh a year for the server, whatever
+    # the model would have said; the German laptop's electricity is Germany's.
+    from capnr.engine.reference import reference_data
+    from capnr.inventory.engine_adapter import engine_table, footprint_results
+
+    table, _summary = engine_table(Asset.objects.filter(organisation=org_a).order_by("name"))
+    countries = reference_data().countries
+    assert [countries[i] for i in table.country.tolist()] == ["DEU", "FRA", "FRA"]
+    power = table.number("avg_power_w")
+    assert power[0] == pytest.approx(18.5 * 1000 / 8760) and power[1] != power[1]  # NaN
+    assert power[2] == pytest.approx(1500 * 1000 / 8760)
+    assert table.number("use_time_ratio").tolist()[0] == 1.0
+    run = FootprintRun.objects.filter(organisation=org_a).latest("pk")
+    assert run.asset_count == 3
+    assert run.results["totals"] == footprint_results(table)["totals"]  # stored = recomputed
+
+    rows = list(csv.DictReader(io.StringIO(export(reader_client, org_a).decode()), delimiter=";"))
+    by_name = {row["nomEquipementPhysique"]: row for row in rows}
+    assert (by_name["PC-1"]["paysDUtilisation"], by_name["PC-1"]["dateRetrait"]) == (
+        "Germany",
+        "2026-03-15",
+    )
+    assert float(by_name["PC-1"]["consoElecAnnuelle"].replace(",", ".")) == 18.5
+    assert by_name["PC-2"]["paysDUtilisation"] == "France"  # the organisation's default
+    assert by_name["PC-2"]["consoElecAnnuelle"] == "" and by_name["PC-2"]["dateRetrait"] == ""

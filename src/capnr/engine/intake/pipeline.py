@@ -876,6 +876,7 @@ def asset_table(
         ratio = numbers.get("use_time_ratio", np.full(n, math.nan))
         numbers["avg_power_w"] = np.where(declared, annual * 1000 / 8760, power)
         numbers["use_time_ratio"] = np.where(declared, 1.0, ratio)
+
     def field_column(name: str) -> EncodedColumn:
         return of_table(intake.fields.get(name) or EncodedColumn.empty(len(intake.table)))
 

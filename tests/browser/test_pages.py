@@ -331,13 +331,34 @@ def test_every_page_is_accessible_responsive_and_light(
         services.import_from_path(
             access=OrganisationAccess(organisation, Access.ADMINISTER, "test"), source=source
         )
+        # One checked and waiting for confirmation, with what the check says beside the rows:
+        # devices left out (a charger, a virtual machine, a summary row), a purchase date in
+        # the future, and a group whose category is only a guess.
+        checked = Path(folder) / "inventaire-maison.csv"
+        checked.write_text(
+            "Nom;Type de matériel;Marque / Modèle;Date d'achat\n"
+            "PC-01;Ordinateur portable;Dell Latitude 5420;12/03/2021\n"
+            "PC-02;Ordinateur portable;Dell Latitude 5420;25/01/2099\n"
+            "CH-01;Chargeur;ALIM 61W MACBOOK PRO;\n"
+            "VM-01;Machine virtuelle;VM;\n"
+            "XX-01;;Boîtier 3000;\n"
+            "Ordinateur portable : 2;;;\n",
+            encoding="utf-8",
+        )
+        waiting = services.import_from_path(
+            access=OrganisationAccess(organisation, Access.ADMINISTER, "test"), source=checked
+        )
+        services.import_check(import_id=waiting.pk)
+        waiting.refresh_from_db()
+        assert waiting.status == "to_confirm", waiting.problems
+        assert waiting.summary["excluded"] and waiting.summary["warnings"]
     deeper = [
         f"{ORG}inventory/imports/{pk}/"
         for pk in InventoryImport.objects.filter(organisation__slug=ORGANISATION).values_list(
             "pk", flat=True
         )
     ]
-    assert len(deeper) == 2, "a finished import and one waiting for its columns"
+    assert len(deeper) == 3, "a finished import, one waiting for its columns, one to confirm"
     # The self-diagnostic, deeper than the crawl: a theme of questions (the largest one), the
     # results with last year's comparison, handing a question over, and workshop mode.
     from capnr.diagnostics import services as diagnostics

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from capnr.engine.reference import reference_data
 
@@ -149,13 +150,13 @@ class ConfirmForm(forms.Form):
             self.site_keys.append((name, site))
         for position, group in enumerate(uncertain):
             name = f"group_{position}"
+            devices = int(group.get("devices") or group["count"])
+            described = " ".join(str(part) for part in (group["type"], group["model"]) if part)
             self.fields[name] = forms.ChoiceField(
-                label=_("%(type)s %(model)s (%(count)s devices)")
-                % {
-                    "type": group["type"] or "—",
-                    "model": group["model"] or "",
-                    "count": group["count"],
-                },
+                label=ngettext(
+                    "%(what)s (%(count)s device)", "%(what)s (%(count)s devices)", devices
+                )
+                % {"what": described or _("(neither type nor model)"), "count": devices},
                 choices=category_choices(blank=str(_("Choose…"))),
                 initial=group.get("suggested") or "",
                 required=True,

@@ -3,7 +3,10 @@
 import ast
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = ROOT / "src" / "capnr" / "engine"
@@ -83,3 +86,187 @@ def test_engine_data_files_are_the_only_source_of_figures():
     data = ROOT / "src" / "capnr" / "engine" / "data"
     assert (data / "VERSION").read_text().strip()
     assert (data / "sources.csv").exists()
+
+
+# --- Layers -------------------------------------------------------------------------------------
+# engine -> core -> organisations -> feature apps -> web/api -> config: a module imports its own
+# app and lower layers only. `capnr.cli` (the console command) sits with config, on top.
+LAYERS = {
+    "engine": 0,
+    "core": 1,
+    "organisations": 2,
+    "inventory": 3,
+    "diagnostics": 3,
+    "roadmap": 3,
+    "coalition": 3,
+    "web": 4,
+    "api": 4,
+    "cli": 5,
+    "config": 5,
+}
+# Imports between two apps of the same layer, each with why, and the modules they may reach.
+# Feature apps read each other one way only (inventory <- diagnostics <- roadmap), never back.
+ALLOWED_EDGES = {
+    ("diagnostics", "inventory"): (
+        {"selectors", "presentation", "engine_adapter", "models"},
+        "the results page shows the footprint's stakes beside the scores",
+    ),
+    ("roadmap", "diagnostics"): (
+        {"selectors", "referential", "presentation", "models"},
+        "recommendations and simulators start from the answers; the report shows the scores",
+    ),
+    ("roadmap", "inventory"): (
+        {"selectors", "presentation", "engine_adapter", "models"},
+        "simulators are pre-filled from the fleet; the report shows the footprint",
+    ),
+    ("web", "api"): (
+        {"selectors", "services"},
+        "the account page creates and revokes personal API tokens",
+    ),
+}
+
+
+def _app_of(module: str) -> str | None:
+    """`capnr.inventory.views` -> "inventory", `config.settings` -> "config"; None outside."""
+    parts = module.split(".")
+    if parts[0] == "config":
+        return "config"
+    if parts[0] == "capnr" and len(parts) > 1:
+        return parts[1]
+    return None
+
+
+def _is_type_checking_block(node: ast.AST) -> bool:
+    test = getattr(node, "test", None)
+    return isinstance(node, ast.If) and (
+        (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
+        or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    )
+
+
+def _imports(tree: ast.AST, module: str) -> Iterator[tuple[int, str, list[str], bool]]:
+    """(line, imported module, imported names, type-only) for every import of ``tree``, relative
+    ones resolved against ``module`` (a dotted name; packages end with ``__init__``)."""
+
+    def walk(node: ast.AST, type_only: bool) -> Iterator[tuple[int, str, list[str], bool]]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    yield child.lineno, alias.name, [], type_only
+            elif isinstance(child, ast.ImportFrom):
+                target = child.module or ""
+                if child.level:
+                    package = module.split(".")[: -child.level]
+                    target = ".".join([*package, *([child.module] if child.module else [])])
+                names = [alias.name for alias in child.names]
+                if target == "capnr":  # `from capnr import web`
+                    for name in names:
+                        yield child.lineno, f"capnr.{name}", [], type_only
+                else:
+                    yield child.lineno, target, names, type_only
+            yield from walk(child, type_only or _is_type_checking_block(child))
+
+    yield from walk(tree, False)
+
+
+def layer_violations(sources: Iterable[tuple[str, str]]) -> list[str]:
+    """Every import of ``sources`` (dotted module name, source text) that breaks the layers.
+
+    - a lower layer never imports a higher one (imports under ``if TYPE_CHECKING:`` are only
+      annotations and are exempt from this rule alone);
+    - two apps of the same layer import each other only along ``ALLOWED_EDGES``;
+    - no module imports another app's ``_private`` name.
+    Test modules (``tests`` packages) may set up data through any layer, but not reach private
+    names."""
+    found = []
+    for module, source in sources:
+        app = _app_of(module)
+        if app is None:
+            continue
+        is_test = "tests" in module.split(".")
+        for line, target, names, type_only in _imports(ast.parse(source), module):
+            other = _app_of(target)
+            if other is None or other == app:
+                continue
+            where = f"{module}:{line} imports {target}"
+            private = [name for name in names if name.startswith("_") and name != "__version__"]
+            if private:
+                found.append(f"{where}: another app's private names {private}")
+            if is_test or type_only:
+                continue
+            if LAYERS[other] > LAYERS[app]:
+                found.append(f"{where}: {app} (layer {LAYERS[app]}) is below {other}")
+            elif LAYERS[other] == LAYERS[app]:
+                modules, _why = ALLOWED_EDGES.get((app, other), (set(), ""))
+                targets = [target.split(".")[2]] if target.count(".") >= 2 else names
+                reached = [name for name in targets if name not in modules]
+                if reached:
+                    found.append(f"{where}: {app} may not import {other} {reached}")
+    return found
+
+
+def _tree_sources() -> Iterator[tuple[str, str]]:
+    for path in sorted([*(ROOT / "src").rglob("*.py"), *(ROOT / "config").rglob("*.py")]):
+        relative = path.relative_to(ROOT / "src" if path.is_relative_to(ROOT / "src") else ROOT)
+        yield ".".join(relative.with_suffix("").parts), path.read_text()
+
+
+def test_every_app_has_a_layer():
+    apps = {path.name for path in (ROOT / "src" / "capnr").iterdir() if path.is_dir()}
+    apps -= {"locale", "__pycache__"}
+    assert apps <= LAYERS.keys(), f"Give these apps a layer in LAYERS: {apps - LAYERS.keys()}"
+
+
+def test_layers_point_one_way_and_no_app_reaches_another_apps_private_names():
+    sources = list(_tree_sources())
+    modules = {module for module, _ in sources}
+    assert {"capnr.core.access", "capnr.roadmap.prefill", "config.urls"} <= modules  # not vacuous
+    violations = layer_violations(sources)
+    assert not violations, (
+        "Layers: engine -> core -> organisations -> feature apps -> web/api -> config (see "
+        "ARCHITECTURE.md). Move what two apps share down to capnr.core:\n" + "\n".join(violations)
+    )
+
+
+def test_the_allowed_edges_between_feature_apps_go_one_way():
+    edges = set(ALLOWED_EDGES)
+    assert not {(b, a) for a, b in edges} & edges, "an allowed edge goes both ways"
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("capnr.core.charts", "from capnr.inventory import charts", "core (layer 1) is below"),
+        ("capnr.engine.x", "import capnr.core.access", "engine (layer 0) is below"),
+        ("capnr.organisations.x", "from capnr.web.journey import j", "is below web"),
+        ("capnr.organisations.x", "def f():\n    from capnr.roadmap import models", "below"),
+        ("capnr.inventory.x", "from capnr.roadmap.selectors import s", "may not import roadmap"),
+        ("capnr.diagnostics.x", "from capnr.inventory.views import v", "['views']"),
+        ("capnr.diagnostics.x", "from capnr.inventory import views", "['views']"),
+        ("capnr.roadmap.charts", "from capnr.core.charts import _svg", "private names ['_svg']"),
+        ("capnr.roadmap.tests.t", "from capnr.inventory.x import _y", "private names ['_y']"),
+        ("capnr.web.x", "import config.settings", "web (layer 4) is below config"),
+        ("capnr.core.x", "from capnr import web", "core (layer 1) is below web"),
+        ("capnr.inventory.sub.x", "from ...web import demo", "is below web"),
+    ],
+)
+def test_the_layer_checker_reports_a_synthetic_violation(module, source, expected):
+    violations = layer_violations([(module, source)])
+    assert len(violations) == 1 and expected in violations[0], violations
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("capnr.inventory.x", "from capnr.core.access import organisation_view"),
+        ("capnr.roadmap.x", "from capnr.inventory.selectors import latest_footprint"),
+        ("capnr.roadmap.x", "from capnr.diagnostics import selectors, referential"),
+        ("capnr.core.access", "if TYPE_CHECKING:\n    from capnr.organisations.models import O"),
+        ("capnr.roadmap.tests.t", "from capnr.api.services import api_token_create"),
+        ("capnr.roadmap.charts", "from ._private import _x"),
+        ("config.urls", "from capnr.web import views"),
+        ("capnr.web.x", "import django.db"),
+    ],
+)
+def test_the_layer_checker_accepts_what_the_layers_allow(module, source):
+    assert layer_violations([(module, source)]) == []

@@ -143,7 +143,7 @@ def test_invitation_journey_from_email_to_membership(client, org_a, member):
 @pytest.mark.django_db(transaction=True)
 def test_expired_invitation_offers_to_ask_for_a_new_one(client, org_a, member):
     referent = member(org_a)
-    from capnr.organisations.models import hash_token
+    from capnr.core.tokens import hash_token
 
     Invitation.objects.create(
         organisation=org_a,

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from capnr.api.api import api
 from capnr.api.models import ApiToken
 from capnr.api.services import api_token_create
+from capnr.core.tokens import hash_token
 from capnr.diagnostics.models import Answer, Delegation, Diagnostic
 from capnr.diagnostics.services import (
     Submission,
@@ -25,15 +26,7 @@ from capnr.diagnostics.services import (
     diagnostic_start,
 )
 from capnr.inventory.models import Asset, InventoryImport
-from capnr.organisations.models import (
-    Department,
-    Invitation,
-    Membership,
-    Organisation,
-    Role,
-    Site,
-    hash_token,
-)
+from capnr.organisations.models import Department, Invitation, Membership, Organisation, Role, Site
 from capnr.organisations.tenancy import access_for
 from capnr.roadmap import services as roadmap_services
 from capnr.roadmap.models import (

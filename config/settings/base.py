@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "capnr.core",
     "capnr.organisations",
     "capnr.coalition",
     "capnr.inventory",

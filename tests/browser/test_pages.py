@@ -318,11 +318,11 @@ def test_every_page_is_accessible_responsive_and_light(
     # waiting for its columns, made here (its mapping form is the largest form of the product).
     import tempfile
 
+    from capnr.core.access import Access, OrganisationAccess
     from capnr.inventory import services
     from capnr.inventory.demo_fleet import write_glpi_csv
     from capnr.inventory.models import InventoryImport
     from capnr.organisations.models import Organisation
-    from capnr.organisations.tenancy import Access, OrganisationAccess
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "export-glpi.csv"

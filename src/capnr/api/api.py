@@ -13,11 +13,13 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
+from capnr.core.access import Access
+from capnr.core.versioned import StaleEditError
 from capnr.diagnostics.api import router as diagnostics_router
 from capnr.inventory.api import router as inventory_router
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
-from capnr.organisations.tenancy import Access, access_organisation, visible_to
+from capnr.organisations.tenancy import access_organisation, visible_to
 from capnr.roadmap.api import router as roadmap_router
 
 from .referential import router as referential_router
@@ -56,8 +58,8 @@ def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> Htt
     return api.create_response(request, {"detail": detail}, status=422)
 
 
-@api.exception_handler(services.StaleEditError)
-def on_stale_edit(request: HttpRequest, exc: services.StaleEditError) -> HttpResponse:
+@api.exception_handler(StaleEditError)
+def on_stale_edit(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 

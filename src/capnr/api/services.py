@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from capnr.organisations.models import User, hash_token, new_raw_token
+from capnr.core.tokens import hash_token, new_raw_token
+from capnr.organisations.models import User
 
 from .models import ApiToken
 

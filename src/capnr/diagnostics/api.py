@@ -18,8 +18,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from capnr.core.access import Access, OrganisationAccess
 from capnr.engine import diagnostic as engine
-from capnr.organisations.tenancy import Access, OrganisationAccess, access_organisation
+from capnr.organisations.tenancy import access_organisation
 
 from . import selectors, services
 from .models import Answer, Diagnostic

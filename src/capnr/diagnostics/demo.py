@@ -9,8 +9,8 @@ import hashlib
 
 from django.utils import timezone
 
+from capnr.core.access import FACILITATOR, Access, OrganisationAccess
 from capnr.organisations.models import Organisation, User
-from capnr.organisations.tenancy import FACILITATOR, Access, OrganisationAccess
 
 from . import services
 from .models import Diagnostic, ThemeTime

@@ -2,7 +2,7 @@
 
 One row per question that applies to the organisation, answered or not, with comments and
 evidence: it holds everything people wrote, so only those who run the diagnostic get it. Cells are
-written by ``capnr.inventory.exports.xlsx_bytes``, which neutralises text that would read as a
+written by ``capnr.core.spreadsheets.xlsx_bytes``, which neutralises text that would read as a
 formula."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from capnr.inventory.exports import xlsx_bytes
-from capnr.organisations.tenancy import OrganisationAccess
+from capnr.core.access import OrganisationAccess
+from capnr.core.spreadsheets import xlsx_bytes
 
 from . import referential, selectors
 from .models import AnswerValue, Diagnostic

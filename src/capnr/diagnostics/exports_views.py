@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from capnr.organisations.tenancy import OrganisationAccess
-from capnr.organisations.views import organisation_view
+from capnr.core.access import OrganisationAccess, organisation_view
 
 from . import exports, report, selectors
 

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from capnr.organisations.models import Organisation, Versioned
+from capnr.core.versioned import Versioned
+from capnr.organisations.models import Organisation
 
 
 class DiagnosticStatus(models.TextChoices):

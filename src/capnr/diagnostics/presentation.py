@@ -9,15 +9,16 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from capnr.core.access import OrganisationAccess
+from capnr.core.charts import format_number
 from capnr.engine import diagnostic as engine
-from capnr.inventory import charts
 from capnr.inventory import presentation as footprint_presentation
 from capnr.inventory.engine_adapter import estimate_results
 from capnr.inventory.models import FootprintRun
 from capnr.inventory.selectors import latest_footprint
-from capnr.organisations.tenancy import OrganisationAccess
 
 from . import referential, selectors
+from .charts import radar_chart
 from .models import AnswerValue, Diagnostic
 
 # A theme is a stake when its score is below this and it carries essential questions.
@@ -54,7 +55,7 @@ def _date(value: str) -> dt.date | None:
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else charts.format_number(round(value))
+    return "–" if value is None else format_number(round(value))
 
 
 def _footprint(access: OrganisationAccess) -> dict[str, Any] | None:
@@ -107,7 +108,7 @@ def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[
     radar = None
     if result.overall.percent is not None and len(rows) >= 3:
         radar = _svg(
-            charts.radar_chart(
+            radar_chart(
                 "radar",
                 _("Score per theme, %(year)s") % {"year": diagnostic.year},
                 _("Score out of 100 for each theme, numbered as in the table below."),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from capnr.core.i18n import english
 from capnr.engine import diagnostic as engine
 from capnr.organisations.models import Organisation
-from capnr.web.i18n import english
 
 
 def profile_for(organisation: Organisation) -> engine.Profile:

@@ -4,8 +4,8 @@ The report shows what the results page shows (``presentation.results_context``),
 print in the request's language: the title block, the context, the global score and grade, the
 scores per theme (radar and table), the compliance gaps, the stakes, the "don't know" follow-ups
 and the next steps. The template is ``diagnostics/report.html``; its print stylesheet is
-``templates/diagnostics/report.css``, on top of the shared ``web/print.css``. Making the PDF
-(WeasyPrint, imported only then) is ``capnr.web.pdf``'s job."""
+``templates/diagnostics/report.css``, on top of the shared ``core/print.css``. Making the PDF
+(WeasyPrint, imported only then) is ``capnr.core.pdf``'s job."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from capnr.core.access import OrganisationAccess
+from capnr.core.pdf import ReportUnavailable, render_pdf, without_halo
 from capnr.engine import diagnostic as engine
-from capnr.organisations.tenancy import OrganisationAccess
-from capnr.web.pdf import ReportUnavailable, render_pdf, without_halo
 
 from . import presentation
 from .models import Diagnostic

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
+from capnr.core.access import OrganisationAccess
 from capnr.engine import diagnostic as engine
-from capnr.organisations.tenancy import OrganisationAccess
 
 from .models import Answer, Delegation, Diagnostic, ThemeTime, WorkshopNote
 from .referential import profile_for, questions_for

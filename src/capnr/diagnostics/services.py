@@ -16,9 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from capnr.core.access import OrganisationAccess
+from capnr.core.tokens import hash_token, new_raw_token
 from capnr.engine import diagnostic as engine
-from capnr.organisations.models import Membership, Role, hash_token, new_raw_token
-from capnr.organisations.tenancy import OrganisationAccess
+from capnr.organisations.models import Membership, Role
 
 from .models import (
     Answer,

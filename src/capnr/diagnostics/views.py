@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from capnr.core.access import OrganisationAccess, organisation_view
 from capnr.engine import diagnostic as engine
 from capnr.organisations.selectors import member_list
-from capnr.organisations.tenancy import OrganisationAccess
-from capnr.organisations.views import organisation_view
 
 from . import presentation, referential, selectors, services
 from .forms import AnswerForm, DelegationForm, StartForm, initial_for

@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from capnr.core.access import OrganisationAccess, organisation_view
 from capnr.engine import diagnostic as engine
-from capnr.organisations.tenancy import OrganisationAccess
-from capnr.organisations.views import organisation_view
 
 from . import referential, selectors, services
 from .forms import AnswerForm, NoteForm, initial_for

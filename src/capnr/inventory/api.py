@@ -13,7 +13,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from capnr.organisations.tenancy import Access, access_organisation
+from capnr.core.access import Access
+from capnr.organisations.tenancy import access_organisation
 
 from . import selectors, services
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from capnr.core.i18n import english
 from capnr.engine.reference import reference_data
 from capnr.organisations.models import Organisation
-from capnr.web.i18n import english
 
 from .models import FootprintRun
 

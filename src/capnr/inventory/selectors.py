@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from capnr.core.access import OrganisationAccess
 from capnr.engine.reference import reference_data
-from capnr.organisations.tenancy import OrganisationAccess
 
 from .models import Asset, AssetStatus, ColumnMapping, FootprintRun, InventoryImport
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from capnr.core.access import Access, OrganisationAccess, organisation_view
+from capnr.core.spreadsheets import csv_bytes, xlsx_bytes
 from capnr.organisations.selectors import department_list, site_list
-from capnr.organisations.tenancy import Access, OrganisationAccess
-from capnr.organisations.views import organisation_view
 
 from . import charts, exports, presentation, selectors, services
 from .forms import AssetFilterForm, ConfirmForm, CountsForm, MappingForm, UploadForm
@@ -282,7 +282,7 @@ def import_problems(
 ) -> HttpResponse:
     inventory_import = selectors.import_get(access=access, pk=import_id)
     rows = [[p["row"], p["column"], p["value"], p["message"]] for p in inventory_import.problems]
-    content = exports.csv_bytes([_("row"), _("column"), _("value"), _("what to do")], rows)
+    content = csv_bytes([_("row"), _("column"), _("value"), _("what to do")], rows)
     return _download(content, f"problems-import-{inventory_import.pk}.csv", "text/csv")
 
 
@@ -294,7 +294,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def import_template(request: HttpRequest, access: OrganisationAccess, fmt: str) -> HttpResponse:
     guide = [[name, str(help_text)] for name, help_text in COLUMN_GUIDE]
     if fmt == "xlsx":
-        content = exports.xlsx_bytes(
+        content = xlsx_bytes(
             [
                 (_("Inventory"), TEMPLATE_HEADER, [TEMPLATE_EXAMPLE]),
                 (_("Column guide"), [_("column"), _("meaning")], guide),
@@ -306,7 +306,7 @@ def import_template(request: HttpRequest, access: OrganisationAccess, fmt: str) 
             ]
         )
         return _download(content, "capnr-inventaire-modele.xlsx", XLSX)
-    content = exports.csv_bytes(TEMPLATE_HEADER, [TEMPLATE_EXAMPLE])
+    content = csv_bytes(TEMPLATE_HEADER, [TEMPLATE_EXAMPLE])
     return _download(content, "capnr-inventaire-modele.csv", "text/csv")
 
 
@@ -480,13 +480,13 @@ def footprint_export(request: HttpRequest, access: OrganisationAccess, fmt: str)
             ],
         )
         return _download(
-            exports.xlsx_bytes([*sheets, about]),
+            xlsx_bytes([*sheets, about]),
             f"empreinte-{access.organisation.slug}-{stamp}.xlsx",
             XLSX,
         )
     rows = [row for _name, _header, sheet_rows in sheets for row in sheet_rows]
     return _download(
-        exports.csv_bytes(header, rows),
+        csv_bytes(header, rows),
         f"empreinte-{access.organisation.slug}-{stamp}.csv",
         "text/csv",
     )

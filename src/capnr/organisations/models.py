@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +11,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from capnr.core.versioned import Versioned
 
 from .validators import validate_siret
 
@@ -92,17 +92,6 @@ class PurchasingBracket(models.TextChoices):
     FROM_10M_TO_50M = "10m_50m", _("€10 M to €50 M")
     FROM_50M_TO_100M = "50m_100m", _("€50 M to €100 M (SPASER applies)")
     OVER_100M = "over_100m", _("Over €100 M (SPASER applies)")
-
-
-class Versioned(models.Model):
-    """Optimistic locking: a save that started from an older version is refused, nothing lost."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class Organisation(Versioned):
@@ -266,14 +255,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.role}"
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def new_raw_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def default_invitation_expiry() -> object:

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from capnr.core.access import OrganisationAccess
+
 from .models import Department, Invitation, Membership, Organisation, Site
-from .tenancy import OrganisationAccess, access_for, visible_to
+from .tenancy import access_for, visible_to
 
 if TYPE_CHECKING:
     from .models import User

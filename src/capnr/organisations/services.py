@@ -5,16 +5,19 @@ level it needs itself, so no caller can skip the rule."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from capnr.core.access import Access, OrganisationAccess
+from capnr.core.tokens import hash_token, new_raw_token
+from capnr.core.versioned import save_versioned
 
 from .models import (
     Department,
@@ -24,28 +27,8 @@ from .models import (
     Role,
     Site,
     User,
-    hash_token,
-    new_raw_token,
 )
-from .tenancy import Access, OrganisationAccess
 from .validators import normalise_siret
-
-if TYPE_CHECKING:
-    from .models import Versioned
-
-
-class StaleEditError(Exception):
-    """Someone else saved this item after the user opened it; their save is refused."""
-
-    def __init__(self, item: object) -> None:
-        super().__init__(
-            _(
-                "“%(item)s” was changed by someone else while you were editing it. "
-                "Your changes were not saved: reload the page to see the current version, "
-                "then apply your changes again."
-            )
-            % {"item": item}
-        )
 
 
 class InvitationUnusable(Exception):
@@ -55,22 +38,6 @@ class InvitationUnusable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.invitation = invitation
-
-
-def save_versioned(instance: Versioned, *, expected_version: int, fields: dict[str, Any]) -> None:
-    """Write ``fields`` only if nobody saved ``instance`` since ``expected_version``."""
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean(exclude=["organisation"] if hasattr(instance, "organisation_id") else None)
-    now = timezone.now()
-    model: type[models.Model] = type(instance)
-    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        **fields, version=F("version") + 1, updated_at=now
-    )
-    if updated != 1:
-        raise StaleEditError(instance)
-    instance.version = expected_version + 1
-    instance.updated_at = now
 
 
 ORGANISATION_PROFILE_FIELDS = (

@@ -4,7 +4,8 @@ Every query on organisation-owned data starts here, either with :func:`access_or
 (one organisation, from a URL) or with :func:`scope` (any queryset of rows that have an
 ``organisation`` foreign key). A bare ``Model.objects.get(pk=...)`` in a view is a bug.
 
-Levels are cumulative: ``READ`` < ``CONTRIBUTE`` < ``ADMINISTER``.
+Levels are cumulative: ``READ`` < ``CONTRIBUTE`` < ``ADMINISTER`` (``capnr.core.access.Access``;
+the access type and the view decorator live in core, every app imports them from there).
 - a reader, and a facilitator of a coalition whose cohorts include the organisation, may READ;
 - a contributor may CONTRIBUTE (edit what is assigned to them);
 - the référent ADMINISTERS the organisation (profile, sites, departments, members);
@@ -15,13 +16,12 @@ Levels are cumulative: ``READ`` < ``CONTRIBUTE`` < ``ADMINISTER``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import IntEnum
 from typing import TYPE_CHECKING, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+
+from capnr.core.access import FACILITATOR, SUPERUSER, Access, OrganisationAccess
 
 from .models import Membership, Organisation, Role
 
@@ -33,50 +33,11 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 
-class Access(IntEnum):
-    READ = 1
-    CONTRIBUTE = 2
-    ADMINISTER = 3
-
-
 ROLE_ACCESS = {
     Role.READER: Access.READ,
     Role.CONTRIBUTOR: Access.CONTRIBUTE,
     Role.REFERENT: Access.ADMINISTER,
 }
-FACILITATOR = "facilitator"
-SUPERUSER = "superuser"
-
-
-@dataclass(frozen=True)
-class OrganisationAccess:
-    """What one user may do in one organisation; views and services receive this."""
-
-    organisation: Organisation
-    level: Access
-    role: str  # a Role value, "facilitator" or "superuser"
-
-    @property
-    def can_contribute(self) -> bool:
-        return self.level >= Access.CONTRIBUTE
-
-    @property
-    def can_administer(self) -> bool:
-        return self.level >= Access.ADMINISTER
-
-    @property
-    def can_run_diagnostic(self) -> bool:
-        """Answer the self-diagnostic for the whole organisation: the référent, and the
-        facilitator of a cohort it belongs to, who runs the workshop with them."""
-        return self.level >= Access.ADMINISTER or self.role == FACILITATOR
-
-    def require_diagnostic(self) -> None:
-        if not self.can_run_diagnostic:
-            raise PermissionDenied("Only the référent or the facilitator runs the diagnostic.")
-
-    def require(self, need: Access) -> None:
-        if self.level < need:
-            raise PermissionDenied("Your role in this organisation does not allow this.")
 
 
 def _roles_at_least(need: Access) -> list[str]:

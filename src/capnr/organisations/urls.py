@@ -5,7 +5,6 @@ from . import views
 app_name = "organisations"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
     path("sites/", views.site_list, name="sites"),

@@ -1,22 +1,23 @@
-"""Organisation pages: home (the journey), profile, sites, departments, members, invitations."""
+"""Organisation pages: profile, sites, departments, members, invitations."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from capnr.core.access import Access, OrganisationAccess, organisation_view
+from capnr.core.forms import apply_errors
+from capnr.core.versioned import StaleEditError
 
 from . import selectors, services
 from .forms import (
@@ -29,52 +30,6 @@ from .forms import (
     SiteCreateForm,
     SiteForm,
 )
-from .journey import journey_for
-from .tenancy import Access, OrganisationAccess, access_organisation
-
-View = Callable[..., HttpResponse]
-LAST_ORGANISATION_KEY = "capnr_last_organisation"
-
-
-def organisation_view(need: Access = Access.READ) -> Callable[[View], View]:
-    """Log-in, then tenancy: the view receives ``access`` for the organisation in the URL."""
-
-    def decorate(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
-            access = access_organisation(request.user, slug, need)
-            request.capnr_access = access  # type: ignore[attr-defined]
-            request.session[LAST_ORGANISATION_KEY] = access.organisation.slug
-            return view(request, access, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its fields when it names them."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-@organisation_view()
-@require_safe
-def home(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
-    journey = journey_for(access)
-    return render(
-        request,
-        "organisations/home.html",
-        {
-            "access": access,
-            "journey": journey,
-            "counts": selectors.organisation_counts(access=access),
-        },
-    )
 
 
 @organisation_view()
@@ -94,7 +49,7 @@ def profile_edit(request: HttpRequest, access: OrganisationAccess) -> HttpRespon
             services.organisation_update(
                 access=access, expected_version=form.cleaned_data["version"], **fields
             )
-        except services.StaleEditError as error:
+        except StaleEditError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             apply_errors(form, error)
@@ -149,7 +104,7 @@ def site_edit(request: HttpRequest, access: OrganisationAccess, site_id: int) ->
             services.site_update(
                 access=access, site=site, expected_version=form.cleaned_data["version"], **fields
             )
-        except services.StaleEditError as error:
+        except StaleEditError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             apply_errors(form, error)
@@ -271,7 +226,7 @@ def department_edit(
                 expected_version=form.cleaned_data["version"],
                 **fields,
             )
-        except services.StaleEditError as error:
+        except StaleEditError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             apply_errors(form, error)
@@ -456,7 +411,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(
             request, _("Welcome to %(organisation)s.") % {"organisation": membership.organisation}
         )
-        return redirect("organisations:home", slug=membership.organisation.slug)
+        return redirect("web:organisation_home", slug=membership.organisation.slug)
     return render(
         request,
         "organisations/invitation_accept.html",

@@ -16,15 +16,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from capnr.core.access import Access, OrganisationAccess, organisation_view
+from capnr.core.i18n import english as _english
 from capnr.diagnostics.models import AnswerValue
 from capnr.diagnostics.referential import EFFORT_LABELS, WHO_LABELS, theme_title, themes
 from capnr.engine import catalogue as engine_catalogue
 from capnr.engine import diagnostic as engine_diagnostic
 from capnr.engine import impact as engine_impact
 from capnr.engine.reference import reference_data
-from capnr.organisations.tenancy import Access, OrganisationAccess
-from capnr.organisations.views import organisation_view
-from capnr.web.i18n import english as _english
 
 from . import prefill, recommend, selectors, services
 from . import simulator as sim

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from capnr.core.access import Access, OrganisationAccess
 from capnr.organisations import selectors as organisation_selectors
-from capnr.organisations.tenancy import Access, OrganisationAccess, access_organisation
+from capnr.organisations.tenancy import access_organisation
 
 from . import exports, selectors, services
 from .models import JournalEntry, KpiMeasurement, KpiTarget, PlanItem

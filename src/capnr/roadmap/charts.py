@@ -1,7 +1,7 @@
 """Roadmap charts, drawn on the server as SVG: a timeline of the plan items and, for each
 indicator, its measurements against the target.
 
-They follow the rules of ``capnr.inventory.charts`` and reuse its frame and helpers: every piece
+They follow the rules of ``capnr.core.charts`` and reuse its frame and helpers: every piece
 of text is escaped here (so the result is returned already marked safe for templates), no
 ``style`` attribute, ``role="img"`` named by a ``<title>`` and ``<desc>`` through
 ``aria-labelledby``, everything drawn in a ``<g aria-hidden="true">`` (the page shows the same
@@ -25,7 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 # The inventory's chart helpers are the site's one SVG toolkit; these private names are shared
 # on purpose so both apps draw frames, text and hatching the same way.
-from capnr.inventory.charts import (
+from capnr.core import charts
+from capnr.core.charts import (
     BRAND,
     BRAND_DARK,
     DANGER,
@@ -36,12 +37,11 @@ from capnr.inventory.charts import (
     WARN,
     WHITE,
     WIDTH,
-    _hatch,
-    _max_chars,
-    _num,
-    _svg,
-    _text,
     format_number,
+    hatch,
+    max_chars,
+    num,
+    svg,
 )
 
 __all__ = ["kpi_chart", "timeline"]
@@ -227,19 +227,18 @@ def _status_shape(
     half = BAR_HEIGHT / 2 + 1
     if milestone:
         shape = (
-            f'<path d="M{_num(x)} {_num(middle - half)}l{_num(half)} {_num(half)}'
-            f'l{_num(-half)} {_num(half)}l{_num(-half)} {_num(-half)}Z" {paint}/>'
+            f'<path d="M{num(x)} {num(middle - half)}l{num(half)} {num(half)}'
+            f'l{num(-half)} {num(half)}l{num(-half)} {num(-half)}Z" {paint}/>'
         )
         left, right = x - half, x + half
     else:
         shape = (
-            f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(width)}"'
-            f' height="{BAR_HEIGHT}" {paint}/>'
+            f'<rect x="{num(x)}" y="{num(y)}" width="{num(width)}" height="{BAR_HEIGHT}" {paint}/>'
         )
         left, right = x, x + width
     if status == "abandoned":
         shape += (
-            f'<path d="M{_num(left - 2)} {_num(middle)}H{_num(right + 2)}"'
+            f'<path d="M{num(left - 2)} {num(middle)}H{num(right + 2)}"'
             f' stroke="{MUTED}" stroke-width="2"/>'
         )
     return shape
@@ -264,12 +263,12 @@ def _month_ticks(
             grid.append(x)
             text = str(month.year) if years_only else _month(month, english)
             if x + _width(text, AXIS_SIZE) <= WIDTH:
-                labels.append(f'<text x="{_num(x + 3)}" y="{AXIS_SIZE}">{_text(text)}</text>')
+                labels.append(f'<text x="{num(x + 3)}" y="{AXIS_SIZE}">{charts.text(text)}</text>')
                 if not years_only and (first_label or month.month == 1):
                     year = str(month.year)
                     labels.append(
-                        f'<text x="{_num(x + 3)}" y="{AXIS_SIZE * 2 + 2}"'
-                        f' fill="{MUTED}">{_text(year)}</text>'
+                        f'<text x="{num(x + 3)}" y="{AXIS_SIZE * 2 + 2}"'
+                        f' fill="{MUTED}">{charts.text(year)}</text>'
                     )
                 first_label = False
         month = _add_months(month, 1)
@@ -279,14 +278,14 @@ def _month_ticks(
 def _legend(labels: dict[str, str], pattern_id: str) -> list[str]:
     """The four statuses, two per line, each with its sample."""
     parts = []
-    chars = _max_chars(WIDTH / 2 - 28, LABEL_SIZE)
+    chars = max_chars(WIDTH / 2 - 28, LABEL_SIZE)
     for index, status in enumerate(STATUS_ORDER):
         x = (index % 2) * WIDTH / 2
         y = (index // 2) * LEGEND_ROW
         parts.append(_status_shape(status, pattern_id, x=x + 2, y=y + 2, width=20, milestone=False))
         parts.append(
-            f'<text x="{_num(x + 28)}" y="{_num(y + 13)}" fill="{INK}">'
-            f"{_text(labels[status], chars)}</text>"
+            f'<text x="{num(x + 28)}" y="{num(y + 13)}" fill="{INK}">'
+            f"{charts.text(labels[status], chars)}</text>"
         )
     return parts
 
@@ -337,17 +336,19 @@ def timeline(items: Iterable[Any], *, today: dt.date, language_en: bool) -> Safe
     rows_top = today_label_y + 8
     height = rows_top + len(dated) * TIMELINE_ROW + 4
 
-    label_chars = _max_chars(WIDTH, LABEL_SIZE)
+    label_chars = max_chars(WIDTH, LABEL_SIZE)
     titles, shapes = [], []
     for index, (title, start, due, status) in enumerate(dated):
         top = rows_top + index * TIMELINE_ROW
         late = due is not None and due < today and status in ("planned", "in_progress")
         suffix = f"({words['late']})" if late else ""
-        text = _text(title, max(label_chars - len(suffix) - 1, 4))
+        text = charts.text(title, max(label_chars - len(suffix) - 1, 4))
         marker = (
-            f' <tspan fill="{DANGER}" font-weight="bold">{_text(suffix)}</tspan>' if late else ""
+            f' <tspan fill="{DANGER}" font-weight="bold">{charts.text(suffix)}</tspan>'
+            if late
+            else ""
         )
-        titles.append(f'<text y="{_num(top + LABEL_SIZE)}">{text}{marker}</text>')
+        titles.append(f'<text y="{num(top + LABEL_SIZE)}">{text}{marker}</text>')
         bar_y = top + LABEL_SIZE + 6
         if start is not None and due is not None:
             x = x_of(start)
@@ -364,19 +365,17 @@ def timeline(items: Iterable[Any], *, today: dt.date, language_en: bool) -> Safe
     today_x = x_of(today)
     anchor = "start" if today_x < WIDTH / 2 else "end"
     label_x = today_x + 3 if anchor == "start" else today_x - 3
-    gridlines = "".join(
-        f"M{_num(x)} {_num(axis_top)}V{_num(height)}" for x in grid if 0 < x < WIDTH
-    )
+    gridlines = "".join(f"M{num(x)} {num(axis_top)}V{num(height)}" for x in grid if 0 < x < WIDTH)
     body = [
-        f"<defs>{_hatch(pattern_id, BRAND)}</defs>",
+        f"<defs>{hatch(pattern_id, BRAND)}</defs>",
         f'<g font-size="{LABEL_SIZE}">',
         *legend,
         "</g>",
         f'<path d="{gridlines}" stroke="{LINE}" fill="none"/>' if gridlines else "",
-        f'<g fill="{INK}" font-size="{AXIS_SIZE}" transform="translate(0 {_num(axis_top)})">',
+        f'<g fill="{INK}" font-size="{AXIS_SIZE}" transform="translate(0 {num(axis_top)})">',
         *tick_labels,
         "</g>",
-        f'<path d="M{_num(today_x)} {_num(today_label_y - AXIS_SIZE)}V{_num(height)}"'
+        f'<path d="M{num(today_x)} {num(today_label_y - AXIS_SIZE)}V{num(height)}"'
         f' stroke="{DANGER}" stroke-width="2" stroke-dasharray="5 3"/>',
         # A white halo keeps the titles readable over the gridlines and the today line.
         f'<g fill="{INK}" font-size="{LABEL_SIZE}" stroke="{WHITE}" stroke-width="4"'
@@ -384,9 +383,9 @@ def timeline(items: Iterable[Any], *, today: dt.date, language_en: bool) -> Safe
         *titles,
         "</g>",
         *shapes,
-        f'<text x="{_num(label_x)}" y="{_num(today_label_y)}" text-anchor="{anchor}"'
+        f'<text x="{num(label_x)}" y="{num(today_label_y)}" text-anchor="{anchor}"'
         f' font-size="{AXIS_SIZE}" font-weight="bold" fill="{DANGER}">'
-        f"{_text(words['today'])}</text>",
+        f"{charts.text(words['today'])}</text>",
     ]
     description = words["timeline_desc"].format(
         count=len(dated),
@@ -395,7 +394,7 @@ def timeline(items: Iterable[Any], *, today: dt.date, language_en: bool) -> Safe
         today=_day(today, english),
     )
     return _safe(
-        _svg(
+        svg(
             chart_id=chart_id,
             title=words["timeline_title"],
             description=description,
@@ -440,12 +439,12 @@ def _measurements(kpi: Any) -> list[tuple[dt.date, float, str]]:
 def _legend_line(x: float, y: float, dash: str, color: str, marker: bool) -> str:
     dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
     line = (
-        f'<path d="M{_num(x)} {_num(y)}h24" stroke="{color}" stroke-width="2"'
+        f'<path d="M{num(x)} {num(y)}h24" stroke="{color}" stroke-width="2"'
         f' fill="none"{dash_attribute}/>'
     )
     if marker:
         line += (
-            f'<circle cx="{_num(x + 12)}" cy="{_num(y)}" r="3.5" fill="{color}" stroke="{WHITE}"/>'
+            f'<circle cx="{num(x + 12)}" cy="{num(y)}" r="3.5" fill="{color}" stroke="{WHITE}"/>'
         )
     return line
 
@@ -489,11 +488,13 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
         base_text = f"{words['baseline']}{_colon(english)}"
         entries.append((base_text + _with_unit(baseline, unit, english), "2 3", MUTED, False))
     legend = []
-    chars = _max_chars(WIDTH - 32, LABEL_SIZE)
+    chars = max_chars(WIDTH - 32, LABEL_SIZE)
     for index, (text, dash, color, marker) in enumerate(entries):
         y = index * LEGEND_ROW
         legend.append(_legend_line(2, y + 9, dash, color, marker))
-        legend.append(f'<text x="32" y="{_num(y + 14)}" fill="{INK}">{_text(text, chars)}</text>')
+        legend.append(
+            f'<text x="32" y="{num(y + 14)}" fill="{INK}">{charts.text(text, chars)}</text>'
+        )
     plot_top = len(entries) * LEGEND_ROW + 10
     plot_bottom = plot_top + KPI_PLOT_HEIGHT
 
@@ -509,35 +510,37 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
             return left + plot_width / 2
         return left + 6 + (date - first_date).days / span * (plot_width - 12)
 
-    grid = "".join(f"M{_num(left)} {_num(y_of(t))}H{_num(right)}" for t in ticks)
+    grid = "".join(f"M{num(left)} {num(y_of(t))}H{num(right)}" for t in ticks)
     axis_labels = [
-        f'<text x="{_num(left - 6)}" y="{_num(y_of(tick) + AXIS_SIZE * 0.35)}">{_text(text)}</text>'
-        for tick, text in zip(ticks, tick_texts, strict=True)
+        f'<text x="{num(left - 6)}" y="{num(y_of(tick) + AXIS_SIZE * 0.35)}">'
+        f"{charts.text(label)}</text>"
+        for tick, label in zip(ticks, tick_texts, strict=True)
     ]
     date_y = plot_bottom + AXIS_SIZE + 6
     date_labels = []
     if span == 0:
         date_labels.append(
-            f'<text x="{_num(x_of(first_date))}" y="{_num(date_y)}" text-anchor="middle">'
-            f"{_text(_day(first_date, english))}</text>"
+            f'<text x="{num(x_of(first_date))}" y="{num(date_y)}" text-anchor="middle">'
+            f"{charts.text(_day(first_date, english))}</text>"
         )
     else:
         date_labels.append(
-            f'<text x="{_num(left)}" y="{_num(date_y)}">{_text(_day(first_date, english))}</text>'
+            f'<text x="{num(left)}" y="{num(date_y)}">'
+            f"{charts.text(_day(first_date, english))}</text>"
         )
         date_labels.append(
-            f'<text x="{_num(right)}" y="{_num(date_y)}" text-anchor="end">'
-            f"{_text(_day(last_date, english))}</text>"
+            f'<text x="{num(right)}" y="{num(date_y)}" text-anchor="end">'
+            f"{charts.text(_day(last_date, english))}</text>"
         )
     references_drawn = []
     if target is not None:
         references_drawn.append(
-            f'<path d="M{_num(left)} {_num(y_of(target))}H{_num(right)}" stroke="{WARN}"'
+            f'<path d="M{num(left)} {num(y_of(target))}H{num(right)}" stroke="{WARN}"'
             ' stroke-width="2" stroke-dasharray="6 4" fill="none"/>'
         )
     if baseline is not None:
         references_drawn.append(
-            f'<path d="M{_num(left)} {_num(y_of(baseline))}H{_num(right)}" stroke="{MUTED}"'
+            f'<path d="M{num(left)} {num(y_of(baseline))}H{num(right)}" stroke="{MUTED}"'
             ' stroke-width="2" stroke-dasharray="2 3" fill="none"/>'
         )
     coordinates = [(x_of(date), y_of(value)) for date, value, _ in points]
@@ -545,11 +548,11 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
     if len(coordinates) > 1:
         line = (
             '<path d="M'
-            + "L".join(f"{_num(x)} {_num(y)}" for x, y in coordinates)
+            + "L".join(f"{num(x)} {num(y)}" for x, y in coordinates)
             + f'" stroke="{BRAND}" stroke-width="2.5" stroke-linejoin="round" fill="none"/>'
         )
     markers = "".join(
-        f'<circle cx="{_num(x)}" cy="{_num(y)}" r="4" fill="{BRAND}" stroke="{WHITE}"'
+        f'<circle cx="{num(x)}" cy="{num(y)}" r="4" fill="{BRAND}" stroke="{WHITE}"'
         ' stroke-width="1.5"/>'
         for x, y in coordinates
     )
@@ -558,7 +561,7 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
         *legend,
         "</g>",
         f'<path d="{grid}" stroke="{LINE}" fill="none"/>',
-        f'<path d="M{_num(left)} {_num(plot_top)}V{_num(plot_bottom)}" stroke="{MUTED}"/>',
+        f'<path d="M{num(left)} {num(plot_top)}V{num(plot_bottom)}" stroke="{MUTED}"/>',
         f'<g fill="{INK}" font-size="{AXIS_SIZE}" text-anchor="end">',
         *axis_labels,
         "</g>",
@@ -590,7 +593,7 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
         description += words[direction]
     description += words["table"]
     return _safe(
-        _svg(
+        svg(
             chart_id=chart_id,
             title=str(kpi.label),
             description=description,

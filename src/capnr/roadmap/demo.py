@@ -10,9 +10,9 @@ from typing import Any
 
 from django.db.models import Sum
 
+from capnr.core.access import Access, OrganisationAccess
 from capnr.inventory.models import Asset, AssetStatus
 from capnr.organisations.models import Organisation, User
-from capnr.organisations.tenancy import Access, OrganisationAccess
 
 from . import services
 from .models import Commitment, ItemStatus, KpiTarget, PlanItem, WorkingGroup

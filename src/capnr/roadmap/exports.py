@@ -2,7 +2,7 @@
 yearly effect, its indicators and its latest journal entry, then one row per indicator.
 
 Anyone who may see the roadmap may download it: it holds what the roadmap pages show. Cells are
-written by ``capnr.inventory.exports.xlsx_bytes``, which neutralises text that would read as a
+written by ``capnr.core.spreadsheets.xlsx_bytes``, which neutralises text that would read as a
 formula (a title such as ``=HYPERLINK(…)`` stays text)."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from capnr.core.access import OrganisationAccess
+from capnr.core.i18n import english
+from capnr.core.spreadsheets import xlsx_bytes
 from capnr.engine import diagnostic as engine_diagnostic
-from capnr.inventory.exports import xlsx_bytes
-from capnr.organisations.tenancy import OrganisationAccess
-from capnr.web.i18n import english
 
 from . import selectors
 from .models import KpiMeasurement, KpiTarget, PlanItem

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from capnr.organisations.tenancy import Access, OrganisationAccess
-from capnr.organisations.views import organisation_view
+from capnr.core.access import Access, OrganisationAccess, organisation_view
 
 from . import exports, ical, report, selectors, services
 

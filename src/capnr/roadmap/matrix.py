@@ -1,6 +1,6 @@
 """The impact/effort matrix of the recommendations, drawn on the server as SVG.
 
-It follows the rules of ``capnr.inventory.charts`` and reuses its frame and helpers: every piece
+It follows the rules of ``capnr.core.charts`` and reuses its frame and helpers: every piece
 of text escaped here (the result is returned already marked safe), no ``style`` attribute,
 ``role="img"`` named by ``<title>`` and ``<desc>``, everything drawn in a ``<g aria-hidden>``
 (the page gives the same figures in a table beside it), a ``viewBox`` 320 units wide with
@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from capnr.inventory.charts import (
+from capnr.core import charts
+from capnr.core.charts import (
     BRAND,
     BRAND_DARK,
     INK,
@@ -27,9 +28,8 @@ from capnr.inventory.charts import (
     MUTED,
     WHITE,
     WIDTH,
-    _num,
-    _svg,
-    _text,
+    num,
+    svg,
 )
 
 __all__ = ["MatrixPoint", "impact_effort_matrix"]
@@ -127,30 +127,30 @@ def impact_effort_matrix(points: Sequence[MatrixPoint], *, chart_id: str = "matr
     # Axis title, grid and percentages.
     body.append(
         f'<text x="0" y="{FONT + 2}" font-size="{FONT}" fill="{INK}" font-weight="bold">'
-        f"{_text(_label('yearly_effect'))}</text>"
+        f"{charts.text(_label('yearly_effect'))}</text>"
     )
     grid = []
     labels = []
     for share in (0.0, 0.5, 1.0):
         y = bottom - RADIUS - share * (PLOT_HEIGHT - 2 * RADIUS)
-        grid.append(f"M{LEFT} {_num(y)}H{RIGHT}")
+        grid.append(f"M{LEFT} {num(y)}H{RIGHT}")
         labels.append(
-            f'<text x="{LEFT - 6}" y="{_num(y + FONT * 0.35)}" text-anchor="end">'
-            f"{_text(f'{round(share * 100)}' + chr(0xA0) + '%')}</text>"
+            f'<text x="{LEFT - 6}" y="{num(y + FONT * 0.35)}" text-anchor="end">'
+            f"{charts.text(f'{round(share * 100)}' + chr(0xA0) + '%')}</text>"
         )
     for index in range(1, len(EFFORTS)):
         x = LEFT + column * index
-        grid.append(f"M{_num(x)} {TOP - 6}V{bottom}")  # the band's label line stays clear
-        grid.append(f"M{_num(x)} {bottom + 6 + BAND_LABEL}V{band_bottom}")
+        grid.append(f"M{num(x)} {TOP - 6}V{bottom}")  # the band's label line stays clear
+        grid.append(f"M{num(x)} {bottom + 6 + BAND_LABEL}V{band_bottom}")
     body.append(f'<path d="{"".join(grid)}" stroke="{LINE}" stroke-width="1" fill="none"/>')
     body.append(
-        f'<rect x="{LEFT}" y="{bottom + 4}" width="{_num(RIGHT - LEFT)}" '
-        f'height="{_num(band_height - 4)}" fill="none" stroke="{LINE}" stroke-dasharray="4 3"/>'
+        f'<rect x="{LEFT}" y="{bottom + 4}" width="{num(RIGHT - LEFT)}" '
+        f'height="{num(band_height - 4)}" fill="none" stroke="{LINE}" stroke-dasharray="4 3"/>'
     )
     body.append(f'<g font-size="{FONT}" fill="{MUTED}">{"".join(labels)}</g>')
     body.append(
-        f'<text x="{LEFT + 4}" y="{_num(bottom + 4 + FONT + 2)}" font-size="{FONT - 1}" '
-        f'fill="{MUTED}">{_text(_label("no_figure"))}</text>'
+        f'<text x="{LEFT + 4}" y="{num(bottom + 4 + FONT + 2)}" font-size="{FONT - 1}" '
+        f'fill="{MUTED}">{charts.text(_label("no_figure"))}</text>'
     )
     # Effort labels.
     names = {"easy": _("Easy"), "medium": _("Medium"), "hard": _("Hard")}
@@ -158,14 +158,14 @@ def impact_effort_matrix(points: Sequence[MatrixPoint], *, chart_id: str = "matr
     for index, effort in enumerate(EFFORTS):
         x = LEFT + column * (index + 0.5)
         efforts.append(
-            f'<text x="{_num(x)}" y="{band_bottom + FONT + 6}" text-anchor="middle">'
-            f"{_text(names[effort])}</text>"
+            f'<text x="{num(x)}" y="{band_bottom + FONT + 6}" text-anchor="middle">'
+            f"{charts.text(names[effort])}</text>"
         )
     body.append(f'<g font-size="{FONT}" fill="{INK}">{"".join(efforts)}</g>')
     body.append(
-        f'<text x="{_num((LEFT + RIGHT) / 2)}" y="{band_bottom + 2 * FONT + 12}" '
+        f'<text x="{num((LEFT + RIGHT) / 2)}" y="{band_bottom + 2 * FONT + 12}" '
         f'font-size="{FONT}" fill="{INK}" font-weight="bold" text-anchor="middle">'
-        f"{_text(_label('effort'))} →</text>"
+        f"{charts.text(_label('effort'))} →</text>"
     )
     # Points.
     circles = []
@@ -175,10 +175,10 @@ def impact_effort_matrix(points: Sequence[MatrixPoint], *, chart_id: str = "matr
         else:
             fill, stroke, ink = BRAND, BRAND, WHITE
         circles.append(
-            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{RADIUS}" fill="{fill}" '
+            f'<circle cx="{num(x)}" cy="{num(y)}" r="{RADIUS}" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="2"/>'
-            f'<text x="{_num(x)}" y="{_num(y + 4)}" text-anchor="middle" fill="{ink}">'
-            f"{_text(point.number)}</text>"
+            f'<text x="{num(x)}" y="{num(y + 4)}" text-anchor="middle" fill="{ink}">'
+            f"{charts.text(point.number)}</text>"
         )
     body.append(f'<g font-size="{FONT - 1}" font-weight="bold">{"".join(circles)}</g>')
     # Legend.
@@ -187,14 +187,14 @@ def impact_effort_matrix(points: Sequence[MatrixPoint], *, chart_id: str = "matr
         f'<g font-size="{FONT}" fill="{INK}">'
         f'<circle cx="{RADIUS}" cy="{legend_y}" r="7" fill="{BRAND}" stroke="{BRAND}" '
         f'stroke-width="2"/>'
-        f'<text x="{RADIUS + 14}" y="{_num(legend_y + 4)}">'
-        f"{_text(_label('not_in_the_roadmap'))}</text>"
+        f'<text x="{RADIUS + 14}" y="{num(legend_y + 4)}">'
+        f"{charts.text(_label('not_in_the_roadmap'))}</text>"
         f'<circle cx="{RADIUS}" cy="{legend_y + 22}" r="7" fill="{WHITE}" stroke="{BRAND_DARK}" '
         f'stroke-width="2"/>'
-        f'<text x="{RADIUS + 14}" y="{_num(legend_y + 26)}">'
-        f"{_text(_label('already_in_the_roadmap'))}</text></g>"
+        f'<text x="{RADIUS + 14}" y="{num(legend_y + 26)}">'
+        f"{charts.text(_label('already_in_the_roadmap'))}</text></g>"
     )
-    markup = _svg(
+    markup = svg(
         chart_id=chart_id,
         title=title,
         description=description,

@@ -42,9 +42,9 @@ from . import services
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from capnr.core.access import OrganisationAccess
     from capnr.diagnostics.models import Answer, Diagnostic
     from capnr.engine.assets import AssetTable
-    from capnr.organisations.tenancy import OrganisationAccess
 
 SOURCES = ("inventory", "estimate", "profile", "diagnostic", "action", "user", "default", "unknown")
 SOURCE_LABELS = {

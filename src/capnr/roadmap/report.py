@@ -7,8 +7,8 @@ hotspots), 2. objectives (the yearly effect the roadmap expects, and what is don
 3. actions (the plan items by theme, with owner, due date, status and expected effect),
 4. indicators (targets and latest measurements), 5. governance (working groups, leads and
 missions), then a block for the approval. The template is ``roadmap/report.html``, its print
-stylesheet ``templates/roadmap/report.css`` on top of the shared ``web/print.css``; making the
-PDF is ``capnr.web.pdf``'s job. French by default, in the request's language otherwise."""
+stylesheet ``templates/roadmap/report.css`` on top of the shared ``core/print.css``; making the
+PDF is ``capnr.core.pdf``'s job. French by default, in the request's language otherwise."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from capnr.core.access import OrganisationAccess
+from capnr.core.pdf import ReportUnavailable, render_pdf
 from capnr.diagnostics import presentation as diagnostic_presentation
 from capnr.diagnostics import selectors as diagnostic_selectors
 from capnr.inventory import presentation as footprint_presentation
 from capnr.inventory.selectors import latest_footprint
-from capnr.organisations.tenancy import OrganisationAccess
-from capnr.web.pdf import ReportUnavailable, render_pdf
 
 from . import exports, selectors
 from .models import ItemStatus, PlanItem

@@ -10,8 +10,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from capnr.organisations.models import hash_token
-from capnr.organisations.tenancy import OrganisationAccess
+from capnr.core.access import OrganisationAccess
+from capnr.core.tokens import hash_token
 
 from .models import (
     CalendarFeed,

@@ -16,14 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from capnr.core.access import Access, OrganisationAccess
+from capnr.core.i18n import english
+from capnr.core.tokens import hash_token, new_raw_token
+from capnr.core.versioned import StaleEditError, save_versioned
 from capnr.engine import catalogue as engine_catalogue
 from capnr.engine import diagnostic as engine_diagnostic
 from capnr.engine import impact as engine_impact
 from capnr.engine.reference import data_version
-from capnr.organisations.models import Department, Membership, Site, hash_token, new_raw_token
-from capnr.organisations.services import StaleEditError, save_versioned
-from capnr.organisations.tenancy import Access, OrganisationAccess
-from capnr.web.i18n import english
+from capnr.organisations.models import Department, Membership, Site
 
 from .models import (
     CalendarFeed,

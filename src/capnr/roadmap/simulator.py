@@ -12,9 +12,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from capnr.core.i18n import english
 from capnr.engine import impact as engine_impact
 from capnr.engine.reference import reference_data
-from capnr.web.i18n import english
 
 from .prefill import Filled
 

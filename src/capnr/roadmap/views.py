@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from capnr.core.access import Access, OrganisationAccess, organisation_view
+from capnr.core.forms import apply_errors
+from capnr.core.i18n import english as _english
+from capnr.core.versioned import StaleEditError
 from capnr.engine import catalogue as engine_catalogue
 from capnr.engine import diagnostic as engine_diagnostic
 from capnr.organisations.selectors import member_list
-from capnr.organisations.tenancy import Access, OrganisationAccess
-from capnr.organisations.views import apply_errors, organisation_view
-from capnr.web.i18n import english as _english
 
 from . import charts, selectors, services
 from .forms import (
@@ -487,7 +488,7 @@ def group_edit(request: HttpRequest, access: OrganisationAccess, group_id: int) 
                 name=form.cleaned_data["name"],
                 mission=form.cleaned_data["mission"],
             )
-        except services.StaleEditError as error:
+        except StaleEditError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             apply_errors(form, error)

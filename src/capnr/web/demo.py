@@ -195,10 +195,10 @@ def _demo_inventories() -> None:
     import tempfile
     from pathlib import Path
 
+    from capnr.core.access import Access, OrganisationAccess
     from capnr.inventory import services as inventory
     from capnr.inventory.demo_fleet import write_glpi_csv
     from capnr.inventory.models import Asset
-    from capnr.organisations.tenancy import Access, OrganisationAccess
 
     agency = Organisation.objects.get(slug="routes-haut-vallon")
     if not Asset.objects.filter(organisation=agency).exists():

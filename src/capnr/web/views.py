@@ -1,4 +1,5 @@
-"""The shell: landing, organisation switcher, account and tokens, legal pages, error pages."""
+"""The shell: landing, an organisation's home (the journey), organisation switcher, account and
+tokens, legal pages, error pages."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from capnr.api import selectors as api_selectors
 from capnr.api import services as api_services
-from capnr.organisations.selectors import organisation_choices_for
+from capnr.core.access import LAST_ORGANISATION_KEY, OrganisationAccess, organisation_view
+from capnr.organisations.selectors import organisation_choices_for, organisation_counts
 from capnr.organisations.tenancy import visible_to
-from capnr.organisations.views import LAST_ORGANISATION_KEY
 
 from .forms import ApiTokenForm
+from .journey import journey_for
 
 
 @require_safe
@@ -27,13 +29,27 @@ def landing(request: HttpRequest) -> HttpResponse:
     visible = visible_to(request.user)
     last = request.session.get(LAST_ORGANISATION_KEY)
     if last and visible.filter(slug=last).exists():
-        return redirect("organisations:home", slug=last)
+        return redirect("web:organisation_home", slug=last)
     if request.user.facilitated_coalitions.exists():  # type: ignore[union-attr]
         return redirect("coalition:list")
     first = visible.order_by("name").first()
     if first is not None:
-        return redirect("organisations:home", slug=first.slug)
+        return redirect("web:organisation_home", slug=first.slug)
     return render(request, "web/no_organisation.html")
+
+
+@organisation_view()
+@require_safe
+def organisation_home(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    return render(
+        request,
+        "web/organisation_home.html",
+        {
+            "access": access,
+            "journey": journey_for(access),
+            "counts": organisation_counts(access=access),
+        },
+    )
 
 
 @login_required
@@ -41,7 +57,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     slug = request.POST.get("organisation", "")
     if visible_to(request.user).filter(slug=slug).exists():
-        return redirect("organisations:home", slug=slug)
+        return redirect("web:organisation_home", slug=slug)
     messages.error(request, _("You cannot open this organisation."))
     return redirect("web:home")
 

@@ -5,18 +5,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from capnr.core import charts as core_charts
+from capnr.core.charts import format_number
+from capnr.core.tests.svg_checks import SVG, contrast_with_white, parse, texts
 from capnr.inventory import charts
-from capnr.inventory.charts import age_pyramid, bar_chart, format_number, stacked_split
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def parse(markup: str) -> ET.Element:
-    return ET.fromstring(markup)
-
-
-def texts(root: ET.Element) -> list[str]:
-    return ["".join(node.itertext()) for node in root.iter(f"{SVG}text")]
+from capnr.inventory.charts import age_pyramid, bar_chart, stacked_split
 
 
 def bars_of(root: ET.Element) -> list[ET.Element]:
@@ -26,19 +19,6 @@ def bars_of(root: ET.Element) -> list[ET.Element]:
         for rect in root.iter(f"{SVG}rect")
         if rect.get("height") == str(charts.BAR_HEIGHT) and "x" not in rect.attrib
     ]
-
-
-def relative_luminance(color: str) -> float:
-    digits = color.lstrip("#")
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast_with_white(color: str) -> float:
-    return 1.05 / (relative_luminance(color) + 0.05)
 
 
 def sample_rows(count: int) -> list[tuple[str, float, float, float]]:
@@ -116,9 +96,9 @@ def test_fills_contrast_with_white(markup):
         is_text = tag in {"text", "tspan"} or (tag == "g" and node.get("font-size"))
         needed = 4.5 if is_text else 3.0
         assert contrast_with_white(fill) >= needed, (tag, fill)
-    for color in (*charts.SPLIT_COLORS, charts.SOFT_BAR, charts.BRAND_DARK, charts.WARN):
+    for color in (*charts.SPLIT_COLORS, charts.SOFT_BAR, core_charts.BRAND_DARK, core_charts.WARN):
         assert contrast_with_white(color) >= 3.0
-    for color in (charts.INK, charts.WARN):
+    for color in (core_charts.INK, core_charts.WARN):
         assert contrast_with_white(color) >= 4.5
 
 
@@ -213,7 +193,7 @@ def test_a_highlighted_row_is_kept_bold_and_darker():
     assert [node.text for node in bold] == ["Famille 0"]
     assert len(bars_of(root)) == 25
     groups = {group.get("fill") for group in root.iter(f"{SVG}g")}
-    assert charts.BRAND_DARK in groups and charts.SOFT_BAR in groups
+    assert core_charts.BRAND_DARK in groups and charts.SOFT_BAR in groups
     with pytest.raises(ValueError):
         bar_chart(title="t", description="d", rows=rows, unit="", chart_id="hl", highlight=30)
 
@@ -225,7 +205,7 @@ def test_long_labels_are_cut_to_fit_a_narrow_screen():
     )
     shown = texts(root)[0]
     assert shown.endswith("…") and label.startswith(shown[:-1])
-    assert len(shown) * charts.LABEL_SIZE * charts.LABEL_CHAR_WIDTH <= charts.WIDTH
+    assert len(shown) * core_charts.LABEL_SIZE * core_charts.LABEL_CHAR_WIDTH <= core_charts.WIDTH
 
 
 def test_a_25_bar_chart_stays_small():
@@ -248,14 +228,6 @@ def test_empty_and_degenerate_data_still_give_a_valid_chart():
         parse(bar_chart(title="t", description="d", rows=rows, unit="kg", chart_id="empty"))
     parse(stacked_split(title="t", description="d", parts=[("A", 0), ("B", 0)], chart_id="e2"))
     parse(age_pyramid(title="t", description="d", rows=[], chart_id="e3"))
-
-
-def test_french_number_format():
-    assert format_number(1234.5) == "1\u00a0234,5"
-    assert format_number(1234567) == "1\u00a0234\u00a0567"
-    assert format_number(3.14159) == "3,14"
-    assert format_number(-0.001) == "0"
-    assert format_number(float("nan")) == "–"
 
 
 def test_a_split_labels_each_part_with_its_share_and_adds_up_to_100():

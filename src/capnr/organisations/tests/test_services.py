@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from capnr.core.versioned import StaleEditError
 from capnr.organisations import services
 from capnr.organisations.forms import OrganisationProfileForm
 from capnr.organisations.models import Department, Invitation, Membership, Role, Site, User
@@ -59,7 +60,7 @@ def test_second_save_from_a_stale_version_is_refused_and_nothing_is_lost(org_a, 
     first_copy = Site.objects.get(organisation=org_a)
     second_copy = Site.objects.get(organisation=org_a)
     services.site_update(access=access, site=first_copy, expected_version=1, name="First")
-    with pytest.raises(services.StaleEditError):
+    with pytest.raises(StaleEditError):
         services.site_update(access=access, site=second_copy, expected_version=1, name="Second")
     assert Site.objects.get(organisation=org_a).name == "First"
 
@@ -207,7 +208,7 @@ def test_accepting_as_an_existing_member_never_lowers_their_role(org_a, member, 
     Membership.objects.filter(user=invitee).delete()
     Membership.objects.create(user=invitee, organisation=org_a, role=Role.CONTRIBUTOR)
     raw = "raw-token-for-test"
-    from capnr.organisations.models import hash_token
+    from capnr.core.tokens import hash_token
 
     Invitation.objects.create(
         organisation=org_a,

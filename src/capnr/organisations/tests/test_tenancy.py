@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
+from capnr.core.access import Access
 from capnr.organisations.models import Role, Site
 from capnr.organisations.tenancy import (
-    Access,
     access_for,
     access_organisation,
     administered_by,

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from capnr.web.i18n import english
+from capnr.core.i18n import english
 
 register = template.Library()
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from capnr.core.access import Access, OrganisationAccess
 from capnr.engine.cli import add_intake_arguments, problem_line
 from capnr.engine.intake import messages
 from capnr.engine.intake.messages import Language
@@ -21,7 +22,6 @@ from capnr.engine.intake.recognition import load_category_map
 from capnr.inventory import services
 from capnr.inventory.models import ImportStatus, InventoryImport
 from capnr.organisations.models import Organisation
-from capnr.organisations.tenancy import Access, OrganisationAccess
 
 
 class Command(BaseCommand):

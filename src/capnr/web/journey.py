@@ -1,4 +1,5 @@
-"""The seven steps of DESIGN.md's journey, with where this organisation stands on each.
+"""The seven steps of DESIGN.md's journey, with where this organisation stands on each. It reads
+every app, so it belongs to the shell.
 
 Steps whose capability is not built yet say so ("coming") and link nowhere."""
 
@@ -10,7 +11,10 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .tenancy import OrganisationAccess
+from capnr.core.access import OrganisationAccess
+from capnr.diagnostics.models import Diagnostic, DiagnosticStatus
+from capnr.inventory.models import Asset, AssetOrigin
+from capnr.roadmap.models import ItemStatus, PlanItem
 
 TODO = "todo"
 IN_PROGRESS = "in_progress"
@@ -155,8 +159,6 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
 
 def _footprint_status(access: OrganisationAccess) -> str:
     """Done once a real inventory is imported; in progress with counts entered by hand."""
-    from capnr.inventory.models import Asset, AssetOrigin
-
     origins = set(
         Asset.objects.filter(organisation=access.organisation)
         .values_list("origin", flat=True)
@@ -169,8 +171,6 @@ def _footprint_status(access: OrganisationAccess) -> str:
 
 def _diagnostic_status(access: OrganisationAccess) -> str:
     """Done once a diagnostic is submitted; in progress while one is being answered."""
-    from capnr.diagnostics.models import Diagnostic, DiagnosticStatus
-
     statuses = set(
         Diagnostic.objects.filter(organisation=access.organisation).values_list("status", flat=True)
     )
@@ -182,8 +182,6 @@ def _diagnostic_status(access: OrganisationAccess) -> str:
 def _roadmap_statuses(access: OrganisationAccess, diagnostic_status: str) -> dict[str, str]:
     """Stakes: read once a roadmap item exists. Roadmap: done when every open item has an
     owner and a due date. Execution: done when half the items kept are done."""
-    from capnr.roadmap.models import ItemStatus, PlanItem
-
     items = list(
         PlanItem.objects.filter(organisation=access.organisation, deleted_at__isnull=True).values(
             "status", "owner_id", "due_date"

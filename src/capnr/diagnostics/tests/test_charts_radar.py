@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from capnr.inventory import charts
-from capnr.inventory.charts import radar_chart
-from capnr.inventory.tests.test_charts import SVG, contrast_with_white, parse, texts
+from capnr.core import charts as core_charts
+from capnr.core.tests.svg_checks import SVG, contrast_with_white, parse, texts
+from capnr.diagnostics import charts
+from capnr.diagnostics.charts import radar_chart
 
 THEMES = [
     "Stratégie et gouvernance",
@@ -44,14 +45,14 @@ def polygons(root: ET.Element) -> list[list[tuple[float, float]]]:
 
 
 def outer_ring(root: ET.Element) -> list[tuple[float, float]]:
-    path = next(p for p in root.iter(f"{SVG}path") if p.get("stroke") == charts.MUTED)
+    path = next(p for p in root.iter(f"{SVG}path") if p.get("stroke") == core_charts.MUTED)
     numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d"))]
     return list(zip(numbers[::2], numbers[1::2], strict=True))
 
 
 def centre_of(root: ET.Element) -> tuple[float, float]:
     ring = outer_ring(root)
-    return charts.WIDTH / 2, ring[0][1] + charts.RADAR_RADIUS
+    return core_charts.WIDTH / 2, ring[0][1] + charts.RADAR_RADIUS
 
 
 def test_the_radar_is_an_image_named_by_its_title_and_description():
@@ -141,7 +142,7 @@ def test_values_are_clamped_and_non_finite_values_count_as_not_scored():
     assert all(point == pytest.approx((cx, cy), abs=0.1) for point in points[1:])
     circles = list(root.iter(f"{SVG}circle"))
     series_markers = [c for c in circles if c.get("stroke") is not None][-5:]
-    hollow = [c.get("fill") == charts.WHITE for c in series_markers]
+    hollow = [c.get("fill") == core_charts.WHITE for c in series_markers]
     assert hollow == [False, False, True, True, True]  # -10 is a score of 0, not a gap
     assert "Non évalué" in texts(root)
 
@@ -152,7 +153,7 @@ def test_not_scored_values_get_a_hollow_marker_at_the_centre_and_a_legend_entry(
     hollow = [
         node
         for node in root.iter()
-        if node.tag in {f"{SVG}circle", f"{SVG}rect"} and node.get("fill") == charts.WHITE
+        if node.tag in {f"{SVG}circle", f"{SVG}rect"} and node.get("fill") == core_charts.WHITE
     ]
     # One hollow circle (2025) and one hollow square (2024) at the centre, and the same two
     # shapes in the legend.
@@ -176,7 +177,7 @@ def test_two_series_differ_without_colour_and_are_named_in_a_legend():
     root = parse(radar())
     previous, current = root.findall(f".//{SVG}polygon")
     assert previous.get("stroke-dasharray") and previous.get("fill") == "none"
-    assert current.get("stroke-dasharray") is None and current.get("fill") == charts.BRAND
+    assert current.get("stroke-dasharray") is None and current.get("fill") == core_charts.BRAND
     # Markers: round for this year, square for last year, one per axis (filled or hollow).
     circles = [c for c in root.iter(f"{SVG}circle")]
     squares = [r for r in root.iter(f"{SVG}rect") if r.get("width") == "7"]
@@ -211,7 +212,7 @@ def test_the_key_names_each_numbered_axis_and_wraps_long_names():
     assert "Stratégie et gouvernance" in shown
     assert "Équipements : moins nombreux et plus" in shown and "durables" in shown
     assert all(
-        len(text) * charts.LABEL_SIZE * charts.LABEL_CHAR_WIDTH <= charts.WIDTH - 26
+        len(text) * core_charts.LABEL_SIZE * core_charts.LABEL_CHAR_WIDTH <= core_charts.WIDTH - 26
         for text in shown
     )
     very_long = " ".join(["mot"] * 40)

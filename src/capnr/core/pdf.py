@@ -2,7 +2,7 @@
 
 A report is an HTML template rendered as usual, laid out by print stylesheets kept as files under
 ``templates/`` (never a ``<style>`` element, so report templates obey the same no-inline-style
-rule as the pages): ``web/print.css`` for what every report shares (page, type, title block,
+rule as the pages): ``core/print.css`` for what every report shares (page, type, title block,
 tables, figures), then the report's own stylesheet.
 
 WeasyPrint is imported only when a PDF is made: it needs the Pango system libraries, and a server
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 # Debian packages that provide the libraries WeasyPrint loads (scripts/system-deps.sh checks them).
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
-BASE_STYLESHEET = Path(__file__).resolve().parent / "templates" / "web" / "print.css"
+BASE_STYLESHEET = Path(__file__).resolve().parent / "templates" / "core" / "print.css"
 # PDF/UA-1 makes WeasyPrint tag the structure (headings, tables, lists, figures with their
 # SVG <title> as alternative text) and write the title and language in the catalogue.
 PDF_VARIANT = "pdf/ua-1"
@@ -72,7 +72,7 @@ def without_halo(svg: SafeString | None) -> SafeString | None:
 
 
 def render_pdf(html: str, *, stylesheets: Sequence[Path] = ()) -> bytes:
-    """``html`` as a tagged PDF (PDF/UA-1), laid out by ``web/print.css`` then ``stylesheets``.
+    """``html`` as a tagged PDF (PDF/UA-1), laid out by ``core/print.css`` then ``stylesheets``.
 
     The document's ``<title>`` and ``<html lang>`` become the PDF's title and language. Raises
     ReportUnavailable when WeasyPrint or the system libraries it needs are missing."""

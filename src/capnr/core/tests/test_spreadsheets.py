@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from capnr.inventory.exports import csv_bytes, neutralise, xlsx_bytes
+from capnr.core.spreadsheets import csv_bytes, neutralise, xlsx_bytes
 
 DANGEROUS = ["=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("x")']
 

@@ -1,0 +1,101 @@
+"""What a view or a service knows about the user's rights in one organisation, and the view
+decorator that gives it.
+
+Who may do what is decided in one place, ``capnr.organisations.tenancy``; core only declares the
+types every app passes around. The decorator needs tenancy's ``access_organisation`` but core
+sits below the organisations app, so that app hands it over when Django starts
+(``OrganisationsConfig.ready`` calls :func:`provide_access_resolver`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from capnr.organisations.models import Organisation
+
+View = Callable[..., HttpResponse]
+AccessResolver = Callable[[Any, str, "Access"], "OrganisationAccess"]
+LAST_ORGANISATION_KEY = "capnr_last_organisation"
+FACILITATOR = "facilitator"
+SUPERUSER = "superuser"
+
+
+class Access(IntEnum):
+    READ = 1
+    CONTRIBUTE = 2
+    ADMINISTER = 3
+
+
+@dataclass(frozen=True)
+class OrganisationAccess:
+    """What one user may do in one organisation; views and services receive this."""
+
+    organisation: Organisation
+    level: Access
+    role: str  # a Role value, "facilitator" or "superuser"
+
+    @property
+    def can_contribute(self) -> bool:
+        return self.level >= Access.CONTRIBUTE
+
+    @property
+    def can_administer(self) -> bool:
+        return self.level >= Access.ADMINISTER
+
+    @property
+    def can_run_diagnostic(self) -> bool:
+        """Answer the self-diagnostic for the whole organisation: the référent, and the
+        facilitator of a cohort it belongs to, who runs the workshop with them."""
+        return self.level >= Access.ADMINISTER or self.role == FACILITATOR
+
+    def require_diagnostic(self) -> None:
+        if not self.can_run_diagnostic:
+            raise PermissionDenied("Only the référent or the facilitator runs the diagnostic.")
+
+    def require(self, need: Access) -> None:
+        if self.level < need:
+            raise PermissionDenied("Your role in this organisation does not allow this.")
+
+
+_resolver: AccessResolver | None = None
+
+
+def provide_access_resolver(resolver: AccessResolver) -> None:
+    """Install the function that turns (user, slug, need) into an access, or raises Http404 /
+    PermissionDenied: ``capnr.organisations.tenancy.access_organisation``."""
+    global _resolver
+    _resolver = resolver
+
+
+def resolve_access(user: Any, slug: str, need: Access) -> OrganisationAccess:
+    if _resolver is None:
+        raise RuntimeError(
+            "No access resolver: is capnr.organisations in INSTALLED_APPS? Its AppConfig.ready "
+            "provides one."
+        )
+    return _resolver(user, slug, need)
+
+
+def organisation_view(need: Access = Access.READ) -> Callable[[View], View]:
+    """Log-in, then tenancy: the view receives ``access`` for the organisation in the URL."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+            access = resolve_access(request.user, slug, need)
+            request.capnr_access = access  # type: ignore[attr-defined]
+            request.session[LAST_ORGANISATION_KEY] = access.organisation.slug
+            return view(request, access, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -5,7 +5,9 @@ keyboard script (``web/static/capnr/workshop.js``) only presses the page's own b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from capnr.organisations.views import organisation_view
 
 from . import referential, selectors, services
 from .forms import AnswerForm, NoteForm, initial_for
-from .models import Answer, AnswerValue, Diagnostic
+from .models import Answer, AnswerValue, Diagnostic, WorkshopNote
 
 # The same hidden version and fingerprint as the theme pages (a carried-over answer is never
 # "untouched"), so both screens save through one rule.
@@ -320,7 +322,6 @@ def workshop_summary(request: HttpRequest, access: OrganisationAccess, year: int
     diagnostic = selectors.diagnostic_get(access=access, year=year)
     questions = referential.questions_for(access.organisation)
     numbers = {q.id: number for number, q in enumerate(questions, start=1)}
-    by_id = {q.id: q for q in questions}
     answers = selectors.answers_by_question(diagnostic)
     progress = selectors.progress(diagnostic, answers)
     result = selectors.results(diagnostic, answers)
@@ -339,26 +340,10 @@ def workshop_summary(request: HttpRequest, access: OrganisationAccess, year: int
                 "row": row,
                 "duration": _duration(seconds),
                 "score": result.themes[row.theme.id].percent,
-                "notes": [
-                    {
-                        "note": note,
-                        "number": numbers.get(note.question_id),
-                        "url": _question_url(access, year, by_id[note.question_id])
-                        if note.question_id in by_id
-                        else "",
-                    }
-                    for note in notes
-                    if note.theme == row.theme.id
-                ],
-                "follow_ups": [
-                    {
-                        "number": numbers[q.id],
-                        "text": referential.text(q),
-                        "url": _question_url(access, year, q),
-                    }
-                    for q in result.follow_ups
-                    if q.theme == row.theme.id
-                ],
+                "notes": _summary_notes(access, year, questions, numbers, notes, row.theme.id),
+                "follow_ups": _summary_follow_ups(
+                    access, year, numbers, result.follow_ups, row.theme.id
+                ),
             }
         )
     return render(
@@ -376,3 +361,46 @@ def workshop_summary(request: HttpRequest, access: OrganisationAccess, year: int
             "read_only": diagnostic.is_submitted,
         },
     )
+
+
+def _summary_notes(
+    access: OrganisationAccess,
+    year: int,
+    questions: list[engine.Question],
+    numbers: dict[str, int],
+    notes: list[WorkshopNote],
+    theme: str,
+) -> list[dict[str, Any]]:
+    """The theme's notes, each with its question's number and screen (none for a question that
+    no longer applies to the organisation)."""
+    by_id = {q.id: q for q in questions}
+    return [
+        {
+            "note": note,
+            "number": numbers.get(note.question_id),
+            "url": _question_url(access, year, by_id[note.question_id])
+            if note.question_id in by_id
+            else "",
+        }
+        for note in notes
+        if note.theme == theme
+    ]
+
+
+def _summary_follow_ups(
+    access: OrganisationAccess,
+    year: int,
+    numbers: dict[str, int],
+    follow_ups: Iterable[engine.Question],
+    theme: str,
+) -> list[dict[str, Any]]:
+    """The theme's questions answered "don't know", to check after the workshop."""
+    return [
+        {
+            "number": numbers[q.id],
+            "text": referential.text(q),
+            "url": _question_url(access, year, q),
+        }
+        for q in follow_ups
+        if q.theme == theme
+    ]

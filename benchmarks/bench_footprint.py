@@ -11,8 +11,8 @@ Prints, in one run:
    (a) Python's csv module merely iterating over the file, (b) `capnr footprint FILE --format
    json` end to end (wall time and peak memory of the subprocess) and its ratio to (a), (c) the
    engine alone on 1,000,000 such assets, (d) the columnar CSV reader alone.
-Targets (DESIGN.md): (1) ≤ 1 s, (2) ≤ 5 s, ratio ≥ 250×; (4b) ≤ 1.5 × (4a) and ≤ 600 MB, (4c)
-≤ 0.25 s. This prints figures; it asserts none.
+Targets (docs/adr/0004-product-journey-and-targets.md): (1) ≤ 1 s, (2) ≤ 5 s, ratio ≥ 250×;
+(4b) ≤ 1.5 × (4a) and ≤ 600 MB, (4c) ≤ 0.25 s. This prints figures; it asserts none.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ urlpatterns = [
     path("diagnostic/<int:year>/", views.diagnostic_overview, name="overview"),
     path("diagnostic/<int:year>/theme/<slug:theme>/", views.theme_answers, name="theme"),
     path(
+        "diagnostic/<int:year>/theme/<slug:theme>/autosave/",
+        views.theme_autosave,
+        name="theme_autosave",
+    ),
+    path(
         "diagnostic/<int:year>/theme/<slug:theme>/confirm/",
         views.theme_confirm,
         name="theme_confirm",

@@ -219,127 +219,215 @@ def _conflict_json(conflict: services.AnswerConflict) -> dict[str, Any]:
     }
 
 
+@dataclass
+class ThemePage:
+    """What every request on one theme's page starts from."""
+
+    diagnostic: Diagnostic
+    theme: engine.Theme
+    questions: list[engine.Question]  # all that apply to the organisation: they number the theme's
+    theme_questions: list[engine.Question]
+    delegations: dict[str, Delegation]  # the active delegations, by question id
+
+
+def _theme_page(access: OrganisationAccess, year: int, theme_id: str) -> ThemePage:
+    access.require_diagnostic()
+    diagnostic = _diagnostic(access, year)
+    theme = _theme_or_404(theme_id)
+    questions = referential.questions_for(access.organisation)
+    theme_questions = [q for q in questions if q.theme == theme.id]
+    if not theme_questions:
+        raise Http404("No question of this theme applies to this organisation.")
+    return ThemePage(
+        diagnostic=diagnostic,
+        theme=theme,
+        questions=questions,
+        theme_questions=theme_questions,
+        delegations={d.question_id: d for d in selectors.delegations(diagnostic)},
+    )
+
+
+def _theme_items(
+    page: ThemePage, answers: dict[str, Answer], data: Any = None
+) -> list[QuestionItem]:
+    """The page's questions; those the form sent are bound to what was typed."""
+    return [
+        _item(
+            q,
+            page.questions,
+            answers.get(q.id),
+            data=data if _posted(data, q.id) else None,
+            prefix=q.id,
+            delegation=page.delegations.get(q.id),
+        )
+        for q in page.theme_questions
+    ]
+
+
 @organisation_view()
 @require_http_methods(["GET", "HEAD", "POST"])
 def theme_answers(
     request: HttpRequest, access: OrganisationAccess, year: int, theme: str
 ) -> HttpResponse:
-    """One theme's questions on one page. A normal POST saves the page; the autosave script
-    posts one question at a time (``autosave=<question id>``) and gets JSON back."""
-    access.require_diagnostic()
-    diagnostic = _diagnostic(access, year)
-    current_theme = _theme_or_404(theme)
-    questions = referential.questions_for(access.organisation)
-    theme_questions = [q for q in questions if q.theme == current_theme.id]
-    if not theme_questions:
-        raise Http404("No question of this theme applies to this organisation.")
-    answers = selectors.answers_by_question(diagnostic)
-    active = {d.question_id: d for d in selectors.delegations(diagnostic)}
-    data = request.POST if request.method == "POST" else None
-    autosave = request.POST.get("autosave", "") if data is not None else ""
-    items = [
-        _item(
-            q,
-            questions,
-            answers.get(q.id),
-            data=data if _posted(data, q.id) and (not autosave or autosave == q.id) else None,
-            prefix=q.id,
-            delegation=active.get(q.id),
+    """One theme's questions on one page; a POST saves the questions it sends. The autosave
+    script posts to :func:`theme_autosave`; a POST here that names ``autosave`` is still answered
+    the same way, for pages opened before the script moved there."""
+    page = _theme_page(access, year, theme)
+    if request.method != "POST":
+        answers = selectors.answers_by_question(page.diagnostic)
+        return _render_theme(request, access, page, _theme_items(page, answers), answers)
+    if request.POST.get("autosave", ""):
+        return _autosave(request, access, page)
+    return _save_theme(request, access, page)
+
+
+@organisation_view()
+@require_POST
+def theme_autosave(
+    request: HttpRequest, access: OrganisationAccess, year: int, theme: str
+) -> HttpResponse:
+    """The autosave script (``web/static/capnr/diagnostic.js``) posts one question of the theme
+    at a time, ``autosave=<question id>`` with that question's fields, and gets JSON back."""
+    return _autosave(request, access, _theme_page(access, year, theme))
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"status": "error", "message": message}, status=status)
+
+
+def _autosave(request: HttpRequest, access: OrganisationAccess, page: ThemePage) -> JsonResponse:
+    """Save the question named by ``autosave``; answer its new version and fingerprint, or why
+    not (400: unknown question or invalid answer; 409: closed diagnostic or someone else's
+    newer answer, with that answer)."""
+    question_id = request.POST.get("autosave", "")
+    question = next((q for q in page.theme_questions if q.id == question_id), None)
+    if question is None or not _posted(request.POST, question_id):
+        return _json_error(_("Unknown question."), 400)
+    answer = selectors.answer_get(page.diagnostic, question_id)
+    form = AnswerForm(request.POST, initial=initial_for(answer), prefix=question_id)
+    valid = form.is_valid()
+    try:
+        result = services.answers_save(
+            access=access,
+            diagnostic=page.diagnostic,
+            submissions=[_submission(question_id, form)] if valid else [],
+            user=request.user,
         )
-        for q in theme_questions
+    except ValidationError as error:
+        return _json_error(error.messages[0], 409)
+    if not valid:
+        return _json_error(" ".join(str(e) for errors in form.errors.values() for e in errors), 400)
+    if result.conflicts:
+        return JsonResponse(_conflict_json(result.conflicts[0]), status=409)
+    if result.errors:
+        return _json_error(" ".join(next(iter(result.errors.values()))), 400)
+    initial = initial_for(selectors.answer_get(page.diagnostic, question_id))
+    return JsonResponse(
+        {
+            "status": "saved" if result.saved else "unchanged",
+            "version": initial["version"],
+            "initial": initial["initial_print"],
+        }
+    )
+
+
+def _save_theme(request: HttpRequest, access: OrganisationAccess, page: ThemePage) -> HttpResponse:
+    """The form post: save every question sent, each on its own. All saved → on to the page
+    asked for; otherwise the page again (409) with the refused questions marked."""
+    items = _theme_items(page, selectors.answers_by_question(page.diagnostic), request.POST)
+    posted = [item for item in items if item.form.is_bound]
+    invalid = {item.question.id for item in posted if not item.form.is_valid()}
+    submissions = [
+        _submission(item.question.id, item.form)
+        for item in posted
+        if item.question.id not in invalid
     ]
-    if data is not None:
-        posted = [item for item in items if item.form.is_bound]
-        if autosave and not posted:
-            return JsonResponse({"status": "error", "message": _("Unknown question.")}, status=400)
-        invalid = [item for item in posted if not item.form.is_valid()]
-        submissions = [
-            _submission(item.question.id, item.form) for item in posted if item not in invalid
-        ]
-        try:
-            result = services.answers_save(
-                access=access, diagnostic=diagnostic, submissions=submissions, user=request.user
-            )
-        except ValidationError as error:
-            if autosave:
-                return JsonResponse({"status": "error", "message": error.messages[0]}, status=409)
-            messages.error(request, " ".join(error.messages))
-            return redirect("diagnostics:overview", access.organisation.slug, year)
-        if autosave:
-            if invalid:
-                errors = [str(e) for errors in invalid[0].form.errors.values() for e in errors]
-                return JsonResponse({"status": "error", "message": " ".join(errors)}, status=400)
-            if result.conflicts:
-                return JsonResponse(_conflict_json(result.conflicts[0]), status=409)
-            if result.errors:
-                message = " ".join(next(iter(result.errors.values())))
-                return JsonResponse({"status": "error", "message": message}, status=400)
-            answer = selectors.answer_get(diagnostic, autosave)
-            initial = initial_for(answer)
-            return JsonResponse(
-                {
-                    "status": "saved" if result.saved else "unchanged",
-                    "version": initial["version"],
-                    "initial": initial["initial_print"],
-                }
-            )
-        conflicts = {conflict.question_id: conflict for conflict in result.conflicts}
-        if not invalid and not conflicts and not result.errors:
-            if result.saved:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s answer saved.", "%(count)s answers saved.", len(result.saved)
-                    )
-                    % {"count": len(result.saved)},
-                )
-            next_theme = request.POST.get("next_theme", "")
-            if next_theme and referential.theme(next_theme):
-                return redirect("diagnostics:theme", access.organisation.slug, year, next_theme)
-            if "finish" in request.POST:
-                return redirect("diagnostics:overview", access.organisation.slug, year)
-            return redirect("diagnostics:theme", access.organisation.slug, year, current_theme.id)
-        # Show the page again: saved questions with their new state, the others as typed.
-        answers = selectors.answers_by_question(diagnostic)
-        for index, item in enumerate(items):
-            qid = item.question.id
-            if qid in conflicts or qid in result.errors or item in invalid:
-                item.answer = answers.get(qid)
-                item.conflict = conflicts.get(qid)
-                item.errors = result.errors.get(qid)
-                if item.conflict is not None:
-                    # Start again from the other person's answer, with its version.
-                    items[index] = _item(
-                        item.question,
-                        questions,
-                        answers.get(qid),
-                        prefix=qid,
-                        delegation=item.delegation,
-                    )
-                    items[index].conflict = item.conflict
-            else:
-                items[index] = _item(
-                    item.question,
-                    questions,
-                    answers.get(qid),
-                    prefix=qid,
-                    delegation=item.delegation,
-                )
-        messages.error(
-            request,
-            _("Some answers were not saved: see the questions marked below. The others are saved."),
+    try:
+        result = services.answers_save(
+            access=access, diagnostic=page.diagnostic, submissions=submissions, user=request.user
         )
-    progress = selectors.progress(diagnostic, answers)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("diagnostics:overview", access.organisation.slug, page.diagnostic.year)
+    conflicts = {conflict.question_id: conflict for conflict in result.conflicts}
+    if not invalid and not conflicts and not result.errors:
+        if result.saved:
+            count = len(result.saved)
+            messages.success(
+                request,
+                ngettext("%(count)s answer saved.", "%(count)s answers saved.", count)
+                % {"count": count},
+            )
+        return _redirect_after_save(request, access, page)
+    answers = selectors.answers_by_question(page.diagnostic)
+    items = _items_after_refusal(page, items, answers, invalid, conflicts, result.errors)
+    messages.error(
+        request,
+        _("Some answers were not saved: see the questions marked below. The others are saved."),
+    )
+    return _render_theme(request, access, page, items, answers, status=409)
+
+
+def _redirect_after_save(
+    request: HttpRequest, access: OrganisationAccess, page: ThemePage
+) -> HttpResponse:
+    """The button pressed says where to go: the next theme, the overview, or this page again."""
+    slug, year = access.organisation.slug, page.diagnostic.year
+    next_theme = request.POST.get("next_theme", "")
+    if next_theme and referential.theme(next_theme):
+        return redirect("diagnostics:theme", slug, year, next_theme)
+    if "finish" in request.POST:
+        return redirect("diagnostics:overview", slug, year)
+    return redirect("diagnostics:theme", slug, year, page.theme.id)
+
+
+def _items_after_refusal(
+    page: ThemePage,
+    items: list[QuestionItem],
+    answers: dict[str, Answer],
+    invalid: set[str],
+    conflicts: dict[str, services.AnswerConflict],
+    errors: dict[str, list[str]],
+) -> list[QuestionItem]:
+    """The page shown again: saved and untouched questions with their stored state, refused ones
+    as typed with the reason; a conflict starts again from the other person's answer and its
+    version, so that the next save is not refused again."""
+    shown = []
+    for item in items:
+        qid = item.question.id
+        if (qid in invalid or qid in errors) and qid not in conflicts:
+            item.answer = answers.get(qid)
+            item.errors = errors.get(qid)
+            shown.append(item)
+            continue
+        fresh = _item(
+            item.question, page.questions, answers.get(qid), prefix=qid, delegation=item.delegation
+        )
+        fresh.conflict = conflicts.get(qid)
+        shown.append(fresh)
+    return shown
+
+
+def _render_theme(
+    request: HttpRequest,
+    access: OrganisationAccess,
+    page: ThemePage,
+    items: list[QuestionItem],
+    answers: dict[str, Answer],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    progress = selectors.progress(page.diagnostic, answers)
     theme_ids = [row.theme.id for row in progress.themes]
-    position = theme_ids.index(current_theme.id)
+    position = theme_ids.index(page.theme.id)
     return render(
         request,
         "diagnostics/theme.html",
         {
             "access": access,
-            "diagnostic": diagnostic,
-            "theme": current_theme,
-            "theme_title": referential.theme_title(current_theme),
+            "diagnostic": page.diagnostic,
+            "theme": page.theme,
+            "theme_title": referential.theme_title(page.theme),
             "items": items,
             "progress": progress,
             "theme_progress": progress.themes[position],
@@ -349,9 +437,9 @@ def theme_answers(
             ],
             "previous_theme": theme_ids[position - 1] if position > 0 else "",
             "next_theme": theme_ids[position + 1] if position + 1 < len(theme_ids) else "",
-            "read_only": diagnostic.is_submitted,
+            "read_only": page.diagnostic.is_submitted,
         },
-        status=409 if data is not None else 200,
+        status=status,
     )
 
 

@@ -5,7 +5,9 @@ keyboard script (``web/static/capnr/workshop.js``) only presses the page's own b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,7 +23,7 @@ from capnr.engine import diagnostic as engine
 
 from . import referential, selectors, services
 from .forms import AnswerForm, NoteForm, initial_for
-from .models import Answer, AnswerValue, Diagnostic
+from .models import Answer, AnswerValue, Diagnostic, WorkshopNote
 
 # The same hidden version and fingerprint as the theme pages (a carried-over answer is never
 # "untouched"), so both screens save through one rule.
@@ -99,6 +101,52 @@ def workshop_start(request: HttpRequest, access: OrganisationAccess, year: int) 
     return redirect(_question_url(access, year, target))
 
 
+@dataclass
+class _Screen:
+    """One question on the workshop screen: where it stands, and the state a post leaves it in."""
+
+    diagnostic: Diagnostic
+    questions: list[engine.Question]  # all that apply to the organisation, in order
+    question: engine.Question
+    position: int  # of ``question`` in ``questions``
+    here: str
+    next_url: str  # the next question, or the summary after the last one
+    answers: dict[str, Answer]
+    form: AnswerForm
+    note_form: NoteForm
+    conflict: services.AnswerConflict | None = None
+    mine: str = ""  # the user's choice that a conflict left unsaved
+    status: int = 200
+
+    @property
+    def answer(self) -> Answer | None:
+        return self.answers.get(self.question.id)
+
+
+def _screen(access: OrganisationAccess, year: int, question_id: str) -> _Screen:
+    access.require_diagnostic()
+    diagnostic = selectors.diagnostic_get(access=access, year=year)
+    questions = referential.questions_for(access.organisation)
+    question = _question_or_404(questions, question_id)
+    position = questions.index(question)
+    answers = selectors.answers_by_question(diagnostic)
+    return _Screen(
+        diagnostic=diagnostic,
+        questions=questions,
+        question=question,
+        position=position,
+        here=_question_url(access, year, question),
+        next_url=(
+            _question_url(access, year, questions[position + 1])
+            if position + 1 < len(questions)
+            else _summary_url(access, year)
+        ),
+        answers=answers,
+        form=AnswerForm(initial=initial_for(answers.get(question.id))),
+        note_form=NoteForm(),
+    )
+
+
 @organisation_view()
 @require_http_methods(["GET", "HEAD", "POST"])
 def workshop_question(
@@ -106,100 +154,106 @@ def workshop_question(
 ) -> HttpResponse:
     """One question on the screen. POST ``action=answer`` saves the answer (the button pressed
     gives ``value``) and moves on; ``action=note`` adds a quick note to this question."""
-    access.require_diagnostic()
-    diagnostic = selectors.diagnostic_get(access=access, year=year)
-    questions = referential.questions_for(access.organisation)
-    question = _question_or_404(questions, question_id)
-    position = questions.index(question)
-    here = _question_url(access, year, question)
-    next_url = (
-        _question_url(access, year, questions[position + 1])
-        if position + 1 < len(questions)
-        else _summary_url(access, year)
-    )
-    answers = selectors.answers_by_question(diagnostic)
-    answer = answers.get(question.id)
-    form = AnswerForm(initial=initial_for(answer))
-    note_form = NoteForm()
-    conflict: services.AnswerConflict | None = None
-    mine = ""
-    status = 200
-
+    screen = _screen(access, year, question_id)
     if request.method == "POST":
-        if diagnostic.is_submitted:
+        if screen.diagnostic.is_submitted:
             messages.error(request, _("This diagnostic is submitted: nothing was saved."))
-            return redirect(here)
-        if request.POST.get("action") == "note":
-            note_form = NoteForm(request.POST)
-            if note_form.is_valid():
-                try:
-                    services.workshop_note_add(
-                        access=access,
-                        diagnostic=diagnostic,
-                        theme=question.theme,
-                        question_id=question.id,
-                        text=note_form.cleaned_data["text"],
-                        author=request.user,
-                    )
-                except ValidationError as error:
-                    note_form.add_error("text", error)
-                else:
-                    messages.success(request, _("Note added."))
-                    return redirect(f"{here}#notes")
-            status = 400
-        else:
-            form = AnswerForm(request.POST, initial=initial_for(answer))
-            if form.is_valid():
-                data = form.cleaned_data
-                submission = services.Submission(
-                    question_id=question.id,
-                    value=data.get("value") or "",
-                    comment=data.get("comment") or "",
-                    # The workshop screen does not show the evidence: keep what is stored.
-                    evidence=answer.evidence if answer else "",
-                    version=data.get("version") or 0,
-                    initial=data.get("initial_print") or "",
-                )
-                try:
-                    saved = services.answer_save(
-                        access=access,
-                        diagnostic=diagnostic,
-                        submission=submission,
-                        user=request.user,
-                    )
-                except services.AnswerConflict as error:
-                    # Start again from the other person's answer and its version; what the user
-                    # chose and typed stays on the screen, unsaved.
-                    conflict, answer, mine = error, error.current, submission.value
-                    answers[question.id] = answer
-                    form = AnswerForm(
-                        initial={**initial_for(answer), "comment": submission.comment}
-                    )
-                    status = 409
-                except ValidationError as error:
-                    form.add_error(None, error)
-                    status = 400
-                else:
-                    if saved is not None:
-                        number = position + 1
-                        messages.success(
-                            request,
-                            _("Question %(number)s saved: %(answer)s.")
-                            % {"number": number, "answer": ANSWER_LABELS[saved.value]}
-                            if saved.value
-                            else _("Question %(number)s saved.") % {"number": number},
-                        )
-                    return redirect(next_url)
-            else:
-                status = 400
+            return redirect(screen.here)
+        post = _add_note if request.POST.get("action") == "note" else _save_answer
+        response = post(request, access, screen)
+        if response is not None:
+            return response
+    return _render_screen(request, access, screen)
 
+
+def _add_note(
+    request: HttpRequest, access: OrganisationAccess, screen: _Screen
+) -> HttpResponse | None:
+    """Back to the notes once added; None (and a 400 screen) when the note is refused."""
+    screen.note_form = NoteForm(request.POST)
+    if screen.note_form.is_valid():
+        try:
+            services.workshop_note_add(
+                access=access,
+                diagnostic=screen.diagnostic,
+                theme=screen.question.theme,
+                question_id=screen.question.id,
+                text=screen.note_form.cleaned_data["text"],
+                author=request.user,
+            )
+        except ValidationError as error:
+            screen.note_form.add_error("text", error)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(f"{screen.here}#notes")
+    screen.status = 400
+    return None
+
+
+def _save_answer(
+    request: HttpRequest, access: OrganisationAccess, screen: _Screen
+) -> HttpResponse | None:
+    """On to the next question once saved; None when the screen must show why not (400, or 409
+    with the other person's answer)."""
+    answer = screen.answer
+    screen.form = AnswerForm(request.POST, initial=initial_for(answer))
+    if not screen.form.is_valid():
+        screen.status = 400
+        return None
+    data = screen.form.cleaned_data
+    submission = services.Submission(
+        question_id=screen.question.id,
+        value=data.get("value") or "",
+        comment=data.get("comment") or "",
+        # The workshop screen does not show the evidence: keep what is stored.
+        evidence=answer.evidence if answer else "",
+        version=data.get("version") or 0,
+        initial=data.get("initial_print") or "",
+    )
+    try:
+        saved = services.answer_save(
+            access=access, diagnostic=screen.diagnostic, submission=submission, user=request.user
+        )
+    except services.AnswerConflict as error:
+        # Start again from the other person's answer and its version; what the user chose and
+        # typed stays on the screen, unsaved.
+        screen.conflict, screen.mine = error, submission.value
+        screen.answers[screen.question.id] = error.current
+        screen.form = AnswerForm(
+            initial={**initial_for(error.current), "comment": submission.comment}
+        )
+        screen.status = 409
+        return None
+    except ValidationError as error:
+        screen.form.add_error(None, error)
+        screen.status = 400
+        return None
+    if saved is not None:
+        messages.success(request, _saved_message(screen.position + 1, saved))
+    return redirect(screen.next_url)
+
+
+def _saved_message(number: int, saved: Answer) -> str:
+    if saved.value:
+        return _("Question %(number)s saved: %(answer)s.") % {
+            "number": number,
+            "answer": ANSWER_LABELS[saved.value],
+        }
+    return _("Question %(number)s saved.") % {"number": number}
+
+
+def _render_screen(
+    request: HttpRequest, access: OrganisationAccess, screen: _Screen
+) -> HttpResponse:
+    diagnostic, question, position = screen.diagnostic, screen.question, screen.position
     now = timezone.now()
     if request.method == "GET" and not diagnostic.is_submitted:
         services.workshop_visit(access=access, diagnostic=diagnostic, theme=question.theme, now=now)
     times = selectors.theme_times(diagnostic)
     seconds, running = _seconds_on(diagnostic, times, question.theme, now)
-    progress = selectors.progress(diagnostic, answers)
+    progress = selectors.progress(diagnostic, screen.answers)
     theme_row = next(row for row in progress.themes if row.theme.id == question.theme)
+    answer = screen.answer
     stored = answer.value if answer else ""
     return render(
         request,
@@ -209,7 +263,7 @@ def workshop_question(
             "diagnostic": diagnostic,
             "question": question,
             "number": position + 1,
-            "total": len(questions),
+            "total": len(screen.questions),
             "text": referential.text(question),
             "why": referential.why(question),
             "how": referential.how(question),
@@ -217,14 +271,14 @@ def workshop_question(
             "answer": answer,
             "answer_label": ANSWER_LABELS.get(stored, ""),
             "choices": [
-                Choice(key, value, label, pressed=value == stored, mine=value == mine)
+                Choice(key, value, label, pressed=value == stored, mine=value == screen.mine)
                 for key, (value, label) in enumerate(AnswerValue.choices, start=1)
             ],
-            "form": form,
-            "note_form": note_form,
+            "form": screen.form,
+            "note_form": screen.note_form,
             "notes": selectors.workshop_notes(diagnostic).filter(question_id=question.id),
-            "conflict": conflict,
-            "mine_label": ANSWER_LABELS.get(mine, _("no answer")),
+            "conflict": screen.conflict,
+            "mine_label": ANSWER_LABELS.get(screen.mine, _("no answer")),
             "theme_title": referential.theme_title(theme_row.theme),
             "theme_number": progress.themes.index(theme_row) + 1,
             "theme_count": len(progress.themes),
@@ -235,14 +289,16 @@ def workshop_question(
             # The running interval counts for at most MAX_INTERVAL: the ticking stops there too.
             "max_seconds": times.get(question.theme, 0)
             + int(services.MAX_INTERVAL.total_seconds()),
-            "previous_url": _question_url(access, year, questions[position - 1])
+            "previous_url": _question_url(
+                access, screen.diagnostic.year, screen.questions[position - 1]
+            )
             if position > 0
             else "",
-            "next_url": next_url,
-            "next_is_summary": position + 1 == len(questions),
+            "next_url": screen.next_url,
+            "next_is_summary": position + 1 == len(screen.questions),
             "read_only": diagnostic.is_submitted,
         },
-        status=status,
+        status=screen.status,
     )
 
 
@@ -265,7 +321,6 @@ def workshop_summary(request: HttpRequest, access: OrganisationAccess, year: int
     diagnostic = selectors.diagnostic_get(access=access, year=year)
     questions = referential.questions_for(access.organisation)
     numbers = {q.id: number for number, q in enumerate(questions, start=1)}
-    by_id = {q.id: q for q in questions}
     answers = selectors.answers_by_question(diagnostic)
     progress = selectors.progress(diagnostic, answers)
     result = selectors.results(diagnostic, answers)
@@ -284,26 +339,10 @@ def workshop_summary(request: HttpRequest, access: OrganisationAccess, year: int
                 "row": row,
                 "duration": _duration(seconds),
                 "score": result.themes[row.theme.id].percent,
-                "notes": [
-                    {
-                        "note": note,
-                        "number": numbers.get(note.question_id),
-                        "url": _question_url(access, year, by_id[note.question_id])
-                        if note.question_id in by_id
-                        else "",
-                    }
-                    for note in notes
-                    if note.theme == row.theme.id
-                ],
-                "follow_ups": [
-                    {
-                        "number": numbers[q.id],
-                        "text": referential.text(q),
-                        "url": _question_url(access, year, q),
-                    }
-                    for q in result.follow_ups
-                    if q.theme == row.theme.id
-                ],
+                "notes": _summary_notes(access, year, questions, numbers, notes, row.theme.id),
+                "follow_ups": _summary_follow_ups(
+                    access, year, numbers, result.follow_ups, row.theme.id
+                ),
             }
         )
     return render(
@@ -321,3 +360,46 @@ def workshop_summary(request: HttpRequest, access: OrganisationAccess, year: int
             "read_only": diagnostic.is_submitted,
         },
     )
+
+
+def _summary_notes(
+    access: OrganisationAccess,
+    year: int,
+    questions: list[engine.Question],
+    numbers: dict[str, int],
+    notes: list[WorkshopNote],
+    theme: str,
+) -> list[dict[str, Any]]:
+    """The theme's notes, each with its question's number and screen (none for a question that
+    no longer applies to the organisation)."""
+    by_id = {q.id: q for q in questions}
+    return [
+        {
+            "note": note,
+            "number": numbers.get(note.question_id),
+            "url": _question_url(access, year, by_id[note.question_id])
+            if note.question_id in by_id
+            else "",
+        }
+        for note in notes
+        if note.theme == theme
+    ]
+
+
+def _summary_follow_ups(
+    access: OrganisationAccess,
+    year: int,
+    numbers: dict[str, int],
+    follow_ups: Iterable[engine.Question],
+    theme: str,
+) -> list[dict[str, Any]]:
+    """The theme's questions answered "don't know", to check after the workshop."""
+    return [
+        {
+            "number": numbers[q.id],
+            "text": referential.text(q),
+            "url": _question_url(access, year, q),
+        }
+        for q in follow_ups
+        if q.theme == theme
+    ]

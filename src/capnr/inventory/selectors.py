@@ -13,7 +13,7 @@ from django.http import Http404
 from capnr.core.access import OrganisationAccess
 from capnr.engine.reference import reference_data
 
-from .models import Asset, AssetStatus, ColumnMapping, FootprintRun, InventoryImport
+from .models import Asset, AssetStatus, FootprintRun, InventoryImport
 
 AGE_CLASSES = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10), (10, 200))
 
@@ -135,10 +135,6 @@ def import_get(*, access: OrganisationAccess, pk: int) -> InventoryImport:
     if found is None:
         raise Http404("No such import in this organisation.")
     return found
-
-
-def mapping_list(*, access: OrganisationAccess) -> QuerySet[ColumnMapping]:
-    return ColumnMapping.objects.filter(organisation=access.organisation)
 
 
 def latest_footprint(*, access: OrganisationAccess) -> FootprintRun | None:

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from capnr.core.access import Access, OrganisationAccess
 from capnr.engine.intake.columns import (
     mapping_from_saved,
     mapping_to_saved,
@@ -37,7 +38,6 @@ from capnr.engine.intake.recognition import load_category_map
 from capnr.engine.intake.table import ColumnTable
 from capnr.engine.reference import reference_data
 from capnr.organisations.models import Department, Organisation, Site, User
-from capnr.organisations.tenancy import Access, OrganisationAccess
 
 from . import engine_adapter
 from .models import (

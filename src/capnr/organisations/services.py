@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -352,19 +352,3 @@ def invitation_request_new(*, invitation: Invitation, message_url: str) -> int:
         )
     send_mail(subject, body, None, referents)
     return len(referents)
-
-
-@transaction.atomic
-def organisation_create(
-    *, name: str, slug: str, kind: str, creator: User | None = None, **fields: Any
-) -> Organisation:
-    """Create an organisation; its creator, if given, becomes its first référent."""
-    organisation = Organisation(name=name, slug=slug, kind=kind, **fields)
-    organisation.full_clean()
-    try:
-        organisation.save()
-    except IntegrityError as error:  # a concurrent creation took the slug
-        raise ValidationError({"slug": _("This short name is already taken.")}) from error
-    if creator is not None:
-        Membership.objects.create(user=creator, organisation=organisation, role=Role.REFERENT)
-    return organisation

@@ -1,8 +1,8 @@
 """Tenancy in one place: who may see or change which organisation.
 
-Every query on organisation-owned data starts here, either with :func:`access_organisation`
-(one organisation, from a URL) or with :func:`scope` (any queryset of rows that have an
-``organisation`` foreign key). A bare ``Model.objects.get(pk=...)`` in a view is a bug.
+Every query on organisation-owned data starts here, with :func:`access_organisation` (one
+organisation, from a URL), whose answer the selectors take. A bare ``Model.objects.get(pk=...)``
+in a view is a bug.
 
 Levels are cumulative: ``READ`` < ``CONTRIBUTE`` < ``ADMINISTER`` (``capnr.core.access.Access``;
 the access type and the view decorator live in core, every app imports them from there).
@@ -16,9 +16,9 @@ the access type and the view decorator live in core, every app imports them from
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from capnr.core.access import FACILITATOR, SUPERUSER, Access, OrganisationAccess
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from .models import User
-
-M = TypeVar("M", bound=Model)
 
 
 ROLE_ACCESS = {
@@ -98,10 +96,3 @@ def access_organisation(
         raise Http404("No such organisation.")
     access.require(need)
     return access
-
-
-def scope(
-    queryset: QuerySet[M], user: User | AnonymousUser, need: Access = Access.READ
-) -> QuerySet[M]:
-    """Rows of ``queryset`` (a model with an ``organisation`` field) that ``user`` may reach."""
-    return queryset.filter(organisation__in=organisations_for(user, need).values("pk"))

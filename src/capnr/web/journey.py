@@ -1,5 +1,5 @@
-"""The seven steps of DESIGN.md's journey, with where this organisation stands on each. It reads
-every app, so it belongs to the shell.
+"""The seven steps of the product's journey (docs/adr/0004-product-journey-and-targets.md),
+with where this organisation stands on each. It reads every app, so it belongs to the shell.
 
 Steps whose capability is not built yet say so ("coming") and link nowhere."""
 

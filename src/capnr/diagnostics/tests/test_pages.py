@@ -73,11 +73,40 @@ def test_a_theme_page_saves_its_answers_and_goes_on(client, referent, diagnostic
 def test_autosave_saves_one_question_and_returns_its_new_version(client, referent, diagnostic):
     client.force_login(referent)
     data = {**fields("strategy.03", "no"), "autosave": "strategy.03"}
-    response = client.post(url("theme", 2025, "strategy"), data)
+    response = client.post(url("theme_autosave", 2025, "strategy"), data)
     assert response.status_code == 200
     body = json.loads(response.content)
     assert body["status"] == "saved" and body["version"] == 1
     assert Answer.objects.get(diagnostic=diagnostic, question_id="strategy.03").value == "no"
+
+
+def test_the_page_sends_its_script_to_the_themes_autosave_address(client, referent, diagnostic):
+    client.force_login(referent)
+    page = client.get(url("theme", 2025, "strategy")).content.decode()
+    assert f'data-autosave="{url("theme_autosave", 2025, "strategy")}"' in page
+
+
+def test_autosave_refuses_a_question_of_another_theme_or_not_sent(client, referent, diagnostic):
+    client.force_login(referent)
+    other_theme = {**fields("hosting.01", "no"), "autosave": "hosting.01"}
+    not_sent = {**fields("strategy.01", "no"), "autosave": "strategy.02"}
+    for data in (other_theme, not_sent):
+        response = client.post(url("theme_autosave", 2025, "strategy"), data)
+        assert response.status_code == 400
+        assert json.loads(response.content)["status"] == "error"
+    assert client.get(url("theme_autosave", 2025, "strategy")).status_code == 405
+    assert not Answer.objects.filter(diagnostic=diagnostic).exists()
+
+
+def test_the_theme_page_still_answers_autosave_posts_of_pages_opened_before_it_moved(
+    client, referent, diagnostic
+):
+    client.force_login(referent)
+    data = {**fields("strategy.03", "partly"), "autosave": "strategy.03"}
+    response = client.post(url("theme", 2025, "strategy"), data)
+    assert response.status_code == 200
+    assert json.loads(response.content)["status"] == "saved"
+    assert Answer.objects.get(diagnostic=diagnostic, question_id="strategy.03").value == "partly"
 
 
 def test_a_concurrent_answer_is_refused_and_the_page_shows_the_other_one(
@@ -100,7 +129,8 @@ def test_a_concurrent_answer_is_refused_and_the_page_shows_the_other_one(
     stored = {a.question_id: a.value for a in Answer.objects.filter(diagnostic=diagnostic)}
     assert stored == {"strategy.01": "yes", "strategy.02": "yes"}  # nothing else lost
     autosave = client.post(
-        url("theme", 2025, "strategy"), {**fields("strategy.01", "no"), "autosave": "strategy.01"}
+        url("theme_autosave", 2025, "strategy"),
+        {**fields("strategy.01", "no"), "autosave": "strategy.01"},
     )
     assert autosave.status_code == 409
     assert json.loads(autosave.content)["other"]["author"] == "Camille Collègue"

@@ -7,14 +7,13 @@ from django.http import Http404
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
 from capnr.core.access import Access
-from capnr.organisations.models import Role, Site
+from capnr.organisations.models import Role
 from capnr.organisations.tenancy import (
     access_for,
     access_organisation,
     administered_by,
     editable_by,
     organisations_for,
-    scope,
     visible_to,
 )
 
@@ -92,14 +91,6 @@ def test_superuser_administers_everything(org_a, org_b, make_user):
     admin = make_user(is_superuser=True, is_staff=True)
     assert set(administered_by(admin)) == {org_a, org_b}
     assert access_organisation(admin, org_b.slug, Access.ADMINISTER).role == "superuser"
-
-
-def test_scope_filters_any_organisation_owned_queryset(org_a, org_b, member):
-    reader = member(org_a, Role.READER)
-    names = set(scope(Site.objects.all(), reader).values_list("name", flat=True))
-    assert names == {"Alpha hidden site"}
-    assert not scope(Site.objects.all(), reader, Access.CONTRIBUTE).exists()
-    assert not scope(Site.objects.all(), AnonymousUser()).exists()
 
 
 def test_user_in_two_organisations_has_each_role_separately(org_a, org_b, member):

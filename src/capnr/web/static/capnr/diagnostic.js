@@ -1,4 +1,5 @@
-// Autosave for the self-diagnostic: each question is saved on its own as soon as it changes.
+// Autosave for the self-diagnostic: each question is saved on its own as soon as it changes,
+// posted to the theme's autosave address (the form's data-autosave), which answers in JSON.
 // Without JavaScript the page's Save buttons do the same with a normal form post.
 (function () {
   "use strict";

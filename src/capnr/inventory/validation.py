@@ -35,7 +35,8 @@ def user_language() -> Language:
 
 @dataclass
 class CheckedImport:
-    rows: list[dict[str, object]] = field(default_factory=list)
+    # The kept rows column by column (field -> one value per row); ``rows`` spells them out.
+    columns: dict[str, list[Any]] = field(default_factory=dict)
     problems: list[dict[str, object]] = field(default_factory=list)
     warnings: list[dict[str, object]] = field(default_factory=list)
     uncertain: list[dict[str, object]] = field(default_factory=list)  # groups to confirm
@@ -45,6 +46,15 @@ class CheckedImport:
     category_counts: dict[str, int] = field(default_factory=dict)  # devices per category
     skipped_virtual: int = 0  # devices recognised as virtual machines, left out
     date_order: str = ""
+
+    def __len__(self) -> int:
+        return len(self.columns["row"]) if self.columns else 0
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        names = list(self.columns)
+        columns = self.columns.values()
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def check_import(
@@ -137,11 +147,7 @@ def check_import(
         "retirement_date": intake.retirement_date,
         "annual_kwh": [None if value != value else value for value in intake.annual_kwh.tolist()],
     }
-    names = list(columns)
-    rows: list[dict[str, Any]] = [
-        dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
-    ]
-    result.rows = rows
+    result.columns = columns
     result.sites_to_create = sorted(new_sites.values())
     result.departments_to_create = [path for _, path in sorted(new_departments.items())]
     return result

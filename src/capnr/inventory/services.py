@@ -6,7 +6,7 @@ assets before the last step, and that step writes everything or nothing."""
 
 from __future__ import annotations
 
-import json
+import marshal
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -312,32 +312,22 @@ def _progress(inventory_import: InventoryImport, percent: int) -> None:
     InventoryImport.objects.filter(pk=inventory_import.pk).update(progress=percent)
 
 
-ROWS_FILE = "rows.json"  # the checked rows, kept beside the file until they are stored
+ROWS_FILE = "rows.marshal"  # the checked rows, kept beside the file until they are stored
+Columns = Mapping[str, Sequence[Any]]  # field -> one value per checked row
 
 
-def _write_rows(path: Path, columns: Mapping[str, Sequence[Any]]) -> None:
-    """The checked rows, column by column, each column as its distinct values and one code per
-    row: a tenth of the size of a list of objects, and several times faster to write and read
-    back (100,000 rows repeat the same few sites, models and dates)."""
-    encoded = {}
-    for name, column in columns.items():
-        index: dict[Any, int] = {}
-        if name == "department_path":  # lists: keyed by their tuple
-            codes = [index.setdefault(tuple(value), len(index)) for value in column]
-            values: list[Any] = [list(key) for key in index]
-        else:
-            codes = [index.setdefault(value, len(index)) for value in column]
-            values = list(index)
-        encoded[name] = {"values": values, "codes": codes}
-    path.write_text(json.dumps({"columns": encoded}, ensure_ascii=False), encoding="utf-8")
+def _write_rows(path: Path, columns: Columns) -> None:
+    """The checked rows, column by column, in Python's own ``marshal`` format: texts, numbers,
+    None and lists only, written and read back about ten times faster than JSON (100,000 rows:
+    0.2 s each way). The file is ours, in the import's working folder, never a user's upload."""
+    path.write_bytes(marshal.dumps({name: list(column) for name, column in columns.items()}))
 
 
-def _read_rows(path: Path) -> list[dict[str, Any]]:
-    document = json.loads(path.read_text("utf-8"))
-    columns = document["columns"]
-    names = list(columns)
-    spelt = [map(columns[name]["values"].__getitem__, columns[name]["codes"]) for name in names]
-    return [dict(zip(names, values, strict=True)) for values in zip(*spelt, strict=True)]
+def _read_rows(path: Path) -> dict[str, list[Any]]:
+    columns = marshal.loads(path.read_bytes())  # noqa: S302 - written by _write_rows above
+    if not isinstance(columns, dict):
+        raise ValueError(f"{path.name}: not checked rows")
+    return columns
 
 
 def import_check(*, import_id: int) -> None:
@@ -427,10 +417,6 @@ def _fail(inventory_import: InventoryImport, message: str) -> None:
     )
 
 
-def _identity(row: Mapping[str, Any]) -> tuple[str, str]:
-    return str(row.get("serial_number") or ""), str(row.get("inventory_number") or "")
-
-
 def _existing(organisation: Organisation) -> tuple[dict[str, int], dict[str, int]]:
     by_serial: dict[str, int] = {}
     by_inventory: dict[str, int] = {}
@@ -444,22 +430,11 @@ def _existing(organisation: Organisation) -> tuple[dict[str, int], dict[str, int
     return by_serial, by_inventory
 
 
-def _match(
-    row: Mapping[str, Any], by_serial: dict[str, int], by_inventory: dict[str, int]
-) -> int | None:
-    return _match_identity(_identity(row), by_serial, by_inventory)
-
-
 def _identities(columns: Mapping[str, Sequence[Any]]) -> list[tuple[str, str]]:
     """Each checked row's (serial number, inventory number), as ``_identity`` reads a row."""
     if not columns:
         return []
-    return [
-        (str(serial or ""), str(inventory or ""))
-        for serial, inventory in zip(
-            columns["serial_number"], columns["inventory_number"], strict=True
-        )
-    ]
+    return list(zip(columns["serial_number"], columns["inventory_number"], strict=True))
 
 
 def _match_identity(
@@ -546,9 +521,9 @@ def import_store(*, import_id: int) -> None:
         pk=import_id
     )
     try:
-        rows = _read_rows(_workdir(inventory_import) / ROWS_FILE)
+        columns = _read_rows(_workdir(inventory_import) / ROWS_FILE)
         with _bulk_write_cache():
-            _store(inventory_import, rows)
+            _store(inventory_import, columns)
     except Exception as error:
         _fail(
             inventory_import,
@@ -627,38 +602,51 @@ def _place_id(places: Mapping[str, _Place], text: Any) -> int | None:
 
 
 def _asset_values(
-    rows: list[dict[str, Any]],
+    columns: Columns,
     choices: Mapping[str, str],
     sites: Mapping[str, _Place],
     departments: Mapping[str, _Place],
 ) -> list[tuple[Any, ...]]:
     """Each checked row as asset values (``_Values`` order): the category the user chose for
-    its (type, model) group, else the check's; its site and department; its typed date."""
+    its (type, model) group, else the check's; its site and department; its typed dates."""
     categories = _Lookup(lambda key: choices.get(group_key(str(key[0]), str(key[1])), key[2]))
     site_ids = _Lookup(lambda text: _place_id(sites, text))
     department_ids = _Lookup(lambda text: _place_id(departments, text))
     days = _Lookup(lambda text: date.fromisoformat(text) if text else None)
+    count = len(columns.get("row", ()))
+
+    def column(name: str, default: Any = "") -> Sequence[Any]:
+        return columns.get(name) or [default] * count  # rows checked before a field existed
+
     values = []
-    for row in rows:
-        guessed = row["category"]
-        category = categories[row["type"], row["model"], guessed]
+    for (
+        guessed, confidence, quantity, name, manufacturer, model, type_text, site, department,
+        purchase, lifetime, status, os_name, country, retirement, annual,
+    ) in zip(
+        *map(column, ("category", "confidence", "quantity", "name", "manufacturer", "model",
+                      "type", "site", "department", "purchase_date", "lifetime_years", "status",
+                      "os_name", "country", "retirement_date")),
+        column("annual_kwh", None),
+        strict=True,
+    ):  # fmt: skip
+        category = categories[type_text, model, guessed]
         values.append(
             (
                 category,
-                1.0 if category != guessed else row["confidence"],
-                row["quantity"],
-                row["name"][:200],
-                row["manufacturer"][:120],
-                row["model"][:200],
-                site_ids[row["site"]],
-                department_ids[row["department"]],
-                days[row["purchase_date"]],
-                row["lifetime_years"],
-                row["status"],
-                row["os_name"][:120],
-                row.get("country", ""),
-                days[row.get("retirement_date", "")],
-                row.get("annual_kwh"),
+                1.0 if category != guessed else confidence,
+                quantity,
+                name[:200],
+                manufacturer[:120],
+                model[:200],
+                site_ids[site],
+                department_ids[department],
+                days[purchase],
+                lifetime,
+                status,
+                os_name[:120],
+                country,
+                days[retirement],
+                annual,
             )
         )
     return values
@@ -709,7 +697,7 @@ class _Plan(NamedTuple):
 
 def _plan(
     inventory_import: InventoryImport,
-    rows: list[dict[str, Any]],
+    columns: Columns,
     values: list[tuple[Any, ...]],
     current: Mapping[int, _Current],
 ) -> _Plan:
@@ -724,9 +712,9 @@ def _plan(
     unchanged = 0
     organisation_id, import_id = inventory_import.organisation_id, inventory_import.pk
     origin = AssetOrigin.IMPORT.value
-    for row, asset_values in zip(rows, values, strict=True):
-        serial, inventory = row["serial_number"][:120], row["inventory_number"][:120]
-        pk = _match(row, by_serial, by_inventory) if current else None
+    for identity, asset_values in zip(_identities(columns), values, strict=True):
+        serial, inventory = identity[0][:120], identity[1][:120]
+        pk = _match_identity(identity, by_serial, by_inventory) if current else None
         if pk is None:
             new.append((organisation_id, *asset_values, serial, inventory, origin, import_id))
             continue
@@ -742,15 +730,15 @@ def _plan(
 
 
 @transaction.atomic
-def _store(inventory_import: InventoryImport, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _store(inventory_import: InventoryImport, columns: Columns) -> dict[str, Any]:
     """Sites, departments, assets, retirements, the footprint run and the import's result."""
     organisation = inventory_import.organisation
     sites, sites_created = _sites(inventory_import)
     departments, departments_created = _departments(inventory_import)
     current = _current_assets(organisation)
     choices = inventory_import.summary.get("category_choices", {})
-    values = _asset_values(rows, choices, sites, departments)
-    plan = _plan(inventory_import, rows, values, current)
+    values = _asset_values(columns, choices, sites, departments)
+    plan = _plan(inventory_import, columns, values, current)
     now = timezone.now()
     _insert_assets(plan.new)
     _update_assets(plan.updates, inventory_import, now)
@@ -760,7 +748,7 @@ def _store(inventory_import: InventoryImport, rows: list[dict[str, Any]]) -> dic
     )
     _footprint_run_save(organisation, inventory_import.uploaded_by, table, summary)
     counts = {
-        "rows": len(rows),
+        "rows": len(values),
         "created": len(plan.new),
         "updated": len(plan.updates),
         "unchanged": plan.unchanged,

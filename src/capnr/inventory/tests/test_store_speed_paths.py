@@ -194,7 +194,8 @@ def test_checked_rows_kept_column_by_column_read_back_as_they_were(tmp_path) -> 
          "confidence": 0.5, "quantity": 1},
     ]  # fmt: skip
     path = tmp_path / services.ROWS_FILE
-    services._write_rows(path, {name: [row[name] for row in rows] for name in rows[0]})
-    assert services._read_rows(path) == rows
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    services._write_rows(path, columns)
+    assert services._read_rows(path) == columns
     services._write_rows(path, {})
-    assert services._read_rows(path) == []
+    assert services._read_rows(path) == {}

@@ -261,7 +261,9 @@ def results(model_id: str, impact: engine_impact.Impact) -> Results:
     total = impact.kgco2e_total.value
     if total > 0 and shown.embodied_share >= 0.5:
         shown.lesson = "embodied"
-    elif impact.kwh.value > 0 and (model.states_energy_lesson or shown.embodied_share < 0.5):
+    elif impact.kwh.value > 0:
+        # Not mostly embodied, so mostly electricity, whichever the model (the list of "energy
+        # models" this once also tested could never change the outcome).
         shown.lesson = "energy"
     return shown
 

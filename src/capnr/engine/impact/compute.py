@@ -158,6 +158,11 @@ def compute(
             f"Impact model {model_id!r} returned indicators {undeclared} that its "
             f"[[models.{model_id}.outputs]] of impact_models.toml do not declare"
         )
+    if not electric and np.any(np.asarray(terms.kwh) != 0):
+        raise RuntimeError(
+            f"Impact model {model_id!r} returned kWh but its registry entry says it uses no "
+            "electricity (its kWh would be left out of the euros and the carbon)"
+        )
     kwh: Number = terms.kwh
     eur: Number = terms.eur_extra
     use: Number = terms.use_extra

@@ -315,9 +315,21 @@ def _model(
 
 @cache
 def data_file() -> DataFile:
-    """Read and check the data file once, against the registry and the reference data."""
+    """The shipped data file, read and checked once."""
     raw: dict[str, Any] = tomllib.loads((_DATA / "impact_models.toml").read_text("utf-8"))
-    data = reference_data()
+    return read_data_file(raw)
+
+
+def read_data_file(
+    raw: dict[str, Any],
+    registry: tuple[Declaration, ...] = REGISTRY,
+    data: ReferenceData | None = None,
+) -> DataFile:
+    """Check the parsed data file against the registry (exactly its models) and the reference
+    data (sources, units, categories, figures), and join each model's data to its declaration.
+    Raises ``ValueError`` naming the table and item at the first problem."""
+    data = data or reference_data()
+    model_ids = tuple(declaration.id for declaration in registry)
     figures = {}
     for figure_id, item in raw["figures"].items():
         figure = Figure(
@@ -344,12 +356,12 @@ def data_file() -> DataFile:
         if source not in data.sources:
             raise _problem("[profile_sources]", f"unknown source {source!r}")
     count_maximum = float(raw["meta"]["count_maximum"])
-    if set(raw["models"]) != set(MODEL_IDS):
-        missing = sorted(set(MODEL_IDS) - set(raw["models"]))
-        unknown = sorted(set(raw["models"]) - set(MODEL_IDS))
+    if set(raw["models"]) != set(model_ids):
+        missing = sorted(set(model_ids) - set(raw["models"]))
+        unknown = sorted(set(raw["models"]) - set(model_ids))
         raise _problem(
             "[models]",
-            f"must hold exactly the registered models ({', '.join(MODEL_IDS)}); "
+            f"must hold exactly the registered models ({', '.join(model_ids)}); "
             f"missing {missing}, not in the registry {unknown}",
         )
     models = {
@@ -363,7 +375,7 @@ def data_file() -> DataFile:
             count_maximum,
             data,
         )
-        for declaration in REGISTRY
+        for declaration in registry
     }
     return DataFile(models, figures, notes, raw["units"], str(raw["meta"]["method_version"]))
 

@@ -101,8 +101,3 @@ class ImpactModel:
     def quantified(self) -> bool:
         """Gives figures (kWh, €, kgCO2e), not only KPIs: its simulator shows savings."""
         return self.confidence != "none"
-
-    @property
-    def states_energy_lesson(self) -> bool:
-        """Mostly electricity: its results state the French grid's lesson with the figures."""
-        return "energy_lesson" in self.notes

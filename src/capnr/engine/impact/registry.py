@@ -12,8 +12,8 @@
 ``datafile`` reads the data, checks it against the declarations (exactly the same ids, every
 figure, source, unit and category known) and joins the two into ``ImpactModel``. Everything
 else derives from it: ``MODEL_IDS`` for the action catalogue (``catalogue.MODELS``), the
-simulator's fields and indicator labels, the recommendations' hotspots. Adding a model: see
-"Add an impact model" in ARCHITECTURE.md.
+simulator's fields and indicator labels, the recommendations' hotspots. To add a model, see
+"Add an impact model" in ARCHITECTURE.md (where to put a new thing).
 """
 
 from __future__ import annotations

@@ -20,27 +20,16 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 from capnr.engine.diagnostic import EFFORTS, WHO, Referential, referential
+from capnr.engine.impact.registry import MODEL_IDS
 from capnr.engine.reference import reference_data
 
 COSTS = ("none", "low", "medium", "high")
 OWNERS = WHO
 CO_BENEFITS = ("security", "money", "comfort", "compliance", "image", "skills")
-# Impact model ids (engine/impact.py). "kpi_only": followed through its KPIs, no carbon figure by
-# design (training, accessibility, eco-design); "" (no model): an enabling or governance step.
-MODELS = (
-    "auto_shutdown",
-    "power_settings",
-    "setpoint",
-    "lifetime",
-    "refurbished",
-    "fewer_devices",
-    "reuse",
-    "printing",
-    "consolidation",
-    "data_cleanup",
-    "video_to_audio",
-    "kpi_only",
-)
+# An action's ``model`` names a model of the impact registry (engine/impact/registry.py).
+# "kpi_only": followed through its KPIs, no carbon figure by design (training, accessibility,
+# eco-design); "" (no model): an enabling or governance step.
+MODELS = MODEL_IDS
 DIRECTIONS = ("up", "down")
 UNITS = (
     "%",

@@ -176,6 +176,7 @@ def catalogue(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             "access": access,
             "form": form,
             "sections": sections,
+            "simulated": {action.id for action in actions if recommend.modelled(action)},
             "count": len(actions),
             "total": len(engine_catalogue.catalogue().actions),
             "statuses": statuses,
@@ -223,9 +224,9 @@ def action_detail(request: HttpRequest, access: OrganisationAccess, action_id: s
             }
         )
     impact = None
-    if recommend.modelled(action):
+    has_simulator = recommend.modelled(action)
+    if has_simulator:
         impact = recommend.impacts_for([action], facts.prefill).get(action.id)
-    has_simulator = action.model not in ("", "kpi_only")
     return render(
         request,
         "roadmap/action_detail.html",

@@ -277,7 +277,7 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
     for action_id, status, commitment, owner, group, start, due, inputs in ITEMS:
         scenario = None
         model = _model(action_id)
-        if model and model != "kpi_only":
+        if model:
             params = _inputs(model, fleet, inputs or {})
             scenario = services.scenario_save(
                 access=access,
@@ -332,9 +332,13 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
 
 
 def _model(action_id: str) -> str:
+    """The impact model of an action whose simulator gives figures; "" for any other."""
     from capnr.engine.catalogue import catalogue
 
-    return catalogue().action(action_id).model
+    from .recommend import modelled
+
+    action = catalogue().action(action_id)
+    return action.model if modelled(action) else ""
 
 
 def _inputs(model: str, fleet: dict[str, int], given: dict[str, Any]) -> dict[str, Any]:

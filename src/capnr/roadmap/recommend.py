@@ -41,19 +41,9 @@ REGULATION_HORIZON_MONTHS = 24
 # ([recommend]), read through ``capnr.engine.planning.planning()``.
 # Status of a roadmap item, most advanced first: the mark an action gets.
 STATUS_ORDER = ("done", "in_progress", "planned", "abandoned")
-# The footprint categories each modelled action acts upon (the hotspots that make it relevant).
-DEVICES = ("desktop", "laptop", "monitor", "monitor_large", "smartphone")
-SERVERS = ("server_rack", "server_tower", "nas", "switch", "router")
-MODEL_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "auto_shutdown": ("desktop", "laptop", "monitor", "monitor_large"),
-    "power_settings": ("desktop", "laptop", "monitor", "monitor_large"),
-    "setpoint": SERVERS,
-    "consolidation": SERVERS,
-    "lifetime": DEVICES,
-    "refurbished": DEVICES,
-    "reuse": DEVICES,
-    "printing": ("printer_small", "printer_workgroup", "printer_mfp"),
-}
+# The footprint categories an action acts upon (the hotspots that make it relevant) are those its
+# impact model declares (``acts_on`` in engine/data/impact_models.toml), except for these
+# actions, which act on only part of what their model covers.
 ACTION_CATEGORIES: dict[str, tuple[str, ...]] = {
     "equipment.second_screens": ("monitor", "monitor_large"),
     "equipment.desk_phones": ("ip_phone",),
@@ -255,7 +245,9 @@ def regulation_rank(entry: Entry, today: dt.date) -> tuple[int, float, str]:
 
 
 def hotspots_for(action: Action, hotspots: Sequence[Hotspot]) -> list[Hotspot]:
-    categories = ACTION_CATEGORIES.get(action.id) or MODEL_CATEGORIES.get(action.model, ())
+    categories = ACTION_CATEGORIES.get(action.id) or (
+        engine_impact.MODELS[action.model].acts_on if action.model else ()
+    )
     return [spot for spot in hotspots if spot.category in categories]
 
 
@@ -336,7 +328,7 @@ def recommend(
 
 def modelled(action: Action) -> bool:
     """An action with a simulator that gives figures (not only KPIs)."""
-    return action.model not in ("", "kpi_only")
+    return action.model != "" and engine_impact.MODELS[action.model].quantified
 
 
 def impacts_for(actions: Iterable[Action], prefill: Prefill) -> dict[str, engine_impact.Impact]:

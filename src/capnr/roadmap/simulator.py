@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from capnr.core.i18n import english
 from capnr.engine import impact as engine_impact
@@ -18,55 +18,11 @@ from capnr.engine.reference import reference_data
 
 from .prefill import Filled
 
-# Models whose savings are mostly electricity.
-ENERGY_MODELS = frozenset({"auto_shutdown", "power_settings", "setpoint", "consolidation"})
 CONFIDENCE_LABELS = {
     "high": pgettext_lazy("confidence", "high"),
     "medium": pgettext_lazy("confidence", "medium"),
     "low": pgettext_lazy("confidence", "low"),
     "none": pgettext_lazy("confidence", "no carbon figure"),
-}
-# The indicators the models return: label, unit, and how to show the value.
-KPI_LABELS: dict[str, tuple[Any, str, str]] = {
-    "hours_outside_work": (gettext_lazy("Hours outside working time"), "h/yr", "number"),
-    "computers_left_on_before": (gettext_lazy("Computers left on today"), "", "number"),
-    "monitors_left_on_before": (gettext_lazy("Monitors left on today"), "", "number"),
-    "wake_on_lan_hours": (gettext_lazy("Wake-on-LAN hours for updates"), "h/yr", "number"),
-    "devices_set": (gettext_lazy("Devices to set"), "", "number"),
-    "idle_hours_per_year": (gettext_lazy("Idle hours per device"), "h/yr", "number"),
-    "setpoint_rise_counted_c": (gettext_lazy("Setpoint rise counted"), "°C", "number"),
-    "fan_degrees_c": (gettext_lazy("Degrees above the fan threshold"), "°C", "number"),
-    "cooling_kwh_saved": (gettext_lazy("Cooling electricity saved"), "kWh/yr", "number"),
-    "fan_kwh_added": (gettext_lazy("Server fan electricity added"), "kWh/yr", "number"),
-    "pue_after": (gettext_lazy("PUE after the change"), "", "ratio"),
-    "purchases_per_year_before": (gettext_lazy("Devices bought per year today"), "", "number"),
-    "purchases_per_year_after": (gettext_lazy("Devices bought per year after"), "", "number"),
-    "purchases_avoided_per_year": (gettext_lazy("Purchases avoided per year"), "", "number"),
-    "refurbished_per_year": (gettext_lazy("Refurbished devices per year"), "", "number"),
-    "purchase_quota": (gettext_lazy("Legal purchasing threshold (AGEC)"), "", "share"),
-    "refurbished_share_of_spend": (gettext_lazy("Refurbished share of spend"), "", "share"),
-    "quota_met": (gettext_lazy("Threshold met"), "", "yes_no"),
-    "devices_removed": (gettext_lazy("Devices removed"), "", "number"),
-    "devices_reused": (gettext_lazy("Devices reused"), "", "number"),
-    "reuse_target": (gettext_lazy("Legal reuse target"), "", "share"),
-    "weee_kg": (gettext_lazy("WEEE sent to recycling"), "kg", "number"),
-    "reuse_rate": (gettext_lazy("Reuse rate"), "", "share"),
-    "reused_needed_for_target": (gettext_lazy("Devices to reuse to meet the target"), "", "number"),
-    "gap_to_target": (gettext_lazy("Devices still missing to meet the target"), "", "number"),
-    "pages_per_year": (gettext_lazy("Pages printed per year"), "", "number"),
-    "sheets_saved": (gettext_lazy("Sheets of paper saved"), "/yr", "number"),
-    "reams_saved": (gettext_lazy("Reams saved"), "/yr", "number"),
-    "pages_not_printed": (gettext_lazy("Pages no longer printed"), "/yr", "number"),
-    "servers_removed": (gettext_lazy("Servers removed"), "", "number"),
-    "facility_kwh_before": (gettext_lazy("Room electricity before"), "kWh/yr", "number"),
-    "facility_kwh_after": (gettext_lazy("Room electricity after"), "kWh/yr", "number"),
-    "gb_stored_avoided": (gettext_lazy("Storage avoided, copies included"), "GB", "number"),
-    "hours_switched": (gettext_lazy("Meeting hours switched to audio"), "h/yr", "number"),
-    "trained_share": (gettext_lazy("Share of staff trained"), "", "share"),
-    "field_staff_reached_share": (gettext_lazy("Share of field staff reached"), "", "share"),
-    "rgaa_criteria_share": (gettext_lazy("RGAA criteria met"), "", "share"),
-    "rgaa_status_band": (gettext_lazy("RGAA legal status"), "", "rgaa"),
-    "rgesn_share": (gettext_lazy("RGESN criteria met"), "", "share"),
 }
 
 
@@ -266,21 +222,27 @@ class Results:
         return self.impact.period == "year"
 
 
-def _kpi(name: str, value: float) -> Kpi:
-    label, unit, kind = KPI_LABELS.get(name, (name.replace("_", " "), "", "number"))
-    if kind == "share":
+def _kpi(model: engine_impact.ImpactModel, name: str, value: float) -> Kpi:
+    """An indicator worded from its declaration in the engine's registry (label, unit, kind).
+    The engine refuses undeclared indicators; only a result stored under an older method could
+    name one that is no longer declared: it is shown under its id."""
+    try:
+        output = model.output(name)
+    except KeyError:
+        return Kpi(name, amount(value), "")
+    if output.kind == "share":
         text = percent(value)
-    elif kind == "yes_no":
+    elif output.kind == "yes_no":
         text = _("yes") if value >= 0.5 else _("no")
-    elif kind == "rgaa":
-        text = (_("not compliant"), _("partially compliant"), _("fully compliant"))[
-            max(0, min(2, int(value)))
-        ]
-    elif kind == "ratio":
+    elif output.kind == "band":
+        fr, en = output.bands[max(0, min(len(output.bands) - 1, int(value)))]
+        text = en if english() else fr
+    elif output.kind == "ratio":
         text = amount(round(value, 2))
     else:
         text = amount(value)
-    return Kpi(str(label), text, unit)
+    label = output.label_en if english() else output.label_fr
+    return Kpi(label, text, output.unit_en if english() else output.unit_fr)
 
 
 def results(model_id: str, impact: engine_impact.Impact) -> Results:
@@ -293,13 +255,15 @@ def results(model_id: str, impact: engine_impact.Impact) -> Results:
             del notes[index]
     shown = Results(
         impact=impact,
-        kpis=[_kpi(name, value) for name, value in impact.kpis.items()],
+        kpis=[_kpi(model, name, value) for name, value in impact.kpis.items()],
         notes=notes,
     )
     total = impact.kgco2e_total.value
     if total > 0 and shown.embodied_share >= 0.5:
         shown.lesson = "embodied"
-    elif impact.kwh.value > 0 and (model_id in ENERGY_MODELS or shown.embodied_share < 0.5):
+    elif impact.kwh.value > 0:
+        # Not mostly embodied, so mostly electricity, whichever the model (the list of "energy
+        # models" this once also tested could never change the outcome).
         shown.lesson = "energy"
     return shown
 

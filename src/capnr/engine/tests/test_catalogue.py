@@ -30,6 +30,7 @@ from capnr.engine.diagnostic import (
     Theme,
     referential,
 )
+from capnr.engine.impact import MODEL_IDS
 from capnr.engine.reference import reference_data
 
 # -- the shipped catalogue ------------------------------------------------------------------------
@@ -107,11 +108,10 @@ def test_quick_wins_are_easy_and_every_impact_model_is_used():
     assert {a.model for a in shipped.actions} - {""} == set(MODELS)
 
 
-def test_the_model_ids_match_the_impact_models_file():
+def test_the_model_ids_are_the_registry_s_and_the_impact_models_file_s():
     path = Path(str(files("capnr.engine") / "data" / "impact_models.toml"))
-    if not path.exists():
-        pytest.skip("impact_models.toml not written yet")
-    models = tomllib.loads(path.read_text("utf-8")).get("models", {})
+    models = tomllib.loads(path.read_text("utf-8"))["models"]
+    assert MODELS == MODEL_IDS
     assert set(models) == set(MODELS)
 
 

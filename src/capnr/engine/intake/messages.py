@@ -74,6 +74,15 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Ce numéro d'inventaire figure sur plusieurs lignes.",
         "en": "This inventory number appears on several rows.",
     },
+    "no_identity_column": {
+        "fr": "Aucune colonne ne dit ce qu'est chaque appareil (nom, type, modèle ou "
+        "catégorie). La première ligne du fichier doit donner le nom des colonnes ; ici elle "
+        "contient « {header} », qui ressemble à des données : ajoutez une ligne d'en-tête "
+        "(par exemple Nom;Type;Modèle).",
+        "en": "No column says what each device is (name, type, model or category). The file's "
+        "first line must name the columns; here it holds “{header}”, which looks like data: add "
+        "a header line (for example Name;Type;Model).",
+    },
     "nothing_identifies": {
         "fr": "Rien sur cette ligne ne dit quel est l'appareil (ni nom, ni type, ni modèle, ni "
         "catégorie).",

@@ -514,25 +514,9 @@ def check_table(
     """Check every row of ``table``; see the module docstring for what becomes of each row."""
     options = options or IntakeOptions()
     data = data or reference_data()
-    as_of = options.as_of or date.today()
     checker = _Checker(table, options, data)
     n = checker.n
-    lines = table.row_numbers
-
     category, confidence, rule, keys = checker.categories()
-    quantity_col = checker.column("quantity")
-
-    # Why a row is left out: an index into ``reasons`` per row (0: it is not).
-    reasons = ["", *dict.fromkeys([*EXCLUSION_REASONS, "retired", "summary_row", "unrecognised"])]
-    reason_index = {reason: index for index, reason in enumerate(reasons)}
-    reason = np.array(
-        [reason_index[exclusion_reason(code) or ""] if code else 0 for code in category.values],
-        dtype=np.int8,
-    )[category.codes]
-    # Exclusions first: a charger's bad date is nobody's concern.
-    excluded_mask = (reason > 0) & (confidence >= UNCERTAIN_BELOW)
-    # A weak guess that a row is not a device (from a host name) is for the person to decide.
-    category = category.fill(np.flatnonzero((reason > 0) & ~excluded_mask), "")
     status_col = checker.column("status")
     status = EncodedColumn.recode(
         [
@@ -541,92 +525,166 @@ def check_table(
         ],
         status_col.codes,
     )
-    if options.exclude_retired:
-        retired = status.per_value("retired".__eq__) & ~excluded_mask
-        reason[retired] = reason_index["retired"]
-        excluded_mask |= retired
+    if not any(name in checker.fields for name in IDENTITY_FIELDS):
+        # Often a file without a header line: its first row was read as the column names.
+        header = " | ".join(name for name in table.header if name)[:120]
+        checker.problems.append(Problem("no_identity_column", 0, "", "", {"header": header}))
+    out = _leave_out(checker, category, confidence, status)
+    category, live, identity = out.category, ~out.excluded, out.identity
 
-    identity = np.zeros(n, dtype=np.bool_)
-    for name in IDENTITY_FIELDS:
-        if name in checker.fields:
-            identity |= checker.fields[name].nonempty()
-    # A row that says nothing of a device: a spreadsheet leftover (a total, a statistic beside
-    # the table) when it holds nothing in the inventory's columns but numbers, else a problem.
-    described = np.zeros(n, dtype=np.bool_)
-    for name, column in checker.fields.items():
-        if name not in IDENTITY_FIELDS and name != "quantity":
-            described |= column.nonempty()
-    leftover = ~identity & ~described & ~excluded_mask
-    reason[leftover] = reason_index["summary_row"]
-    excluded_mask |= leftover
-    nothing = ~identity & ~excluded_mask
-    unknown = category.per_value(lambda code: not code) & ~excluded_mask & identity
-    if options.unrecognised == "exclude":
-        reason[unknown] = reason_index["unrecognised"]
-        excluded_mask |= unknown
-    live = ~excluded_mask
-
-    quantities = checker.numbers("quantity", quantity_col, _quantity_check, live)
+    quantities = checker.numbers("quantity", checker.column("quantity"), _quantity_check, live)
     quantity_all = np.where(np.isnan(quantities), 1, quantities).astype(np.int64)
-
-    for index in np.flatnonzero(nothing).tolist():
-        checker.problems.append(Problem("nothing_identifies", int(lines[index]), "", ""))
-
-    purchase_col = checker.column("purchase_date")
-    retirement_col = checker.column("retirement_date")
-    purchase = checker.dates("purchase_date", purchase_col, live)
-    retirement = checker.dates("retirement_date", retirement_col, live)
-    order = purchase.order or retirement.order
-    if (purchase.ambiguous or retirement.ambiguous) and options.date_order == "auto":
-        dated = [v for v in purchase_col.values if v]
-        checker.problems.append(
-            Problem(
-                "dates_ambiguous",
-                0,
-                "purchase_date",
-                dated[0] if dated else "",
-                {"count": len(dated), "example": dated[0] if dated else ""},
-            )
-        )
-    # A purchase in the future is a warning; the date is then left out (the default age).
-    today = as_of.isoformat()
-    purchase_iso = list(purchase.iso)
-    future_values = {i for i, iso in enumerate(purchase_iso) if iso and iso > today}
-    if future_values:
-        future = np.isin(purchase_col.codes, list(future_values)) & live
-        for index in np.flatnonzero(future).tolist():
-            checker.warnings.append(
-                Problem(
-                    "date_in_future",
-                    int(lines[index]),
-                    "purchase_date",
-                    purchase_col.values[purchase_col.codes[index]],
-                )
-            )
-        for value in future_values:
-            purchase_iso[value] = ""
-
+    for index in np.flatnonzero(~identity & live).tolist():
+        checker.problems.append(Problem("nothing_identifies", int(checker.lines[index]), "", ""))
+    purchase_iso, retirement_iso, order = _dates(checker, live, options.as_of or date.today())
     lifetime = checker.numbers(
         "lifetime_years", checker.column("lifetime_years"), _lifetime_check, live
     )
     annual = checker.numbers("annual_kwh", checker.column("annual_kwh"), _non_negative, live)
+    country_of = _countries(checker, live)
+    _duplicates(checker, live)
+    _check_engine_columns(checker, category, live)
+    groups = _groups(checker, live & (confidence < UNCERTAIN_BELOW) & identity,
+                     category, confidence, rule, keys, quantity_all)  # fmt: skip
+    _report_groups(checker, groups)
 
-    country_col = checker.column("country")
-    known_countries = set(data.countries)
-    country_of: list[str] = []
-    bad_countries: set[str] = set()
-    for text in country_col.values:
-        if not text:
-            country_of.append(options.default_country)
-            continue
-        code = country_code(text)
-        if code is None or code not in known_countries:
-            bad_countries.add(text)
-            country_of.append(options.default_country)
-        else:
-            country_of.append(code)
-    checker.report("country_unknown", "country", country_col, bad_countries, live)
+    kept = np.flatnonzero(live & identity)
+    select = None if len(kept) == n else kept  # most files keep every row: no copies then
 
+    def keep(array: npt.NDArray[T]) -> npt.NDArray[T]:
+        return array if select is None else array[select]
+
+    def recoded(name: str, answers: Sequence[str]) -> EncodedColumn:
+        return EncodedColumn.recode(answers, keep(checker.column(name).codes))
+
+    return Intake(
+        table=table,
+        fields=checker.fields,
+        engine_columns=checker.engine_columns,
+        kept=kept,
+        encoded={
+            "category": category.take_all(select),
+            "group_key": keys.take_all(select),
+            "purchase_date": recoded("purchase_date", purchase_iso),
+            "retirement_date": recoded("retirement_date", retirement_iso),
+            "country": recoded("country", country_of),
+            "status": status.take_all(select),
+        },
+        confidence=keep(confidence),
+        quantity=keep(quantity_all),
+        lifetime_years=keep(lifetime),
+        annual_kwh=keep(annual),
+        problems=checker.problems,
+        warnings=checker.warnings,
+        excluded=_exclusions(checker, out.excluded, out.reason, out.reasons, keys, quantity_all),
+        groups=groups,
+        date_order=order,
+        mapping=checker.mapping,
+    )
+
+
+@dataclass
+class _LeftOut:
+    """Which rows are left out and why (``reasons[reason[i]]``, 0 for a kept row); the
+    categories once weak not-a-device guesses are cleared; which rows name a device."""
+
+    category: EncodedColumn
+    excluded: BoolArray
+    reason: npt.NDArray[np.int8]
+    reasons: list[str]
+    identity: BoolArray
+
+
+def _leave_out(
+    checker: _Checker,
+    category: EncodedColumn,
+    confidence: npt.NDArray[np.float64],
+    status: EncodedColumn,
+) -> _LeftOut:
+    """Exclusions come first: a charger's bad date is nobody's concern."""
+    options = checker.options
+    reasons = ["", *dict.fromkeys([*EXCLUSION_REASONS, "retired", "summary_row", "unrecognised"])]
+    index = {reason: position for position, reason in enumerate(reasons)}
+    reason = np.array(
+        [index[exclusion_reason(code) or ""] if code else 0 for code in category.values],
+        dtype=np.int8,
+    )[category.codes]
+    excluded = (reason > 0) & (confidence >= UNCERTAIN_BELOW)
+    # A weak guess that a row is not a device (from a host name) is for the person to decide.
+    category = category.fill(np.flatnonzero((reason > 0) & ~excluded), "")
+    if options.exclude_retired:
+        retired = status.per_value("retired".__eq__) & ~excluded
+        reason[retired] = index["retired"]
+        excluded |= retired
+    identity = np.zeros(checker.n, dtype=np.bool_)
+    described = np.zeros(checker.n, dtype=np.bool_)
+    for name, column in checker.fields.items():
+        if name in IDENTITY_FIELDS:
+            identity |= column.nonempty()
+        elif name != "quantity":
+            described |= column.nonempty()
+    # A row that says nothing of a device: a spreadsheet leftover (a total, a statistic beside
+    # the table) when it holds nothing in the inventory's columns but numbers, else a problem.
+    leftover = ~identity & ~described & ~excluded
+    reason[leftover] = index["summary_row"]
+    excluded |= leftover
+    if options.unrecognised == "exclude":
+        unknown = category.per_value(lambda code: not code) & ~excluded & identity
+        reason[unknown] = index["unrecognised"]
+        excluded |= unknown
+    return _LeftOut(category, excluded, reason, reasons, identity)
+
+
+def _dates(checker: _Checker, live: BoolArray, as_of: date) -> tuple[list[str], list[str], str]:
+    """ISO purchase and retirement dates per distinct text, and the order the file's dates
+    were read in. A file whose order cannot be told is a problem; a purchase in the future is
+    a warning, and the date is then left out (the default age applies)."""
+    purchase_col = checker.column("purchase_date")
+    purchase = checker.dates("purchase_date", purchase_col, live)
+    retirement = checker.dates("retirement_date", checker.column("retirement_date"), live)
+    if (purchase.ambiguous or retirement.ambiguous) and checker.options.date_order == "auto":
+        dated = [v for v in purchase_col.values if v]
+        example = dated[0] if dated else ""
+        checker.problems.append(
+            Problem(
+                "dates_ambiguous", 0, "purchase_date", example,
+                {"count": len(dated), "example": example},
+            )
+        )  # fmt: skip
+    today = as_of.isoformat()
+    purchase_iso = list(purchase.iso)
+    future_values = [i for i, iso in enumerate(purchase_iso) if iso and iso > today]
+    if future_values:
+        future = np.isin(purchase_col.codes, future_values) & live
+        for index in np.flatnonzero(future).tolist():
+            text = purchase_col.values[purchase_col.codes[index]]
+            checker.warnings.append(
+                Problem("date_in_future", int(checker.lines[index]), "purchase_date", text)
+            )
+        for value in future_values:
+            purchase_iso[value] = ""
+    return purchase_iso, list(retirement.iso), purchase.order or retirement.order
+
+
+def _countries(checker: _Checker, live: BoolArray) -> list[str]:
+    """The alpha-3 code of each distinct country text (the default one when empty); a country
+    the engine has no electricity figures for is a problem."""
+    column, default = checker.column("country"), checker.options.default_country
+    known = set(checker.data.countries)
+    codes: list[str] = []
+    bad: set[str] = set()
+    for text in column.values:
+        code = country_code(text) if text else default
+        if code is None or (text and code not in known):
+            bad.add(text)
+            code = default
+        codes.append(code)
+    checker.report("country_unknown", "country", column, bad, live)
+    return codes
+
+
+def _duplicates(checker: _Checker, live: BoolArray) -> None:
+    """A serial or inventory number given to two devices is a problem on each of their rows."""
     for name, code in (
         ("serial_number", "serial_duplicate"),
         ("inventory_number", "inventory_duplicate"),
@@ -638,66 +696,27 @@ def check_table(
         repeated = {v for v, c in zip(column.values, counts.tolist(), strict=True) if v and c > 1}
         checker.report(code, name, column, repeated, live)
 
-    _check_engine_columns(checker, category, live)
 
-    groups = _groups(checker, live & (confidence < UNCERTAIN_BELOW) & identity,
-                     category, confidence, rule, keys, quantity_all)  # fmt: skip
-    if options.unrecognised == "reject":
-        for group in groups:
-            if not group.suggested:
-                checker.problems.append(
-                    Problem(
-                        "unrecognised",
-                        group.first_row,
-                        "category",
-                        f"{group.type} {group.model}".strip(),
-                        {"rows": group.rows, "devices": group.devices},
-                    )
+def _report_groups(checker: _Checker, groups: Sequence[Group]) -> None:
+    """On the command line (no one to ask): an unrecognised group is a problem unless such
+    rows are left out, an uncertain guess a warning."""
+    unrecognised = checker.options.unrecognised
+    for group in groups:
+        described = f"{group.type} {group.model}".strip()
+        if not group.suggested and unrecognised == "reject":
+            checker.problems.append(
+                Problem(
+                    "unrecognised", group.first_row, "category", described,
+                    {"rows": group.rows, "devices": group.devices},
                 )
-    if options.unrecognised != "ask":
-        for group in groups:
-            if group.suggested:
-                checker.warnings.append(
-                    Problem(
-                        "uncertain_category",
-                        group.first_row,
-                        "category",
-                        f"{group.type} {group.model}".strip(),
-                        {"category": group.suggested, "confidence": f"{group.confidence:.2f}"},
-                    )
+            )  # fmt: skip
+        elif group.suggested and unrecognised != "ask":
+            checker.warnings.append(
+                Problem(
+                    "uncertain_category", group.first_row, "category", described,
+                    {"category": group.suggested, "confidence": f"{group.confidence:.2f}"},
                 )
-
-    kept_mask = live & identity
-    kept = np.flatnonzero(kept_mask)
-    select = None if len(kept) == n else kept  # most files keep every row: no copies then
-
-    def keep(array: npt.NDArray[T]) -> npt.NDArray[T]:
-        return array if select is None else array[select]
-
-    return Intake(
-        table=table,
-        fields=checker.fields,
-        engine_columns=checker.engine_columns,
-        kept=kept,
-        encoded={
-            "category": category.take_all(select),
-            "group_key": keys.take_all(select),
-            "purchase_date": EncodedColumn.recode(purchase_iso, keep(purchase_col.codes)),
-            "retirement_date": EncodedColumn.recode(retirement.iso, keep(retirement_col.codes)),
-            "country": EncodedColumn.recode(country_of, keep(country_col.codes)),
-            "status": status.take_all(select),
-        },
-        confidence=keep(confidence),
-        quantity=keep(quantity_all),
-        lifetime_years=keep(lifetime),
-        annual_kwh=keep(annual),
-        problems=checker.problems,
-        warnings=checker.warnings,
-        excluded=_exclusions(checker, excluded_mask, reason, reasons, keys, quantity_all),
-        groups=groups,
-        date_order=order,
-        mapping=checker.mapping,
-    )
+            )  # fmt: skip
 
 
 def _groups(
@@ -852,16 +871,7 @@ def asset_table(
     )[keep(purchase.codes)]
     for name, column in intake.engine_columns.items():
         if name in ENGINE_NUMBERS:
-            parsed = np.full(len(column.values), math.nan)
-            for position, text in enumerate(column.values):
-                if text:
-                    try:
-                        value = _parse_number(_without_unit(text))
-                    except ValueError:
-                        continue
-                    if not _number_check(name, value):
-                        parsed[position] = value
-            numbers[name] = parsed[of_table(column).codes]
+            numbers[name] = _engine_number(name, column)[of_table(column).codes]
     servers = category.take_all(select).per_value(SERVER_CATEGORIES.__contains__)
     for name in SERVER_SETTINGS & set(numbers):
         numbers[name] = np.where(servers, numbers[name], math.nan)
@@ -880,26 +890,8 @@ def asset_table(
     def field_column(name: str) -> EncodedColumn:
         return of_table(intake.fields.get(name) or EncodedColumn.empty(len(intake.table)))
 
-    site, entity, department = map(field_column, ("site", "entity", "department"))
-    entities = entity.values
-    # The department of each distinct (entity, department) pair, then carried to the rows.
-    pairs, _, pair_of_row = factor(
-        entity.codes.astype(np.int64) * len(department.values) + department.codes,
-        len(entities) * len(department.values),
-    )
-    departments = EncodedColumn.recode(
-        [
-            (
-                department_path(
-                    entities[pair // len(department.values)],
-                    department.values[pair % len(department.values)],
-                )
-                or [""]
-            )[-1]
-            for pair in pairs.tolist()
-        ],
-        pair_of_row.reshape(-1),
-    )
+    site = field_column("site")
+    departments = _departments(field_column("entity"), field_column("department"))
     text_codes = {name: _sorted_codes(column) for name, column in
                   (("site", site), ("department", departments))}  # fmt: skip
     texts: dict[str, npt.NDArray[np.str_]] = {}  # site and department: from their codes
@@ -924,6 +916,38 @@ def asset_table(
         source_rows=keep(intake.row_numbers).astype(np.intp),
         text_codes=text_codes,
     )
+
+
+def _engine_number(name: str, column: EncodedColumn) -> npt.NDArray[np.float64]:
+    """An engine override per distinct text: its number, NaN when empty or out of range (the
+    check reported those)."""
+    parsed = np.full(len(column.values), math.nan)
+    for position, text in enumerate(column.values):
+        if text:
+            try:
+                value = _parse_number(_without_unit(text))
+            except ValueError:
+                continue
+            if not _number_check(name, value):
+                parsed[position] = value
+    return parsed
+
+
+def _departments(entity: EncodedColumn, department: EncodedColumn) -> EncodedColumn:
+    """Each row's department: the one given, else the last part of its GLPI entity; computed
+    once per distinct (entity, department) pair, then carried to the rows."""
+    width = len(department.values)
+    pairs, _, pair_of_row = factor(
+        entity.codes.astype(np.int64) * width + department.codes, len(entity.values) * width
+    )
+    return EncodedColumn.recode(
+        [
+            (department_path(entity.values[pair // width], department.values[pair % width])
+             or [""])[-1]
+            for pair in pairs.tolist()
+        ],
+        pair_of_row.reshape(-1),
+    )  # fmt: skip
 
 
 def _sorted_codes(column: EncodedColumn) -> tuple[IntArray, tuple[str, ...]]:

@@ -209,3 +209,17 @@ def test_every_message_code_has_both_languages():
     for code, texts in MESSAGES.items():
         assert set(texts) == {"fr", "en"}, code
         assert all(texts.values()), code
+
+
+def test_a_file_without_a_header_line_is_refused_with_its_first_line_named(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "monitors.csv"
+    path.write_text(
+        "RAPOO KEYBOARD,KB-01,IT ROOM\nDELL P2419H,MON-01,IT ROOM\nDELL P2419H,MON-02,OFFICE\n",
+        encoding="utf-8",
+    )
+    intake = check_table(read_columns(path))
+    assert [problem.code for problem in intake.problems] == ["no_identity_column"]
+    assert "RAPOO KEYBOARD | KB-01 | IT ROOM" in intake.problems[0].message("en")
+    assert "ligne d'en-tête" in intake.problems[0].message("fr")

@@ -11,6 +11,8 @@ import pytest
 
 from capnr.engine.intake.pipeline import IntakeOptions, asset_table, check_table
 from capnr.engine.intake.reader import read_columns
+from capnr.engine.intake.table import ColumnTable
+from capnr.engine.reference import reference_data
 
 AS_OF = date(2026, 12, 1)
 
@@ -223,3 +225,71 @@ def test_a_file_without_a_header_line_is_refused_with_its_first_line_named(
     assert [problem.code for problem in intake.problems] == ["no_identity_column"]
     assert "RAPOO KEYBOARD | KB-01 | IT ROOM" in intake.problems[0].message("en")
     assert "ligne d'en-tête" in intake.problems[0].message("fr")
+
+
+# Moved from the former engine-side reader (assets_from_records), now the pipeline's job.
+def rows_table(header: list[str], rows: list[list[str]]) -> ColumnTable:
+    return ColumnTable.from_rows(header, rows, list(range(2, len(rows) + 2)))
+
+
+def test_every_bad_cell_is_reported_at_once_with_its_file_line() -> None:
+    header = ["category", "quantity", "lifetime_years", "country", "avg_power_w"]
+    rows = [
+        ["laptop", "2", "4", "FRA", ""],
+        ["toaster", "1", "", "", ""],  # unknown category
+        ["desktop", "0", "", "", ""],  # zero quantity
+        ["desktop", "-3", "", "", ""],  # negative quantity
+        ["monitor", "1", "-1", "", ""],  # negative lifetime
+        ["monitor", "1", "0", "", ""],  # zero lifetime
+        ["laptop", "1", "NaN", "", ""],  # NaN
+        ["laptop", "1", "", "XYZ", ""],  # unknown country
+        ["laptop", "abc", "", "", ""],  # not a number
+        ["", "1", "", "", ""],  # nothing but a number: a leftover line, left out
+        ["laptop", "1", "", "", "-5"],  # negative power
+    ]
+    intake = check_table(rows_table(header, rows), IntakeOptions(unrecognised="reject"))
+    assert {(p.row, p.column, p.value) for p in intake.problems} == {
+        (3, "category", "toaster"),
+        (4, "quantity", "0"),
+        (5, "quantity", "-3"),
+        (6, "lifetime_years", "-1"),
+        (7, "lifetime_years", "0"),
+        (8, "lifetime_years", "NaN"),
+        (9, "country", "XYZ"),
+        (10, "quantity", "abc"),
+        (12, "avg_power_w", "-5"),
+    }
+    assert [(e.reason, e.rows) for e in intake.excluded] == [("summary_row", [11])]
+
+
+def test_french_headers_labels_decimal_commas_and_dates_reach_the_engine() -> None:
+    header = ["Catégorie", "Quantité", "Durée de vie (ans)", "Date d'achat", "Service",
+              "Puissance moyenne (W)"]  # fmt: skip
+    rows = [
+        ["Ordinateur portable", "12", "5,5", "15/03/2021", "DSI", "12,5"],
+        ["écran (jusqu'à 24 pouces)", "3", "", "2020-01-31", "RH", ""],
+    ]
+    intake = check_table(rows_table(header, rows), IntakeOptions(as_of=date(2026, 3, 15)))
+    assert intake.problems == []
+    assets = asset_table(intake, as_of=date(2026, 3, 15))
+    data = reference_data()
+    assert [data.category_codes[i] for i in assets.category] == ["laptop", "monitor"]
+    assert assets.quantity.tolist() == [12, 3]
+    assert assets.number("lifetime_years")[0] == 5.5
+    assert assets.number("avg_power_w")[0] == 12.5 and np.isnan(assets.number("avg_power_w")[1])
+    assert assets.number("age_years")[0] == pytest.approx(5.0, abs=0.01)
+    assert assets.text("department").tolist() == ["DSI", "RH"]
+
+
+def test_server_columns_are_checked_and_french_spellings_understood() -> None:
+    header = ["Catégorie", "Archétype", "Cœurs par CPU", "Charge (%)"]
+    refused = check_table(rows_table(header, [["server_rack", "platform_nope", "8", "150"]]))
+    found = {(p.column, p.value) for p in refused.problems}
+    assert ("archetype", "platform_nope") in found
+    assert ("time_workload_percent", "150") in found
+    intake = check_table(rows_table(header, [["server_rack", "platform_compute_low", "8", "50"]]))
+    assert intake.problems == []
+    assets = asset_table(intake)
+    assert assets.number("cpu_core_units")[0] == 8
+    assert assets.number("time_workload_percent")[0] == 50
+    assert assets.text("archetype").tolist() == ["platform_compute_low"]

@@ -13,13 +13,13 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
-from capnr.core.access import Access
+from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.versioned import StaleEditError
 from capnr.diagnostics.api import router as diagnostics_router
 from capnr.inventory.api import router as inventory_router
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
-from capnr.organisations.tenancy import access_organisation, visible_to
+from capnr.organisations.tenancy import visible_to
 from capnr.roadmap.api import router as roadmap_router
 
 from .referential import router as referential_router
@@ -164,37 +164,44 @@ def organisation_list(request: HttpRequest) -> Any:
 
 
 @organisations.get("/{slug}", response=OrganisationOut)
-def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
-    return access_organisation(request.user, slug).organisation
+@organisation_endpoint()
+def organisation_detail(request: HttpRequest, access: OrganisationAccess) -> Organisation:
+    return access.organisation
 
 
 @organisations.patch("/{slug}", response=OrganisationOut)
-def organisation_patch(request: HttpRequest, slug: str, payload: OrganisationPatch) -> Organisation:
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
+@organisation_endpoint(Access.ADMINISTER)
+def organisation_patch(
+    request: HttpRequest, access: OrganisationAccess, payload: OrganisationPatch
+) -> Organisation:
     fields = payload.dict(exclude_unset=True)
     version = fields.pop("version")
     return services.organisation_update(access=access, expected_version=version, **fields)
 
 
 @organisations.get("/{slug}/sites", response=list[SiteOut])
-def site_list(request: HttpRequest, slug: str) -> Any:
-    return selectors.site_list(access=access_organisation(request.user, slug))
+@organisation_endpoint()
+def site_list(request: HttpRequest, access: OrganisationAccess) -> Any:
+    return selectors.site_list(access=access)
 
 
 @organisations.post("/{slug}/sites", response={201: SiteOut})
-def site_create(request: HttpRequest, slug: str, payload: SiteIn) -> Status[Site]:
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
+@organisation_endpoint(Access.ADMINISTER)
+def site_create(request: HttpRequest, access: OrganisationAccess, payload: SiteIn) -> Status[Site]:
     return Status(201, services.site_create(access=access, **payload.dict()))
 
 
 @organisations.get("/{slug}/sites/{site_id}", response=SiteOut)
-def site_detail(request: HttpRequest, slug: str, site_id: int) -> Site:
-    return selectors.site_get(access=access_organisation(request.user, slug), pk=site_id)
+@organisation_endpoint()
+def site_detail(request: HttpRequest, access: OrganisationAccess, site_id: int) -> Site:
+    return selectors.site_get(access=access, pk=site_id)
 
 
 @organisations.patch("/{slug}/sites/{site_id}", response=SiteOut)
-def site_patch(request: HttpRequest, slug: str, site_id: int, payload: SitePatch) -> Site:
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
+@organisation_endpoint(Access.ADMINISTER)
+def site_patch(
+    request: HttpRequest, access: OrganisationAccess, site_id: int, payload: SitePatch
+) -> Site:
     site = selectors.site_get(access=access, pk=site_id)
     fields = payload.dict(exclude_unset=True)
     version = fields.pop("version")
@@ -202,15 +209,16 @@ def site_patch(request: HttpRequest, slug: str, site_id: int, payload: SitePatch
 
 
 @organisations.delete("/{slug}/sites/{site_id}", response={204: None})
-def site_delete(request: HttpRequest, slug: str, site_id: int) -> Status[None]:
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
+@organisation_endpoint(Access.ADMINISTER)
+def site_delete(request: HttpRequest, access: OrganisationAccess, site_id: int) -> Status[None]:
     services.site_delete(access=access, site=selectors.site_get(access=access, pk=site_id))
     return Status(204, None)
 
 
 @organisations.get("/{slug}/departments", response=list[DepartmentOut])
-def department_list(request: HttpRequest, slug: str) -> Any:
-    return selectors.department_list(access=access_organisation(request.user, slug))
+@organisation_endpoint()
+def department_list(request: HttpRequest, access: OrganisationAccess) -> Any:
+    return selectors.department_list(access=access)
 
 
 def _parent(access: Any, parent_id: int | None) -> Department | None:
@@ -225,24 +233,27 @@ def _parent(access: Any, parent_id: int | None) -> Department | None:
 
 
 @organisations.post("/{slug}/departments", response={201: DepartmentOut})
-def department_create(request: HttpRequest, slug: str, payload: DepartmentIn) -> Status[Department]:
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
+@organisation_endpoint(Access.ADMINISTER)
+def department_create(
+    request: HttpRequest, access: OrganisationAccess, payload: DepartmentIn
+) -> Status[Department]:
     parent = _parent(access, payload.parent_id)
     return Status(201, services.department_create(access=access, name=payload.name, parent=parent))
 
 
 @organisations.get("/{slug}/departments/{department_id}", response=DepartmentOut)
-def department_detail(request: HttpRequest, slug: str, department_id: int) -> Department:
-    return selectors.department_get(
-        access=access_organisation(request.user, slug), pk=department_id
-    )
+@organisation_endpoint()
+def department_detail(
+    request: HttpRequest, access: OrganisationAccess, department_id: int
+) -> Department:
+    return selectors.department_get(access=access, pk=department_id)
 
 
 @organisations.patch("/{slug}/departments/{department_id}", response=DepartmentOut)
+@organisation_endpoint(Access.ADMINISTER)
 def department_patch(
-    request: HttpRequest, slug: str, department_id: int, payload: DepartmentPatch
+    request: HttpRequest, access: OrganisationAccess, department_id: int, payload: DepartmentPatch
 ) -> Department:
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
     department = selectors.department_get(access=access, pk=department_id)
     fields = payload.dict(exclude_unset=True)
     version = fields.pop("version")
@@ -254,8 +265,10 @@ def department_patch(
 
 
 @organisations.delete("/{slug}/departments/{department_id}", response={204: None})
-def department_delete(request: HttpRequest, slug: str, department_id: int) -> Status[None]:
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
+@organisation_endpoint(Access.ADMINISTER)
+def department_delete(
+    request: HttpRequest, access: OrganisationAccess, department_id: int
+) -> Status[None]:
     services.department_delete(
         access=access, department=selectors.department_get(access=access, pk=department_id)
     )

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 
+from capnr.organisations import tenancy
 from capnr.organisations.models import Organisation, User
 
 from .models import Coalition, Cohort
@@ -7,16 +8,15 @@ from .models import Coalition, Cohort
 
 def coalitions_facilitated_by(user: User) -> QuerySet[Coalition]:
     """The coalitions ``user`` facilitates, with their cohorts and organisations prefetched."""
-    coalitions = (
-        Coalition.objects.all()
-        if user.is_superuser
-        else Coalition.objects.filter(facilitators=user)
-    )
-    return coalitions.prefetch_related(
-        Prefetch(
-            "cohorts",
-            queryset=Cohort.objects.order_by("-year", "name").prefetch_related(
-                Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
-            ),
+    return (
+        tenancy.coalitions_facilitated_by(user)
+        .prefetch_related(
+            Prefetch(
+                "cohorts",
+                queryset=Cohort.objects.order_by("-year", "name").prefetch_related(
+                    Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
+                ),
+            )
         )
-    ).order_by("name")
+        .order_by("name")
+    )

@@ -1,5 +1,5 @@
-"""What a view or a service knows about the user's rights in one organisation, and the view
-decorator that gives it.
+"""What a view or a service knows about the user's rights in one organisation, and the view and
+API decorators that give it.
 
 Who may do what is decided in one place, ``capnr.organisations.tenancy``; core only declares the
 types every app passes around. The decorator needs tenancy's ``access_organisation`` but core
@@ -8,6 +8,7 @@ sits below the organisations app, so that app hands it over when Django starts
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -99,3 +100,42 @@ def organisation_view(need: Access = Access.READ) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def organisation_endpoint(need: Access = Access.READ) -> Callable[[Callable[..., Any]], Any]:
+    """The API's ``@organisation_view``: the endpoint declares ``access`` where its path has
+    ``{slug}`` and receives the organisation access (Http404 when the organisation is not
+    visible, PermissionDenied when the level is below ``need``). The API authenticates first
+    (session or personal token), so ``request.user`` is known here.
+
+    django-ninja reads an endpoint's parameters from its signature: the wrapper shows ``slug``
+    in place of ``access``, with the other parameters' annotations already resolved (they are
+    strings under ``from __future__ import annotations`` and the wrapper's module could not
+    resolve them)."""
+
+    def decorate(endpoint: Callable[..., Any]) -> Any:
+        signature = inspect.signature(endpoint)
+        if list(signature.parameters)[:2] != ["request", "access"]:
+            raise TypeError(f"{endpoint.__name__} must start with (request, access, ...).")
+        parameters = [
+            parameter.replace(annotation=_resolved(parameter.annotation, endpoint))
+            for parameter in signature.parameters.values()
+        ]
+
+        @wraps(endpoint)
+        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> Any:
+            return endpoint(request, resolve_access(request.user, slug, need), **kwargs)
+
+        slug = inspect.Parameter("slug", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str)
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[parameters[0], slug, *parameters[2:]]
+        )
+        return wrapper
+
+    return decorate
+
+
+def _resolved(annotation: Any, function: Callable[..., Any]) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    return eval(annotation, getattr(function, "__globals__", {}))  # noqa: S307 - source annotations

@@ -18,9 +18,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from capnr.core.access import Access, OrganisationAccess
+from capnr.core.access import OrganisationAccess, organisation_endpoint
 from capnr.engine import diagnostic as engine
-from capnr.organisations.tenancy import access_organisation
 
 from . import selectors, services
 from .models import Answer, Diagnostic
@@ -246,23 +245,16 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _diagnostic(
-    request: HttpRequest, slug: str, year: int
-) -> tuple[OrganisationAccess, Diagnostic]:
-    access = access_organisation(request.user, slug, Access.READ)
-    return access, selectors.diagnostic_get(access=access, year=year)
-
-
 @router.get(
     "/{slug}/diagnostics",
     response={200: list[DiagnosticSummaryOut], **READ_ERRORS},
     summary="List the organisation's diagnostics",
 )
-def diagnostic_list(request: HttpRequest, slug: str) -> Any:
+@organisation_endpoint()
+def diagnostic_list(request: HttpRequest, access: OrganisationAccess) -> Any:
     """Every yearly self-diagnostic of the organisation, newest first, with its progress and
     overall score. Answers carried over from the previous year count in neither until someone
     confirms them."""
-    access = access_organisation(request.user, slug, Access.READ)
     return [_summary(diagnostic)[0] for diagnostic in selectors.diagnostic_list(access=access)]
 
 
@@ -271,13 +263,15 @@ def diagnostic_list(request: HttpRequest, slug: str) -> Any:
     response={201: DiagnosticOut, 409: ErrorOut, **WRITE_ERRORS},
     summary="Start a diagnostic for a year",
 )
-def diagnostic_start(request: HttpRequest, slug: str, payload: StartIn) -> Status[Any]:
+@organisation_endpoint()
+def diagnostic_start(
+    request: HttpRequest, access: OrganisationAccess, payload: StartIn
+) -> Status[Any]:
     """Start the self-diagnostic of ``year`` (the current year by default), pre-filled from the
     latest earlier diagnostic: each carried-over answer is marked ``to_confirm``.
 
     For the référent, the cohort's facilitator or a superuser (403 otherwise). 409 if the year
     already has a diagnostic; 422 if the year is before 2000 or after next year."""
-    access = access_organisation(request.user, slug, Access.READ)
     year = payload.year if payload.year is not None else timezone.localdate().year
     try:
         diagnostic = services.diagnostic_start(
@@ -298,12 +292,13 @@ def diagnostic_start(request: HttpRequest, slug: str, payload: StartIn) -> Statu
     response={200: DiagnosticOut, **READ_ERRORS},
     summary="One diagnostic with its scores",
 )
-def diagnostic_detail(request: HttpRequest, slug: str, year: int) -> Any:
+@organisation_endpoint()
+def diagnostic_detail(request: HttpRequest, access: OrganisationAccess, year: int) -> Any:
     """Scores per theme and overall (out of 100, weighted by the questions' priorities), the
     grade, the /1000 figure with the Label NR level it would reach (indicative only), the
     compliance gaps (applicable legal obligations not answered yes), the follow-ups (questions
     answered "don't know") and the previous diagnostic's overall score."""
-    _access, diagnostic = _diagnostic(request, slug, year)
+    diagnostic = selectors.diagnostic_get(access=access, year=year)
     return _detail(diagnostic)
 
 
@@ -312,10 +307,11 @@ def diagnostic_detail(request: HttpRequest, slug: str, year: int) -> Any:
     response={200: list[AnswerOut], **READ_ERRORS},
     summary="The answers of a diagnostic",
 )
-def answer_list(request: HttpRequest, slug: str, year: int) -> Any:
+@organisation_endpoint()
+def answer_list(request: HttpRequest, access: OrganisationAccess, year: int) -> Any:
     """Every stored answer, by question id. A question never answered has no entry (its version
     is 0). Each answer's ``version`` is what ``PUT …/answers/{question_id}`` expects back."""
-    _access, diagnostic = _diagnostic(request, slug, year)
+    diagnostic = selectors.diagnostic_get(access=access, year=year)
     return [_answer(answer) for answer in selectors.answers_by_question(diagnostic).values()]
 
 
@@ -324,8 +320,9 @@ def answer_list(request: HttpRequest, slug: str, year: int) -> Any:
     response={200: AnswerOut, 409: ConflictOut, **WRITE_ERRORS},
     summary="Answer one question",
 )
+@organisation_endpoint()
 def answer_put(
-    request: HttpRequest, slug: str, year: int, question_id: str, payload: AnswerIn
+    request: HttpRequest, access: OrganisationAccess, year: int, question_id: str, payload: AnswerIn
 ) -> Status[Any]:
     """Save the answer to one question. ``version`` is the version the client last saw (0 if
     none): if someone saved the question since, nothing is overwritten and the reply is 409 with
@@ -334,7 +331,7 @@ def answer_put(
     For the référent, the cohort's facilitator or a superuser (403 otherwise). 422 for a
     question that does not apply to the organisation or an impossible value; 409 with a message
     once the diagnostic is submitted (reopen it first)."""
-    access, diagnostic = _diagnostic(request, slug, year)
+    diagnostic = selectors.diagnostic_get(access=access, year=year)
     submission = services.Submission(
         question_id=question_id,
         value=payload.value,
@@ -363,10 +360,11 @@ def answer_put(
     response={200: DiagnosticOut, 409: ErrorOut, **WRITE_ERRORS},
     summary="Submit a diagnostic",
 )
-def diagnostic_submit(request: HttpRequest, slug: str, year: int) -> Status[Any]:
+@organisation_endpoint()
+def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: int) -> Status[Any]:
     """Mark the diagnostic submitted: its answers can no longer change until it is reopened.
     For the référent, the cohort's facilitator or a superuser; 409 if already submitted."""
-    access, diagnostic = _diagnostic(request, slug, year)
+    diagnostic = selectors.diagnostic_get(access=access, year=year)
     try:
         services.diagnostic_submit(
             access=access,
@@ -383,10 +381,11 @@ def diagnostic_submit(request: HttpRequest, slug: str, year: int) -> Status[Any]
     response={200: DiagnosticOut, **WRITE_ERRORS},
     summary="Reopen a submitted diagnostic",
 )
-def diagnostic_reopen(request: HttpRequest, slug: str, year: int) -> Any:
+@organisation_endpoint()
+def diagnostic_reopen(request: HttpRequest, access: OrganisationAccess, year: int) -> Any:
     """Submission is never final: reopen the diagnostic so its answers can change again.
     Reopening a diagnostic in progress changes nothing. For the référent, the cohort's
     facilitator or a superuser."""
-    access, diagnostic = _diagnostic(request, slug, year)
+    diagnostic = selectors.diagnostic_get(access=access, year=year)
     services.diagnostic_reopen(access=access, diagnostic=diagnostic)
     return _detail(diagnostic)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.owned import require_same_organisation
 from capnr.core.spreadsheets import xlsx_bytes
 
 from . import referential, selectors
@@ -91,8 +91,7 @@ def answers_xlsx(access: OrganisationAccess, diagnostic: Diagnostic) -> bytes:
     """The workbook: the answers, and a sheet saying what they are. Only for those who run the
     diagnostic (the référent, the facilitator), because it carries every comment."""
     access.require_diagnostic()
-    if diagnostic.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This diagnostic belongs to another organisation.")
+    require_same_organisation(access, diagnostic)
     organisation = diagnostic.organisation
     about = (
         _("About"),

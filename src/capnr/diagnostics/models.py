@@ -5,10 +5,14 @@ Questions themselves are not stored: they live in the engine's versioned referen
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capnr.core.access import OrganisationAccess
+from capnr.core.owned import OrganisationOwnedQuerySet
 from capnr.core.versioned import Versioned
 from capnr.organisations.models import Organisation
 
@@ -24,6 +28,15 @@ class AnswerValue(models.TextChoices):
     NO = "no", _("No")
     NA = "na", _("Not applicable")
     UNKNOWN = "unknown", _("Don't know")
+
+
+class DiagnosticQuerySet(OrganisationOwnedQuerySet[Any]):
+    """The référent, the cohort's facilitator and a superuser run the diagnostic (and hand its
+    questions over); a contributor answers only what is delegated to them, through
+    ``delegations_for_user``, so no diagnostic row is theirs to change."""
+
+    def may_edit_all(self, access: OrganisationAccess) -> bool:
+        return access.can_run_diagnostic
 
 
 class Diagnostic(Versioned):
@@ -49,6 +62,8 @@ class Diagnostic(Versioned):
     workshop_started_at = models.DateTimeField(null=True, blank=True)
     workshop_theme = models.CharField(max_length=32, blank=True)
     workshop_theme_since = models.DateTimeField(null=True, blank=True)
+
+    objects = DiagnosticQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -127,6 +142,9 @@ class Delegation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    organisation_path = "diagnostic__organisation"
+    objects = DiagnosticQuerySet.as_manager()
 
     class Meta:
         ordering = ["question_id", "-created_at"]

@@ -13,13 +13,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.owned import require_same_organisation
 from capnr.core.pdf import ReportUnavailable, render_pdf, without_halo
 from capnr.engine import diagnostic as engine
 
@@ -119,8 +119,7 @@ def _next_steps(context: dict[str, Any], today: dt.date) -> list[str]:
 
 def report_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[str, Any]:
     """Everything ``diagnostics/report.html`` shows, on top of the results page's context."""
-    if diagnostic.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This diagnostic belongs to another organisation.")
+    require_same_organisation(access, diagnostic)
     context = presentation.results_context(access, diagnostic)
     generated_at = timezone.localtime().replace(microsecond=0)
     today = generated_at.date()

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.owned import get_for_access
 from capnr.engine import diagnostic as engine
 
 from .models import Answer, Delegation, Diagnostic, ThemeTime, WorkshopNote
@@ -19,16 +20,13 @@ if TYPE_CHECKING:
 
 
 def diagnostic_list(*, access: OrganisationAccess) -> QuerySet[Diagnostic]:
-    return (
-        Diagnostic.objects.filter(organisation=access.organisation)
-        .select_related("organisation")
-        .order_by("-year")
-    )
+    return Diagnostic.objects.for_access(access).select_related("organisation").order_by("-year")
 
 
 def diagnostic_get(*, access: OrganisationAccess, year: int) -> Diagnostic:
     diagnostic = (
-        Diagnostic.objects.filter(organisation=access.organisation, year=year)
+        Diagnostic.objects.for_access(access)
+        .filter(year=year)
         .select_related("organisation", "previous", "submitted_by")
         .first()
     )
@@ -134,22 +132,20 @@ def delegations(diagnostic: Diagnostic) -> QuerySet[Delegation]:
 
 
 def delegation_get(*, access: OrganisationAccess, diagnostic: Diagnostic, pk: int) -> Delegation:
-    delegation = (
-        Delegation.objects.filter(pk=pk, diagnostic=diagnostic)
-        .select_related("diagnostic__organisation", "user")
-        .first()
+    return get_for_access(
+        Delegation.objects.filter(diagnostic=diagnostic).select_related(
+            "diagnostic__organisation", "user"
+        ),
+        pk,
+        access,
     )
-    if delegation is None or delegation.diagnostic.organisation_id != access.organisation.pk:
-        raise Http404("No such delegation.")
-    return delegation
 
 
 def delegations_for_user(*, access: OrganisationAccess, user: User) -> QuerySet[Delegation]:
     """The questions handed to ``user`` in this organisation, newest diagnostic first."""
     return (
-        Delegation.objects.filter(
-            diagnostic__organisation=access.organisation, user=user, revoked_at__isnull=True
-        )
+        Delegation.objects.for_access(access)
+        .filter(user=user, revoked_at__isnull=True)
         .select_related("diagnostic", "created_by")
         .order_by("-diagnostic__year", "question_id")
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.owned import require_same_organisation
 from capnr.core.tokens import hash_token, new_raw_token
 from capnr.engine import diagnostic as engine
 from capnr.organisations.models import Membership, Role
@@ -76,10 +77,10 @@ def fingerprint(value: str, comment: str, evidence: str) -> str:
     return hash_token(f"{value}\x1f{comment.strip()}\x1f{evidence.strip()}")[:16]
 
 
-def _check_owner(access: OrganisationAccess, diagnostic: Diagnostic) -> None:
+def _require_diagnostic(access: OrganisationAccess, diagnostic: Diagnostic) -> None:
+    """Whoever runs the diagnostic (``access.require_diagnostic``), on this organisation's."""
     access.require_diagnostic()
-    if diagnostic.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This diagnostic belongs to another organisation.")
+    require_same_organisation(access, diagnostic)
 
 
 def _check_open(diagnostic: Diagnostic) -> None:
@@ -111,15 +112,11 @@ def diagnostic_start(*, access: OrganisationAccess, year: int, user: User | None
     organisation = access.organisation
     if year < FIRST_YEAR or year > timezone.now().year + 1:
         raise ValidationError({"year": _("Choose a year between 2000 and next year.")})
-    if Diagnostic.objects.filter(organisation=organisation, year=year).exists():
+    if Diagnostic.objects.for_access(access).filter(year=year).exists():
         raise ValidationError(
             {"year": _("There is already a diagnostic for %(year)s.") % {"year": year}}
         )
-    previous = (
-        Diagnostic.objects.filter(organisation=organisation, year__lt=year)
-        .order_by("-year")
-        .first()
-    )
+    previous = Diagnostic.objects.for_access(access).filter(year__lt=year).order_by("-year").first()
     try:
         with transaction.atomic():
             diagnostic = Diagnostic.objects.create(
@@ -213,7 +210,7 @@ def _write(
 def answer_save(
     *, access: OrganisationAccess, diagnostic: Diagnostic, submission: Submission, user: User
 ) -> Answer | None:
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     _check_open(diagnostic)
     return _write(diagnostic, submission, user=user)
 
@@ -233,7 +230,7 @@ def answers_save(
     user: User,
 ) -> BatchResult:
     """Save a theme page: every question on its own, so one conflict loses nothing else."""
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     _check_open(diagnostic)
     result = BatchResult([], [], {})
     for submission in submissions:
@@ -253,7 +250,7 @@ def carried_over_confirm(
     *, access: OrganisationAccess, diagnostic: Diagnostic, theme: str, user: User
 ) -> int:
     """Confirm, unchanged, every answer of ``theme`` carried over from last year."""
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     _check_open(diagnostic)
     ids = [q.id for q in questions_for(diagnostic.organisation) if q.theme == theme]
     return Answer.objects.filter(
@@ -265,7 +262,7 @@ def carried_over_confirm(
 
 @transaction.atomic
 def diagnostic_submit(*, access: OrganisationAccess, diagnostic: Diagnostic, user: User) -> None:
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     _check_open(diagnostic)
     Diagnostic.objects.filter(pk=diagnostic.pk).update(
         status=DiagnosticStatus.SUBMITTED,
@@ -279,7 +276,7 @@ def diagnostic_submit(*, access: OrganisationAccess, diagnostic: Diagnostic, use
 @transaction.atomic
 def diagnostic_reopen(*, access: OrganisationAccess, diagnostic: Diagnostic) -> None:
     """Submission is never final: the référent (or the facilitator) can reopen."""
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     if not diagnostic.is_submitted:
         return
     Diagnostic.objects.filter(pk=diagnostic.pk).update(
@@ -316,7 +313,7 @@ def delegation_create(
 ) -> Delegation:
     """Hand one question to a contributor, or to an email address that gets a link to it.
     ``build_url(raw_token)`` gives the link (``None`` for a member, who logs in)."""
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     _check_open(diagnostic)
     _check_question(diagnostic, question_id)
     email = email.strip().lower()
@@ -325,11 +322,8 @@ def delegation_create(
     user = None
     if user_id:
         membership = (
-            Membership.objects.filter(
-                organisation=diagnostic.organisation,
-                user_id=user_id,
-                role__in=[Role.CONTRIBUTOR, Role.REFERENT],
-            )
+            Membership.objects.for_access(access)
+            .filter(user_id=user_id, role__in=[Role.CONTRIBUTOR, Role.REFERENT])
             .select_related("user")
             .first()
         )
@@ -362,8 +356,7 @@ def delegation_create(
 @transaction.atomic
 def delegation_revoke(*, access: OrganisationAccess, delegation: Delegation) -> None:
     access.require_diagnostic()
-    if delegation.diagnostic.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This delegation belongs to another organisation.")
+    require_same_organisation(access, delegation)
     if delegation.revoked_at is None:
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at"])
@@ -438,7 +431,7 @@ def workshop_visit(
     now: dt.datetime | None = None,
 ) -> None:
     """The workshop shows a question of ``theme``: time so far goes to the theme it leaves."""
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     now = now or timezone.now()
     since = diagnostic.workshop_theme_since
     if diagnostic.workshop_theme == theme and since and now - since < MAX_INTERVAL:
@@ -454,7 +447,7 @@ def workshop_visit(
 def workshop_pause(
     *, access: OrganisationAccess, diagnostic: Diagnostic, now: dt.datetime | None = None
 ) -> None:
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     _close_interval(diagnostic, now or timezone.now())
     diagnostic.workshop_theme = ""
     diagnostic.workshop_theme_since = None
@@ -470,7 +463,7 @@ def workshop_note_add(
     text: str,
     author: User,
 ) -> WorkshopNote:
-    _check_owner(access, diagnostic)
+    _require_diagnostic(access, diagnostic)
     text = text.strip()
     if not text:
         raise ValidationError(_("The note is empty."))

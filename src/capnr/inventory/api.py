@@ -13,8 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from capnr.core.access import Access
-from capnr.organisations.tenancy import access_organisation
+from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 
 from . import selectors, services
 
@@ -68,13 +67,13 @@ class AssetOut(Schema):
 
 
 @router.post("/{slug}/inventory/imports", response={201: ImportOut})
+@organisation_endpoint(Access.CONTRIBUTE)
 def import_upload(
     request: HttpRequest,
-    slug: str,
+    access: OrganisationAccess,
     file: UploadedFile = File(...),  # noqa: B008 - ninja declares parameters this way
     full_reimport: bool = Form(False),
 ) -> Status[Any]:
-    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
     try:
         item = services.import_upload(
             access=access,
@@ -88,13 +87,16 @@ def import_upload(
 
 
 @router.get("/{slug}/inventory/imports/{import_id}", response=ImportOut)
-def import_status(request: HttpRequest, slug: str, import_id: int) -> Any:
-    return selectors.import_get(access=access_organisation(request.user, slug), pk=import_id)
+@organisation_endpoint()
+def import_status(request: HttpRequest, access: OrganisationAccess, import_id: int) -> Any:
+    return selectors.import_get(access=access, pk=import_id)
 
 
 @router.post("/{slug}/inventory/imports/{import_id}/columns", response=ImportOut)
-def import_columns(request: HttpRequest, slug: str, import_id: int, payload: ColumnsIn) -> Any:
-    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
+@organisation_endpoint(Access.CONTRIBUTE)
+def import_columns(
+    request: HttpRequest, access: OrganisationAccess, import_id: int, payload: ColumnsIn
+) -> Any:
     item = selectors.import_get(access=access, pk=import_id)
     return services.import_set_mapping(
         access=access, inventory_import=item, mapping=payload.mapping, save_as=payload.save_as
@@ -102,8 +104,10 @@ def import_columns(request: HttpRequest, slug: str, import_id: int, payload: Col
 
 
 @router.post("/{slug}/inventory/imports/{import_id}/confirm", response=ImportOut)
-def import_confirm(request: HttpRequest, slug: str, import_id: int, payload: ConfirmIn) -> Any:
-    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
+@organisation_endpoint(Access.CONTRIBUTE)
+def import_confirm(
+    request: HttpRequest, access: OrganisationAccess, import_id: int, payload: ConfirmIn
+) -> Any:
     item = selectors.import_get(access=access, pk=import_id)
     return services.import_confirm(
         access=access, inventory_import=item, category_choices=payload.category_choices
@@ -112,23 +116,24 @@ def import_confirm(request: HttpRequest, slug: str, import_id: int, payload: Con
 
 @router.get("/{slug}/inventory/assets", response=list[AssetOut])
 @paginate(PageNumberPagination, page_size=100)
+@organisation_endpoint()
 def asset_list(
     request: HttpRequest,
-    slug: str,
+    access: OrganisationAccess,
     category: str = "",
     status: str = "",
     site: int | None = None,
     department: int | None = None,
 ) -> Any:
-    access = access_organisation(request.user, slug)
     return selectors.asset_list(
         access=access, category=category, status=status, site=site, department=department
     )
 
 
 @router.get("/{slug}/footprint", response=dict[str, Any])
-def footprint(request: HttpRequest, slug: str) -> Any:
-    run = selectors.latest_footprint(access=access_organisation(request.user, slug))
+@organisation_endpoint()
+def footprint(request: HttpRequest, access: OrganisationAccess) -> Any:
+    run = selectors.latest_footprint(access=access)
     if run is None:
         return {"results": None}
     return {

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from capnr.core.owned import OrganisationOwnedQuerySet
 from capnr.organisations.models import Department, Organisation, Site
 
 
@@ -74,6 +75,8 @@ class Asset(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("asset")
@@ -154,6 +157,8 @@ class InventoryImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = OrganisationOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("inventory import")
         verbose_name_plural = _("inventory imports")
@@ -176,6 +181,8 @@ class ColumnMapping(models.Model):
     name = models.CharField(_("name"), max_length=100)
     mapping = models.JSONField(default=dict)  # header text -> field
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("column mapping")
@@ -209,6 +216,8 @@ class FootprintRun(models.Model):
     device_count = models.PositiveIntegerField(default=0)
     inputs = models.JSONField(default=dict)
     results = models.JSONField(default=dict)
+
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("footprint run")

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet, Sum
-from django.http import Http404
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.owned import get_for_access
 from capnr.engine.reference import reference_data
 
 from .models import Asset, AssetStatus, FootprintRun, InventoryImport
@@ -29,9 +29,7 @@ def asset_list(
     max_age: float | None = None,
     as_of: date | None = None,
 ) -> QuerySet[Asset]:
-    assets = Asset.objects.filter(organisation=access.organisation).select_related(
-        "site", "department"
-    )
+    assets = Asset.objects.for_access(access).select_related("site", "department")
     if category:
         assets = assets.filter(category=category)
     if site:
@@ -59,7 +57,7 @@ def category_counts(*, access: OrganisationAccess) -> list[dict[str, Any]]:
     data = reference_data()
     labels = {c.code: c for c in data.categories}
     counted = (
-        Asset.objects.filter(organisation=access.organisation)
+        Asset.objects.for_access(access)
         .exclude(status=AssetStatus.RETIRED)
         .values("category")
         .annotate(devices=Sum("quantity"))
@@ -101,7 +99,7 @@ def age_pyramid(
     undated = 0
     # Grouped in the database: a few thousand distinct dates even for a large fleet.
     rows = (
-        Asset.objects.filter(organisation=access.organisation)
+        Asset.objects.for_access(access)
         .exclude(status=AssetStatus.RETIRED)
         .values_list("category", "purchase_date", "lifetime_years")
         .annotate(devices=Sum("quantity"))
@@ -124,32 +122,27 @@ def age_pyramid(
 
 def import_list(*, access: OrganisationAccess) -> QuerySet[InventoryImport]:
     return (
-        InventoryImport.objects.filter(organisation=access.organisation)
+        InventoryImport.objects.for_access(access)
         .select_related("uploaded_by")
         .order_by("-created_at")
     )
 
 
 def import_get(*, access: OrganisationAccess, pk: int) -> InventoryImport:
-    found = import_list(access=access).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such import in this organisation.")
-    return found
+    return get_for_access(InventoryImport.objects.select_related("uploaded_by"), pk, access)
 
 
 def latest_footprint(*, access: OrganisationAccess) -> FootprintRun | None:
-    return FootprintRun.objects.filter(organisation=access.organisation).first()
+    return FootprintRun.objects.for_access(access).first()
 
 
 def footprint_history(*, access: OrganisationAccess) -> QuerySet[FootprintRun]:
-    return FootprintRun.objects.filter(organisation=access.organisation).only(
+    return FootprintRun.objects.for_access(access).only(
         "pk", "created_at", "method", "engine_version", "data_version", "device_count", "results"
     )[:10]
 
 
 def counts_by_category(*, access: OrganisationAccess) -> dict[str, int]:
     return dict(
-        Asset.objects.filter(organisation=access.organisation, origin="counts").values_list(
-            "category", "quantity"
-        )
+        Asset.objects.for_access(access).filter(origin="counts").values_list("category", "quantity")
     )

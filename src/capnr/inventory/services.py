@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capnr.core.access import Access, OrganisationAccess
+from capnr.core.owned import require_same_organisation
 from capnr.engine.intake.columns import (
     mapping_from_saved,
     mapping_to_saved,
@@ -209,7 +210,7 @@ def _import_create(
         shutil.rmtree(path.parent, ignore_errors=True)
         raise
     header = list(table.header)
-    saved = ColumnMapping.objects.filter(organisation=access.organisation)
+    saved = ColumnMapping.objects.for_access(access)
     if mapping_name:
         named = saved.filter(name=mapping_name).first()
         if named is None:
@@ -275,7 +276,7 @@ def import_set_mapping(
     """Confirm the columns (and, when the file's dates read both ways, their order), optionally
     save them for next time, and check every row."""
     access.require(Access.CONTRIBUTE)
-    _same_organisation(access, inventory_import)
+    require_same_organisation(access, inventory_import)
     if inventory_import.status not in {
         ImportStatus.MAPPING,
         ImportStatus.REJECTED,
@@ -479,7 +480,7 @@ def import_confirm(
     """The user's go, with the categories chosen for the uncertain devices and, for locations
     that match no site by name, the existing site each one is (the others are created)."""
     access.require(Access.CONTRIBUTE)
-    _same_organisation(access, inventory_import)
+    require_same_organisation(access, inventory_import)
     if inventory_import.status != ImportStatus.TO_CONFIRM:
         raise ValidationError(_("This import is not waiting for a confirmation."))
     codes = set(reference_data().category_codes)
@@ -981,7 +982,7 @@ def _engine_columns(
 
 def import_cancel(*, access: OrganisationAccess, inventory_import: InventoryImport) -> None:
     access.require(Access.CONTRIBUTE)
-    _same_organisation(access, inventory_import)
+    require_same_organisation(access, inventory_import)
     if inventory_import.status in {ImportStatus.DONE, ImportStatus.STORING}:
         raise ValidationError(_("This import is already stored or being stored."))
     inventory_import.status = ImportStatus.CANCELLED
@@ -998,7 +999,7 @@ def import_retry(
 ) -> InventoryImport:
     """Run the failed step again."""
     access.require(Access.CONTRIBUTE)
-    _same_organisation(access, inventory_import)
+    require_same_organisation(access, inventory_import)
     if inventory_import.status != ImportStatus.FAILED:
         raise ValidationError(_("Only a failed import can be retried."))
     if (_workdir(inventory_import) / ROWS_FILE).exists() and inventory_import.summary.get(
@@ -1019,11 +1020,6 @@ def import_retry(
     return inventory_import
 
 
-def _same_organisation(access: OrganisationAccess, inventory_import: InventoryImport) -> None:
-    if inventory_import.organisation_id != access.organisation.pk:
-        raise ValidationError("This import belongs to another organisation.")
-
-
 @transaction.atomic
 def counts_save(*, access: OrganisationAccess, counts: Mapping[str, int]) -> int:
     """Devices entered as counts ("480 desktops"), for organisations without an inventory.
@@ -1035,9 +1031,7 @@ def counts_save(*, access: OrganisationAccess, counts: Mapping[str, int]) -> int
             raise ValidationError(_("Unknown category %(category)s.") % {"category": category})
         if count < 0:
             raise ValidationError(_("A count cannot be negative."))
-        rows = Asset.objects.filter(
-            organisation=access.organisation, origin=AssetOrigin.COUNTS, category=category
-        )
+        rows = Asset.objects.for_access(access).filter(origin=AssetOrigin.COUNTS, category=category)
         if count == 0:
             rows.delete()
         elif not rows.update(quantity=count):

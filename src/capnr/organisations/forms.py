@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from capnr.core.access import OrganisationAccess
+
 from .models import Department, Organisation, Role, Site
 
 
@@ -56,9 +58,9 @@ class DepartmentForm(VersionedForm):
         model = Department
         fields = ["name", "parent"]
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: object, access: OrganisationAccess, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        parents = Department.objects.filter(organisation=organisation)
+        parents = Department.objects.for_access(access)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
@@ -69,11 +71,9 @@ class DepartmentCreateForm(forms.ModelForm):
         model = Department
         fields = ["name", "parent"]
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: object, access: OrganisationAccess, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organisation=organisation
-        )
+        self.fields["parent"].queryset = Department.objects.for_access(access)  # type: ignore[attr-defined]
 
 
 class InvitationForm(forms.Form):

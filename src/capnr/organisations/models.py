@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from capnr.core.access import Access
+from capnr.core.owned import OrganisationOwnedQuerySet
 from capnr.core.versioned import Versioned
 
 from .validators import validate_siret
@@ -189,6 +191,9 @@ class Site(Versioned):
         _("kind"), max_length=16, choices=SiteKind.choices, default=SiteKind.OPERATIONS
     )
 
+    edit_need = Access.ADMINISTER
+    objects = OrganisationOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("site")
         verbose_name_plural = _("sites")
@@ -214,6 +219,9 @@ class Department(Versioned):
         related_name="children",
         verbose_name=_("part of"),
     )
+
+    edit_need = Access.ADMINISTER
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")
@@ -244,6 +252,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    edit_need = Access.ADMINISTER
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -282,6 +293,9 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    edit_need = Access.ADMINISTER
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")

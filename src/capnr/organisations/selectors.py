@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
-from django.http import Http404
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.owned import get_for_access
 
 from .models import Department, Invitation, Membership, Organisation, Site
 from .tenancy import access_for, visible_to
@@ -37,58 +37,42 @@ def organisation_choices_for(user: User) -> list[OrganisationChoice]:
 
 
 def site_list(*, access: OrganisationAccess) -> QuerySet[Site]:
-    return Site.objects.filter(organisation=access.organisation).order_by("name")
+    return Site.objects.for_access(access).order_by("name")
 
 
 def site_get(*, access: OrganisationAccess, pk: int) -> Site:
-    site = site_list(access=access).filter(pk=pk).first()
-    if site is None:
-        raise Http404("No such site in this organisation.")
-    return site
+    return get_for_access(Site, pk, access)
 
 
 def department_list(*, access: OrganisationAccess) -> QuerySet[Department]:
-    return (
-        Department.objects.filter(organisation=access.organisation)
-        .select_related("parent")
-        .order_by("name")
-    )
+    return Department.objects.for_access(access).select_related("parent").order_by("name")
 
 
 def department_get(*, access: OrganisationAccess, pk: int) -> Department:
-    department = department_list(access=access).filter(pk=pk).first()
-    if department is None:
-        raise Http404("No such department in this organisation.")
-    return department
+    return get_for_access(Department.objects.select_related("parent"), pk, access)
 
 
 def member_list(*, access: OrganisationAccess) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(organisation=access.organisation)
-        .select_related("user")
-        .order_by("role", "user__email")
+        Membership.objects.for_access(access).select_related("user").order_by("role", "user__email")
     )
 
 
 def member_get(*, access: OrganisationAccess, pk: int) -> Membership:
-    membership = member_list(access=access).filter(pk=pk).first()
-    if membership is None:
-        raise Http404("No such member in this organisation.")
-    return membership
+    return get_for_access(Membership.objects.select_related("user"), pk, access)
 
 
 def pending_invitation_list(*, access: OrganisationAccess) -> list[Invitation]:
-    invitations = Invitation.objects.filter(
-        organisation=access.organisation, accepted_at__isnull=True, revoked_at__isnull=True
-    ).select_related("invited_by")
+    invitations = (
+        Invitation.objects.for_access(access)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+    )
     return [invitation for invitation in invitations if invitation.is_pending]
 
 
 def invitation_get(*, access: OrganisationAccess, pk: int) -> Invitation:
-    invitation = Invitation.objects.filter(organisation=access.organisation, pk=pk).first()
-    if invitation is None:
-        raise Http404("No such invitation in this organisation.")
-    return invitation
+    return get_for_access(Invitation, pk, access)
 
 
 def organisation_counts(*, access: OrganisationAccess) -> dict[str, int]:

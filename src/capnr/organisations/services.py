@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from capnr.core.access import Access, OrganisationAccess
+from capnr.core.owned import belongs_to, require_same_organisation
 from capnr.core.tokens import hash_token, new_raw_token
 from capnr.core.versioned import save_versioned
 
@@ -92,7 +93,7 @@ def site_create(
         organisation=access.organisation, name=name.strip(), commune=commune.strip(), kind=kind
     )
     site.full_clean(exclude=["organisation"], validate_unique=False)
-    if Site.objects.filter(organisation=access.organisation, name=site.name).exists():
+    if Site.objects.for_access(access).filter(name=site.name).exists():
         raise _duplicate_site(site.name)
     site.save()
     return site
@@ -103,14 +104,9 @@ def site_update(
     *, access: OrganisationAccess, site: Site, expected_version: int, **fields: Any
 ) -> Site:
     access.require(Access.ADMINISTER)
-    if site.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This site belongs to another organisation.")
+    require_same_organisation(access, site)
     name = fields.get("name", site.name).strip()
-    if (
-        Site.objects.filter(organisation=access.organisation, name=name)
-        .exclude(pk=site.pk)
-        .exists()
-    ):
+    if Site.objects.for_access(access).filter(name=name).exclude(pk=site.pk).exists():
         raise _duplicate_site(name)
     save_versioned(site, expected_version=expected_version, fields=fields)
     return site
@@ -119,8 +115,7 @@ def site_update(
 @transaction.atomic
 def site_delete(*, access: OrganisationAccess, site: Site) -> None:
     access.require(Access.ADMINISTER)
-    if site.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This site belongs to another organisation.")
+    require_same_organisation(access, site)
     site.delete()
 
 
@@ -129,7 +124,7 @@ def _check_parent(
 ) -> None:
     if parent is None:
         return
-    if parent.organisation_id != access.organisation.pk:
+    if not belongs_to(access, parent):
         raise ValidationError({"parent": _("Choose a department of this organisation.")})
     ancestor: Department | None = parent
     while ancestor is not None:
@@ -148,7 +143,7 @@ def department_create(
     department = Department(organisation=access.organisation, name=name.strip(), parent=parent)
     _check_parent(access, department, parent)
     department.full_clean(exclude=["organisation"], validate_unique=False)
-    if Department.objects.filter(organisation=access.organisation, name=department.name).exists():
+    if Department.objects.for_access(access).filter(name=department.name).exists():
         raise _duplicate_department(department.name)
     department.save()
     return department
@@ -159,17 +154,12 @@ def department_update(
     *, access: OrganisationAccess, department: Department, expected_version: int, **fields: Any
 ) -> Department:
     access.require(Access.ADMINISTER)
-    if department.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This department belongs to another organisation.")
+    require_same_organisation(access, department)
     if "parent" in fields:
         _check_parent(access, department, fields["parent"])
         fields["parent_id"] = fields.pop("parent").pk if fields["parent"] else None
     name = fields.get("name", department.name).strip()
-    if (
-        Department.objects.filter(organisation=access.organisation, name=name)
-        .exclude(pk=department.pk)
-        .exists()
-    ):
+    if Department.objects.for_access(access).filter(name=name).exclude(pk=department.pk).exists():
         raise _duplicate_department(name)
     save_versioned(department, expected_version=expected_version, fields=fields)
     return department
@@ -178,8 +168,7 @@ def department_update(
 @transaction.atomic
 def department_delete(*, access: OrganisationAccess, department: Department) -> None:
     access.require(Access.ADMINISTER)
-    if department.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This department belongs to another organisation.")
+    require_same_organisation(access, department)
     if department.children.exists():
         raise ValidationError(
             _("“%(name)s” still has sub-departments: move or delete them first.")
@@ -197,8 +186,7 @@ def membership_change_role(
     *, access: OrganisationAccess, membership: Membership, role: str
 ) -> Membership:
     access.require(Access.ADMINISTER)
-    if membership.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This member belongs to another organisation.")
+    require_same_organisation(access, membership)
     Role(role)
     if (
         membership.role == Role.REFERENT
@@ -216,8 +204,7 @@ def membership_change_role(
 @transaction.atomic
 def membership_remove(*, access: OrganisationAccess, membership: Membership) -> None:
     access.require(Access.ADMINISTER)
-    if membership.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This member belongs to another organisation.")
+    require_same_organisation(access, membership)
     if membership.role == Role.REFERENT and _referent_count(access.organisation) <= 1:
         raise ValidationError(
             _("An organisation keeps at least one référent: name another one first.")
@@ -247,14 +234,11 @@ def invitation_create(
     access.require(Access.ADMINISTER)
     Role(role)
     email = email.strip().lower()
-    if Membership.objects.filter(organisation=access.organisation, user__email=email).exists():
+    if Membership.objects.for_access(access).filter(user__email=email).exists():
         raise ValidationError({"email": _("This person is already a member of the organisation.")})
     now = timezone.now()
-    Invitation.objects.filter(
-        organisation=access.organisation,
-        email=email,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
+    Invitation.objects.for_access(access).filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
     raw = new_raw_token()
     invitation = Invitation.objects.create(
@@ -272,8 +256,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_revoke(*, access: OrganisationAccess, invitation: Invitation) -> None:
     access.require(Access.ADMINISTER)
-    if invitation.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This invitation belongs to another organisation.")
+    require_same_organisation(access, invitation)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])

@@ -5,18 +5,27 @@ organisation, from a URL), whose answer the selectors take. A bare ``Model.objec
 in a view is a bug.
 
 Levels are cumulative: ``READ`` < ``CONTRIBUTE`` < ``ADMINISTER`` (``capnr.core.access.Access``;
-the access type and the view decorator live in core, every app imports them from there).
+the access type and the view and API decorators live in core, every app imports them from
+there).
 - a reader, and a facilitator of a coalition whose cohorts include the organisation, may READ;
 - a contributor may CONTRIBUTE (edit what is assigned to them);
 - the référent ADMINISTERS the organisation (profile, sites, departments, members);
 - a superuser may do everything (they use the Django admin);
 - the self-diagnostic is run by the référent and by the cohort's facilitator (the workshop);
   a contributor only answers the questions delegated to them.
+
+Who is a facilitator is answered here too (:func:`facilitated_by`,
+:func:`facilitates_a_coalition`, :func:`is_facilitator`, :func:`coalitions_facilitated_by`),
+though coalitions belong to a higher app: tenancy reaches them through the relations that app
+declares (``cohorts``, ``facilitated_coalitions``).
+
+Past the organisation, the query layer enforces the access (``capnr.core.owned``):
+``Model.objects.for_access(access)``, ``.editable_by(access)``, ``get_for_access(...)``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -42,6 +51,26 @@ def _roles_at_least(need: Access) -> list[str]:
     return [role.value for role, level in ROLE_ACCESS.items() if level >= need]
 
 
+def facilitated_by(user: User) -> Q:
+    """Organisations in a cohort of a coalition ``user`` facilitates (they READ them)."""
+    return Q(cohorts__coalition__facilitators=user)
+
+
+def facilitates_a_coalition(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.facilitated_coalitions.exists()  # type: ignore[union-attr]
+
+
+def is_facilitator(user: User | AnonymousUser) -> bool:
+    """Whether ``user`` sees the coalitions' workspace: a facilitator of one, or a superuser."""
+    return user.is_authenticated and (user.is_superuser or facilitates_a_coalition(user))
+
+
+def coalitions_facilitated_by(user: User) -> QuerySet[Any]:
+    """The coalitions ``user`` facilitates (every one for a superuser)."""
+    coalitions = user.facilitated_coalitions  # declared by the coalition app
+    return coalitions.model.objects.all() if user.is_superuser else coalitions.all()
+
+
 def organisations_for(
     user: User | AnonymousUser, need: Access = Access.READ
 ) -> QuerySet[Organisation]:
@@ -52,7 +81,7 @@ def organisations_for(
         return Organisation.objects.all()
     condition = Q(memberships__user=user, memberships__role__in=_roles_at_least(need))
     if need <= Access.READ:
-        condition |= Q(cohorts__coalition__facilitators=user)
+        condition |= facilitated_by(user)
     ids = Organisation.objects.filter(condition).values("pk")
     return Organisation.objects.filter(pk__in=ids)
 
@@ -78,7 +107,7 @@ def access_for(user: User | AnonymousUser, organisation: Organisation) -> Organi
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is not None:
         return OrganisationAccess(organisation, ROLE_ACCESS[Role(membership.role)], membership.role)
-    if organisation.cohorts.filter(coalition__facilitators=user).exists():
+    if Organisation.objects.filter(facilitated_by(user), pk=organisation.pk).exists():
         return OrganisationAccess(organisation, Access.READ, FACILITATOR)
     return None
 

@@ -187,7 +187,7 @@ def department_list(request: HttpRequest, access: OrganisationAccess) -> HttpRes
 @organisation_view(Access.ADMINISTER)
 @require_http_methods(["GET", "POST"])
 def department_create(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
-    form = DepartmentCreateForm(request.POST or None, organisation=access.organisation)
+    form = DepartmentCreateForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
         try:
             department = services.department_create(access=access, **form.cleaned_data)
@@ -214,9 +214,7 @@ def department_edit(
     request: HttpRequest, access: OrganisationAccess, department_id: int
 ) -> HttpResponse:
     department = selectors.department_get(access=access, pk=department_id)
-    form = DepartmentForm(
-        request.POST or None, instance=department, organisation=access.organisation
-    )
+    form = DepartmentForm(request.POST or None, instance=department, access=access)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in DepartmentForm.Meta.fields}
         try:

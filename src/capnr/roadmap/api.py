@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from capnr.core.access import Access, OrganisationAccess
+from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.organisations import selectors as organisation_selectors
-from capnr.organisations.tenancy import access_organisation
 
 from . import exports, selectors, services
 from .models import JournalEntry, KpiMeasurement, KpiTarget, PlanItem
@@ -325,10 +324,10 @@ def _reload(access: OrganisationAccess, item_id: int) -> dict[str, Any]:
     response={200: list[PlanItemOut], **READ_ERRORS},
     summary="List the roadmap's items",
 )
-def item_list(request: HttpRequest, slug: str) -> Any:
+@organisation_endpoint()
+def item_list(request: HttpRequest, access: OrganisationAccess) -> Any:
     """Every plan item not in the bin, earliest due date first, with its expected yearly effect
     (from its simulator scenario) and its ``version``."""
-    access = access_organisation(request.user, slug, Access.READ)
     return [_item(item) for item in selectors.item_list(access=access)]
 
 
@@ -337,12 +336,14 @@ def item_list(request: HttpRequest, slug: str) -> Any:
     response={201: PlanItemOut, **WRITE_ERRORS},
     summary="Add an item to the roadmap",
 )
-def item_create(request: HttpRequest, slug: str, payload: PlanItemIn) -> Status[Any]:
+@organisation_endpoint(Access.ADMINISTER)
+def item_create(
+    request: HttpRequest, access: OrganisationAccess, payload: PlanItemIn
+) -> Status[Any]:
     """A plan item from a catalogue action (``action_id``: its title, theme and indicators come
     along) or written from scratch (``title`` required). For the référent (403 otherwise); 422
     for an unknown action, an owner who is not a member, a due date before the start, an
     abandoned item without a reason."""
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
     fields = {key: value for key, value in payload.dict(exclude_unset=True).items()}
     action_id = fields.pop("action_id", "")
     sites, departments = _places(
@@ -366,8 +367,8 @@ def item_create(request: HttpRequest, slug: str, payload: PlanItemIn) -> Status[
     response={200: PlanItemOut, **READ_ERRORS},
     summary="One roadmap item",
 )
-def item_detail(request: HttpRequest, slug: str, item_id: int) -> Any:
-    access = access_organisation(request.user, slug, Access.READ)
+@organisation_endpoint()
+def item_detail(request: HttpRequest, access: OrganisationAccess, item_id: int) -> Any:
     return _reload(access, item_id)
 
 
@@ -376,15 +377,15 @@ def item_detail(request: HttpRequest, slug: str, item_id: int) -> Any:
     response={200: PlanItemOut, 409: ItemConflictOut, **WRITE_ERRORS},
     summary="Change a roadmap item",
 )
+@organisation_endpoint(Access.CONTRIBUTE)
 def item_update(
-    request: HttpRequest, slug: str, item_id: int, payload: PlanItemUpdate
+    request: HttpRequest, access: OrganisationAccess, item_id: int, payload: PlanItemUpdate
 ) -> Status[Any]:
     """Change the fields given; those left out keep their value. ``version`` is the version the
     client last saw: if someone saved the item since, nothing is written and the reply is 409
     with the item as it is now in ``current``; apply the change again on its version.
 
     For the référent and the item's owner (403 otherwise); only the référent changes the owner."""
-    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
     item = selectors.item_get(access=access, pk=item_id)
     given = payload.dict(exclude_unset=True)
     version = given.pop("version")
@@ -422,10 +423,10 @@ def item_update(
     response={204: None, **WRITE_ERRORS},
     summary="Put a roadmap item in the bin",
 )
-def item_delete(request: HttpRequest, slug: str, item_id: int) -> Status[None]:
+@organisation_endpoint(Access.ADMINISTER)
+def item_delete(request: HttpRequest, access: OrganisationAccess, item_id: int) -> Status[None]:
     """The item goes to the bin with its journal and indicators; it can be restored for 30 days,
     then it is deleted for good. For the référent."""
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
     services.item_delete(access=access, item=selectors.item_get(access=access, pk=item_id))
     return Status(204, None)
 
@@ -435,9 +436,9 @@ def item_delete(request: HttpRequest, slug: str, item_id: int) -> Status[None]:
     response={200: PlanItemOut, **WRITE_ERRORS},
     summary="Take a roadmap item out of the bin",
 )
-def item_restore(request: HttpRequest, slug: str, item_id: int) -> Any:
+@organisation_endpoint(Access.ADMINISTER)
+def item_restore(request: HttpRequest, access: OrganisationAccess, item_id: int) -> Any:
     """For the référent, within 30 days of the deletion (422 after)."""
-    access = access_organisation(request.user, slug, Access.ADMINISTER)
     item = selectors.item_get(access=access, pk=item_id, deleted=True)
     services.item_restore(access=access, item=item)
     return _reload(access, item_id)
@@ -448,9 +449,9 @@ def item_restore(request: HttpRequest, slug: str, item_id: int) -> Any:
     response={200: list[JournalEntryOut], **READ_ERRORS},
     summary="The follow-up journal of an item",
 )
-def journal_list(request: HttpRequest, slug: str, item_id: int) -> Any:
+@organisation_endpoint()
+def journal_list(request: HttpRequest, access: OrganisationAccess, item_id: int) -> Any:
     """Dated facts about the item, newest first."""
-    access = access_organisation(request.user, slug, Access.READ)
     item = selectors.item_get(access=access, pk=item_id)
     return [_entry(entry) for entry in selectors.journal_for(item)]
 
@@ -460,11 +461,11 @@ def journal_list(request: HttpRequest, slug: str, item_id: int) -> Any:
     response={201: JournalEntryOut, **WRITE_ERRORS},
     summary="Add a journal entry to an item",
 )
+@organisation_endpoint(Access.CONTRIBUTE)
 def journal_add(
-    request: HttpRequest, slug: str, item_id: int, payload: JournalEntryIn
+    request: HttpRequest, access: OrganisationAccess, item_id: int, payload: JournalEntryIn
 ) -> Status[Any]:
     """For the référent and the item's owner; 422 for an empty text or a date in the future."""
-    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
     item = selectors.item_get(access=access, pk=item_id)
     entry = services.journal_add(
         access=access,
@@ -482,9 +483,9 @@ def journal_add(
     response={200: list[KpiOut], **READ_ERRORS},
     summary="List the roadmap's indicators",
 )
-def kpi_list(request: HttpRequest, slug: str) -> Any:
+@organisation_endpoint()
+def kpi_list(request: HttpRequest, access: OrganisationAccess) -> Any:
     """Every indicator of the items not in the bin, with its target and latest measurement."""
-    access = access_organisation(request.user, slug, Access.READ)
     return [_kpi(kpi) for kpi in selectors.kpi_list(access=access)]
 
 
@@ -493,9 +494,11 @@ def kpi_list(request: HttpRequest, slug: str) -> Any:
     response={200: list[MeasurementOut], **READ_ERRORS},
     summary="The measurements of an indicator",
 )
-def measurement_list(request: HttpRequest, slug: str, item_id: int, kpi_id: int) -> Any:
+@organisation_endpoint()
+def measurement_list(
+    request: HttpRequest, access: OrganisationAccess, item_id: int, kpi_id: int
+) -> Any:
     """Oldest first."""
-    access = access_organisation(request.user, slug, Access.READ)
     item = selectors.item_get(access=access, pk=item_id)
     kpi = selectors.kpi_get(access=access, item=item, pk=kpi_id)
     return [_measurement(measurement) for measurement in selectors.measurements_for(kpi)]
@@ -506,11 +509,15 @@ def measurement_list(request: HttpRequest, slug: str, item_id: int, kpi_id: int)
     response={201: MeasurementOut, **WRITE_ERRORS},
     summary="Record a measurement of an indicator",
 )
+@organisation_endpoint(Access.CONTRIBUTE)
 def measurement_add(
-    request: HttpRequest, slug: str, item_id: int, kpi_id: int, payload: MeasurementIn
+    request: HttpRequest,
+    access: OrganisationAccess,
+    item_id: int,
+    kpi_id: int,
+    payload: MeasurementIn,
 ) -> Status[Any]:
     """For the référent and the item's owner; 422 for a date in the future."""
-    access = access_organisation(request.user, slug, Access.CONTRIBUTE)
     item = selectors.item_get(access=access, pk=item_id)
     kpi = selectors.kpi_get(access=access, item=item, pk=kpi_id)
     if payload.value is None:

@@ -63,13 +63,13 @@ class PlanItemForm(forms.ModelForm):
             memberships__organisation=organisation
         ).distinct()
         group_field: Any = self.fields["working_group"]
-        group_field.queryset = WorkingGroup.objects.filter(organisation=organisation)
+        group_field.queryset = WorkingGroup.objects.for_access(access)
         scenario_field: Any = self.fields["scenario"]
-        scenario_field.queryset = scenario_field.queryset.filter(organisation=organisation)
+        scenario_field.queryset = scenario_field.queryset.for_access(access)
         sites_field: Any = self.fields["sites"]
-        sites_field.queryset = Site.objects.filter(organisation=organisation)
+        sites_field.queryset = Site.objects.for_access(access)
         departments_field: Any = self.fields["departments"]
-        departments_field.queryset = Department.objects.filter(organisation=organisation)
+        departments_field.queryset = Department.objects.for_access(access)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

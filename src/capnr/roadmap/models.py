@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from capnr.core.access import Access
+from capnr.core.owned import OrganisationOwnedQuerySet
 from capnr.core.versioned import Versioned
 from capnr.organisations.models import Department, Organisation, Site
 
@@ -19,6 +21,9 @@ class WorkingGroup(Versioned):
     name = models.CharField(_("name"), max_length=120)
     mission = models.TextField(_("mission"), blank=True, max_length=2000)
     template = models.CharField(max_length=32, blank=True)  # one of the usual six, or ""
+
+    edit_need = Access.ADMINISTER
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -40,6 +45,10 @@ class GroupMember(models.Model):
     name = models.CharField(_("name"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_lead = models.BooleanField(_("leads the group"), default=False)
+
+    organisation_path = "group__organisation"
+    edit_need = Access.ADMINISTER
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_lead", "name"]
@@ -82,6 +91,8 @@ class Scenario(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -155,6 +166,10 @@ class PlanItem(Versioned):
     deleted_at = models.DateTimeField(null=True, blank=True)  # in the bin for 30 days
     last_activity_at = models.DateTimeField(null=True, blank=True)
 
+    edit_need = Access.ADMINISTER
+    owner_path = "owner"
+    objects = OrganisationOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date", "title"]
 
@@ -170,6 +185,11 @@ class KpiTarget(models.Model):
     baseline = models.FloatField(_("starting value"), null=True, blank=True)
     target = models.FloatField(_("target"), null=True, blank=True)
     direction = models.CharField(max_length=4, default="up")  # "up" or "down" is better
+
+    organisation_path = "item__organisation"
+    edit_need = Access.ADMINISTER
+    owner_path = "item__owner"
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["label"]
@@ -206,6 +226,11 @@ class JournalEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    organisation_path = "item__organisation"
+    edit_need = Access.ADMINISTER
+    owner_path = "item__owner"
+    objects = OrganisationOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-created_at"]
         verbose_name_plural = "journal entries"
@@ -224,6 +249,8 @@ class DigestSubscription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = OrganisationOwnedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="one_digest_per_org")
@@ -241,6 +268,9 @@ class CalendarFeed(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    edit_need = Access.ADMINISTER
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"calendar · {self.organisation}"
@@ -263,6 +293,9 @@ class RoadmapApproval(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    edit_need = Access.ADMINISTER
+    objects = OrganisationOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-approved_on", "-created_at"]

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.owned import get_for_access
 from capnr.core.tokens import hash_token
 
 from .models import (
@@ -31,30 +31,30 @@ from .services import BIN_DAYS
 
 def item_list(*, access: OrganisationAccess) -> QuerySet[PlanItem]:
     return (
-        PlanItem.objects.filter(organisation=access.organisation, deleted_at__isnull=True)
+        PlanItem.objects.for_access(access)
+        .filter(deleted_at__isnull=True)
         .select_related("owner", "working_group", "scenario")
         .prefetch_related("sites", "departments")
     )
 
 
 def item_get(*, access: OrganisationAccess, pk: int, deleted: bool = False) -> PlanItem:
-    item = (
-        PlanItem.objects.filter(
-            organisation=access.organisation, pk=pk, deleted_at__isnull=not deleted
-        )
-        .select_related("owner", "working_group", "scenario")
-        .first()
+    return get_for_access(
+        PlanItem.objects.filter(deleted_at__isnull=not deleted).select_related(
+            "owner", "working_group", "scenario"
+        ),
+        pk,
+        access,
     )
-    if item is None:
-        raise Http404("No such plan item.")
-    return item
 
 
 def item_bin(*, access: OrganisationAccess) -> QuerySet[PlanItem]:
     limit = timezone.now() - dt.timedelta(days=BIN_DAYS)
-    return PlanItem.objects.filter(
-        organisation=access.organisation, deleted_at__isnull=False, deleted_at__gte=limit
-    ).order_by("-deleted_at")
+    return (
+        PlanItem.objects.for_access(access)
+        .filter(deleted_at__isnull=False, deleted_at__gte=limit)
+        .order_by("-deleted_at")
+    )
 
 
 def item_detail(item: PlanItem) -> dict[str, Any]:
@@ -68,10 +68,7 @@ def item_detail(item: PlanItem) -> dict[str, Any]:
 
 
 def kpi_get(*, access: OrganisationAccess, item: PlanItem, pk: int) -> KpiTarget:
-    kpi = KpiTarget.objects.filter(pk=pk, item=item, item__organisation=access.organisation).first()
-    if kpi is None:
-        raise Http404("No such indicator.")
-    return kpi
+    return get_for_access(KpiTarget.objects.filter(item=item), pk, access)
 
 
 def journal_for(item: PlanItem) -> QuerySet[JournalEntry]:
@@ -79,7 +76,7 @@ def journal_for(item: PlanItem) -> QuerySet[JournalEntry]:
 
 
 def group_list(*, access: OrganisationAccess) -> QuerySet[WorkingGroup]:
-    return WorkingGroup.objects.filter(organisation=access.organisation).prefetch_related(
+    return WorkingGroup.objects.for_access(access).prefetch_related(
         Prefetch("members", queryset=GroupMember.objects.select_related("user")),
         Prefetch(
             "items",
@@ -89,23 +86,15 @@ def group_list(*, access: OrganisationAccess) -> QuerySet[WorkingGroup]:
 
 
 def group_get(*, access: OrganisationAccess, pk: int) -> WorkingGroup:
-    group = group_list(access=access).filter(pk=pk).first()
-    if group is None:
-        raise Http404("No such working group.")
-    return group
+    return get_for_access(group_list(access=access), pk, access)
 
 
 def member_get(*, access: OrganisationAccess, group: WorkingGroup, pk: int) -> GroupMember:
-    member = GroupMember.objects.filter(
-        pk=pk, group=group, group__organisation=access.organisation
-    ).first()
-    if member is None:
-        raise Http404("No such member.")
-    return member
+    return get_for_access(GroupMember.objects.filter(group=group), pk, access)
 
 
 def scenario_list(*, access: OrganisationAccess) -> QuerySet[Scenario]:
-    return Scenario.objects.filter(organisation=access.organisation)
+    return Scenario.objects.for_access(access)
 
 
 def scenarios_for_model(*, access: OrganisationAccess, model_id: str) -> list[Scenario]:
@@ -114,10 +103,7 @@ def scenarios_for_model(*, access: OrganisationAccess, model_id: str) -> list[Sc
 
 
 def scenario_get(*, access: OrganisationAccess, pk: int) -> Scenario:
-    scenario = scenario_list(access=access).filter(pk=pk).first()
-    if scenario is None:
-        raise Http404("No such scenario.")
-    return scenario
+    return get_for_access(Scenario, pk, access)
 
 
 @dataclass
@@ -222,9 +208,8 @@ def items_with_follow_up(*, access: OrganisationAccess) -> list[PlanItem]:
 def kpi_list(*, access: OrganisationAccess) -> QuerySet[KpiTarget]:
     """Every indicator of the roadmap's items (not those in the bin), with its measurements."""
     return (
-        KpiTarget.objects.filter(
-            item__organisation=access.organisation, item__deleted_at__isnull=True
-        )
+        KpiTarget.objects.for_access(access)
+        .filter(item__deleted_at__isnull=True)
         .select_related("item")
         .prefetch_related(
             Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date", "pk"))
@@ -238,7 +223,7 @@ def measurements_for(kpi: KpiTarget) -> QuerySet[KpiMeasurement]:
 
 
 def calendar_feed_of(*, access: OrganisationAccess) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(organisation=access.organisation).first()
+    return CalendarFeed.objects.for_access(access).first()
 
 
 def calendar_feed_for_token(raw_token: str) -> CalendarFeed | None:
@@ -268,7 +253,7 @@ def calendar_items(feed: CalendarFeed) -> QuerySet[PlanItem]:
 
 
 def digest_subscription(*, access: OrganisationAccess, user: Any) -> DigestSubscription | None:
-    return DigestSubscription.objects.filter(user=user, organisation=access.organisation).first()
+    return DigestSubscription.objects.for_access(access).filter(user=user).first()
 
 
 # --- Catalogue and recommendations ----------------------------------------------------------
@@ -277,9 +262,7 @@ def digest_subscription(*, access: OrganisationAccess, user: Any) -> DigestSubsc
 def planned_actions(*, access: OrganisationAccess) -> dict[str, list[tuple[int, str, str]]]:
     """Catalogue action id → (pk, status, title) of its roadmap items (not those in the bin)."""
     planned: dict[str, list[tuple[int, str, str]]] = {}
-    rows = PlanItem.objects.filter(
-        organisation=access.organisation, deleted_at__isnull=True
-    ).exclude(action_id="")
+    rows = PlanItem.objects.for_access(access).filter(deleted_at__isnull=True).exclude(action_id="")
     for pk, action_id, status, title in rows.order_by("pk").values_list(
         "pk", "action_id", "status", "title"
     ):
@@ -288,4 +271,4 @@ def planned_actions(*, access: OrganisationAccess) -> dict[str, list[tuple[int, 
 
 
 def latest_approval(*, access: OrganisationAccess) -> RoadmapApproval | None:
-    return RoadmapApproval.objects.filter(organisation=access.organisation).first()
+    return RoadmapApproval.objects.for_access(access).first()

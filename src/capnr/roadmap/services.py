@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.i18n import english
+from capnr.core.owned import belongs_to, require_same_organisation
 from capnr.core.tokens import hash_token, new_raw_token
 from capnr.core.versioned import StaleEditError, save_versioned
 from capnr.engine import catalogue as engine_catalogue
@@ -78,20 +79,16 @@ class ItemConflict(Exception):
         self.current = current
 
 
-def _own(access: OrganisationAccess, row: Any) -> None:
-    if row.organisation_id != access.organisation.pk:
-        raise PermissionDenied("This belongs to another organisation.")
-
-
 def can_edit_item(access: OrganisationAccess, item: PlanItem, user: User | None) -> bool:
-    """The référent edits every item; a contributor edits the items they own."""
+    """The référent edits every item; a contributor edits the items they own (the same rule as
+    ``PlanItem.objects.editable_by(access, user)``, for one item already in hand)."""
     if access.can_administer:
         return True
     return access.can_contribute and user is not None and item.owner_id == user.pk
 
 
 def _require_item(access: OrganisationAccess, item: PlanItem, user: User | None) -> None:
-    _own(access, item)
+    require_same_organisation(access, item)
     if not can_edit_item(access, item, user):
         raise PermissionDenied("Only the référent or the item's owner may change it.")
 
@@ -151,7 +148,7 @@ def group_update(
     mission: str,
 ) -> WorkingGroup:
     access.require(Access.ADMINISTER)
-    _own(access, group)
+    require_same_organisation(access, group)
     save_versioned(
         group,
         expected_version=expected_version,
@@ -164,7 +161,7 @@ def group_update(
 def group_delete(*, access: OrganisationAccess, group: WorkingGroup) -> None:
     """Its items stay in the roadmap, without a group."""
     access.require(Access.ADMINISTER)
-    _own(access, group)
+    require_same_organisation(access, group)
     group.delete()
 
 
@@ -178,12 +175,10 @@ def member_add(
     is_lead: bool = False,
 ) -> GroupMember:
     access.require(Access.ADMINISTER)
-    _own(access, group)
+    require_same_organisation(access, group)
     user = None
     if user_id:
-        membership = Membership.objects.filter(
-            organisation=access.organisation, user_id=user_id
-        ).first()
+        membership = Membership.objects.for_access(access).filter(user_id=user_id).first()
         if membership is None:
             raise ValidationError(_("This person is not a member of the organisation."))
         user = membership.user
@@ -198,7 +193,7 @@ def member_add(
 
 def member_remove(*, access: OrganisationAccess, member: GroupMember) -> None:
     access.require(Access.ADMINISTER)
-    _own(access, member.group)
+    require_same_organisation(access, member.group)
     member.delete()
 
 
@@ -206,7 +201,7 @@ def meeting_note_add(
     *, access: OrganisationAccess, group: WorkingGroup, date: dt.date, text: str, author: User
 ) -> MeetingNote:
     access.require(Access.CONTRIBUTE)
-    _own(access, group)
+    require_same_organisation(access, group)
     if not text.strip():
         raise ValidationError({"text": _("The notes are empty.")})
     return MeetingNote.objects.create(group=group, date=date, text=text.strip(), author=author)
@@ -299,16 +294,13 @@ def _clean_item(access: OrganisationAccess, fields: dict[str, Any]) -> dict[str,
     if budget is not None and Decimal(budget) < 0:
         errors["budget_eur"] = _("A budget cannot be negative.")
     owner = fields.get("owner")
-    if (
-        owner is not None
-        and not Membership.objects.filter(organisation=access.organisation, user=owner).exists()
-    ):
+    if owner is not None and not Membership.objects.for_access(access).filter(user=owner).exists():
         errors["owner"] = _("The owner must be a member of the organisation.")
     group = fields.get("working_group")
-    if group is not None and group.organisation_id != access.organisation.pk:
+    if group is not None and not belongs_to(access, group):
         errors["working_group"] = _("Unknown working group.")
     scenario = fields.get("scenario")
-    if scenario is not None and scenario.organisation_id != access.organisation.pk:
+    if scenario is not None and not belongs_to(access, scenario):
         errors["scenario"] = _("Unknown scenario.")
     if errors:
         raise ValidationError(errors)
@@ -323,10 +315,8 @@ def _places(
     departments: Iterable[Department],
 ) -> None:
     sites, departments = list(sites), list(departments)
-    if any(site.organisation_id != access.organisation.pk for site in sites) or any(
-        department.organisation_id != access.organisation.pk for department in departments
-    ):
-        raise PermissionDenied("Sites and departments must belong to the organisation.")
+    for place in [*sites, *departments]:
+        require_same_organisation(access, place)
     item.sites.set(sites)
     item.departments.set(departments)
 
@@ -408,13 +398,13 @@ def item_update(
 def item_delete(*, access: OrganisationAccess, item: PlanItem) -> None:
     """Into the bin: restorable for 30 days, then purged."""
     access.require(Access.ADMINISTER)
-    _own(access, item)
+    require_same_organisation(access, item)
     PlanItem.objects.filter(pk=item.pk).update(deleted_at=timezone.now())
 
 
 def item_restore(*, access: OrganisationAccess, item: PlanItem) -> None:
     access.require(Access.ADMINISTER)
-    _own(access, item)
+    require_same_organisation(access, item)
     if item.deleted_at is None:
         return
     if item.deleted_at < timezone.now() - dt.timedelta(days=BIN_DAYS):
@@ -523,7 +513,7 @@ def digest_subscribe(*, access: OrganisationAccess, user: User, subscribed: bool
     if subscribed:
         DigestSubscription.objects.get_or_create(user=user, organisation=access.organisation)
     else:
-        DigestSubscription.objects.filter(user=user, organisation=access.organisation).delete()
+        DigestSubscription.objects.for_access(access).filter(user=user).delete()
 
 
 def calendar_feed_renew(*, access: OrganisationAccess) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from capnr.organisations.selectors import organisation_choices_for
+from capnr.organisations.tenancy import is_facilitator
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -15,5 +16,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "organisation_choices": lambda: organisation_choices_for(user),  # type: ignore[arg-type]
         "current_access": access,
-        "is_facilitator": lambda: user.is_superuser or user.facilitated_coalitions.exists(),
+        "is_facilitator": lambda: is_facilitator(user),
     }

@@ -159,11 +159,7 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
 
 def _footprint_status(access: OrganisationAccess) -> str:
     """Done once a real inventory is imported; in progress with counts entered by hand."""
-    origins = set(
-        Asset.objects.filter(organisation=access.organisation)
-        .values_list("origin", flat=True)
-        .distinct()
-    )
+    origins = set(Asset.objects.for_access(access).values_list("origin", flat=True).distinct())
     if AssetOrigin.IMPORT in origins:
         return DONE
     return IN_PROGRESS if origins else TODO
@@ -171,9 +167,7 @@ def _footprint_status(access: OrganisationAccess) -> str:
 
 def _diagnostic_status(access: OrganisationAccess) -> str:
     """Done once a diagnostic is submitted; in progress while one is being answered."""
-    statuses = set(
-        Diagnostic.objects.filter(organisation=access.organisation).values_list("status", flat=True)
-    )
+    statuses = set(Diagnostic.objects.for_access(access).values_list("status", flat=True))
     if DiagnosticStatus.SUBMITTED in statuses:
         return DONE
     return IN_PROGRESS if statuses else TODO
@@ -183,9 +177,9 @@ def _roadmap_statuses(access: OrganisationAccess, diagnostic_status: str) -> dic
     """Stakes: read once a roadmap item exists. Roadmap: done when every open item has an
     owner and a due date. Execution: done when half the items kept are done."""
     items = list(
-        PlanItem.objects.filter(organisation=access.organisation, deleted_at__isnull=True).values(
-            "status", "owner_id", "due_date"
-        )
+        PlanItem.objects.for_access(access)
+        .filter(deleted_at__isnull=True)
+        .values("status", "owner_id", "due_date")
     )
     kept = [item for item in items if item["status"] != ItemStatus.ABANDONED]
     done = [item for item in kept if item["status"] == ItemStatus.DONE]

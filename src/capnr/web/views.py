@@ -15,7 +15,7 @@ from capnr.api import selectors as api_selectors
 from capnr.api import services as api_services
 from capnr.core.access import LAST_ORGANISATION_KEY, OrganisationAccess, organisation_view
 from capnr.organisations.selectors import organisation_choices_for, organisation_counts
-from capnr.organisations.tenancy import visible_to
+from capnr.organisations.tenancy import facilitates_a_coalition, visible_to
 
 from .forms import ApiTokenForm
 from .journey import journey_for
@@ -30,7 +30,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     last = request.session.get(LAST_ORGANISATION_KEY)
     if last and visible.filter(slug=last).exists():
         return redirect("web:organisation_home", slug=last)
-    if request.user.facilitated_coalitions.exists():  # type: ignore[union-attr]
+    if facilitates_a_coalition(request.user):
         return redirect("coalition:list")
     first = visible.order_by("name").first()
     if first is not None:

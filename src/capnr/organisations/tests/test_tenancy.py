@@ -100,3 +100,25 @@ def test_user_in_two_organisations_has_each_role_separately(org_a, org_b, member
     Membership.objects.create(user=user, organisation=org_b, role=Role.READER)
     assert set(visible_to(user)) == {org_a, org_b}
     assert list(administered_by(user)) == [org_a]
+
+
+def test_who_is_a_facilitator_is_answered_by_tenancy(org_a, make_user, member):
+    from capnr.organisations.tenancy import (
+        coalitions_facilitated_by,
+        facilitates_a_coalition,
+        is_facilitator,
+    )
+
+    facilitator, referent = make_user(), member(org_a, Role.REFERENT)
+    superuser = make_user(is_superuser=True, is_staff=True)
+    coalition = Coalition.objects.create(name="Coalition", slug="coalition")
+    other = Coalition.objects.create(name="Other", slug="other")
+    coalition.facilitators.add(facilitator)
+
+    assert facilitates_a_coalition(facilitator) and is_facilitator(facilitator)
+    assert not facilitates_a_coalition(superuser) and is_facilitator(superuser)
+    for nobody in (referent, AnonymousUser()):
+        assert not facilitates_a_coalition(nobody) and not is_facilitator(nobody)
+    assert list(coalitions_facilitated_by(facilitator)) == [coalition]
+    assert set(coalitions_facilitated_by(superuser)) == {coalition, other}
+    assert not coalitions_facilitated_by(referent).exists()

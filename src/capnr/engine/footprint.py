@@ -321,6 +321,8 @@ _MOSTLY_DISTINCT = 0.5  # more configurations than this share of rows: compute r
 def _column_codes(column: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], int] | None:
     """(code of each row's value, number of codes), or None when the column holds one value.
     Numbers compare by their bits, every NaN alike (NaN == NaN is false); texts as texts."""
+    if column.ndim == 1 and column.strides == (0,):
+        return None  # a column the table was not given: one value seen through every row
     if column.dtype.kind == "f":
         missing = np.isnan(column)
         if missing.all():

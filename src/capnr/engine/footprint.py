@@ -23,6 +23,10 @@ with hours per year from the usage profile: on working days a share ``on_share``
 hours is on and the rest asleep; outside them a share ``left_on`` stays in its left-on state and
 the rest is off. ``avg_power_w`` and ``use_time_ratio`` replace the states when given
 (kWh/yr = P × r × 8760 / 1000). Low bounds combine every low input, high bounds every high one.
+Servers take their embodied impacts from the bottom-up model (with the capnr lifetime), and their
+kWh/yr from it too when the row describes them (an archetype or a ``SERVER_DESCRIPTION`` column);
+otherwise kWh/yr = Y × r (Y: the category's ``yearly_energy``, manufacturers' declared median;
+r: ``use_time_ratio``, 1 if not given). ``avg_power_w`` overrides both.
 """
 
 from __future__ import annotations
@@ -294,6 +298,29 @@ def _server_inputs(
         time_workload_percent=number("time_workload_percent")[rows],
         quantity=quantity,
     )
+
+
+# The server columns that describe a server's make-up or load: when a row gives any of them,
+# the capnr method takes the bottom-up model's yearly energy rather than the declared default.
+SERVER_DESCRIPTION = (
+    "cpu_units",
+    "cpu_core_units",
+    "ram_units",
+    "ram_capacity_gb",
+    "ssd_units",
+    "ssd_capacity_gb",
+    "hdd_units",
+    "psu_units",
+    "time_workload_percent",
+)
+
+
+def _server_described(assets: AssetTable, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    """Per row: True when it names an archetype or gives one of ``SERVER_DESCRIPTION``."""
+    described = np.char.strip(assets.text("archetype")[rows]) != ""
+    for name in SERVER_DESCRIPTION:
+        described |= ~np.isnan(assets.number(name)[rows])
+    return np.asarray(described, dtype=np.bool_)
 
 
 def _elec_rows(
@@ -717,6 +744,16 @@ def _capnr_per_device(
         per_year = (
             modelled[:, CRITERIA.index("fe"), USE, :] * (HOURS_PER_YEAR / life_hours)[:, None]
         )
+        # A server the row does not describe takes the yearly energy manufacturers declare
+        # for its category: the model's default archetype at 50 % load is a large, busy server.
+        declared = np.stack(
+            [data.parameter_array("yearly_energy", stat)[cat[server_rows]] for stat in STATS],
+            axis=1,
+        )
+        ratio = assets.number("use_time_ratio")[server_rows]
+        declared *= np.where(np.isnan(ratio), 1.0, ratio)[:, None]
+        described = _server_described(assets, server_rows)
+        per_year = np.where(described[:, None], per_year, declared)
         overridden = ~np.isnan(assets.number("avg_power_w")[server_rows])
         energy[server_rows] = np.where(overridden[:, None], energy[server_rows], per_year)
 

@@ -167,3 +167,112 @@ def test_countries_lacking_a_criterion_say_so_instead_of_being_refused():
     result = compute_footprint(table(["laptop"], countries=["HKG"]), method="boavizta")
     assert math.isnan(result.impacts[0, 1, 1, 0])  # no primary-energy factor for Hong Kong
     assert result.impacts[0, 0, 1, 0] > 0
+
+
+# --- servers -------------------------------------------------------------------------------------
+
+FE, GWP, EMBODIED, USE = 3, 0, 0, 1
+
+
+def server_table(category: str, texts: dict[str, str] | None = None, **numbers: float):
+    """One server row, with optional text columns (archetype, case_type)."""
+    assets = table([category], **{name: [value] for name, value in numbers.items()})
+    for name, value in (texts or {}).items():
+        assets.texts[name] = np.array([value], dtype=np.str_)
+    return assets
+
+
+@pytest.mark.parametrize(
+    ("category", "declared"),
+    [
+        # Manufacturers' declared yearly energy (boavizta_pcf, Dell servers), kWh before PUE:
+        # median, 25th percentile; the high bound is the bottom-up model's default archetype.
+        ("server_rack", (1760, 1434, 4693)),
+        ("server_tower", (859, 853, 4693)),
+    ],
+)
+def test_a_server_of_unknown_make_up_uses_the_declared_median(category, declared):
+    result = capnr(server_table(category))
+    pue = (1.9, 1.5, 2.5)
+    french_mix = (0.073, 0.055, 0.098)  # kgCO2e/kWh: average, low, high
+    expected_kwh = [kwh * room for kwh, room in zip(declared, pue, strict=True)]
+    assert result.impacts[0, FE, USE].tolist() == pytest.approx(expected_kwh)
+    assert result.impacts[0, GWP, USE].tolist() == pytest.approx(
+        [kwh * factor for kwh, factor in zip(expected_kwh, french_mix, strict=True)]
+    )
+    # Embodied impacts still come from the bottom-up model (default archetype, 4 years).
+    assert result.impacts[0, GWP, EMBODIED, 0] == pytest.approx(236.94135, rel=1e-6)
+    assert result.provenance["power"].tolist() == ["default"]
+
+
+def test_the_default_servers_high_bound_is_the_bottom_up_models_default_archetype():
+    data = reference_data()
+    model = compute_footprint(server_table("server_rack"), method="boavizta", duration_years=1.0)
+    for category in ("server_rack", "server_tower"):
+        high = data.parameters[(category, "yearly_energy")].high
+        assert high == pytest.approx(model.impacts[0, FE, USE, 0], abs=0.5)
+
+
+@pytest.mark.parametrize(
+    ("texts", "numbers"),
+    [
+        ({"archetype": "platform_compute_medium"}, {}),
+        ({}, {"time_workload_percent": 50.0}),
+        ({}, {"time_workload_percent": 10.0}),
+        ({}, {"cpu_units": 1.0}),
+        ({}, {"cpu_core_units": 8.0}),
+        ({}, {"ram_units": 4.0}),
+        ({}, {"ram_capacity_gb": 16.0}),
+        ({}, {"ssd_units": 2.0}),
+        ({}, {"ssd_capacity_gb": 480.0}),
+        ({}, {"hdd_units": 4.0}),
+        ({}, {"psu_units": 1.0}),
+        ({"archetype": "platform_compute_low"}, {"use_time_ratio": 0.5}),
+    ],
+)
+@pytest.mark.parametrize("category", ["server_rack", "server_tower"])
+def test_a_described_server_keeps_the_bottom_up_models_energy(category, texts, numbers):
+    assets = server_table(category, texts, **numbers)
+    result = capnr(assets)
+    # The boavizta method runs the same model without PUE; in France its fe factor is 1.
+    model = compute_footprint(assets, method="boavizta", duration_years=1.0)
+    kwh = model.impacts[0, FE, USE]
+    assert result.impacts[0, FE, USE].tolist() == pytest.approx((kwh * [1.9, 1.5, 2.5]).tolist())
+    assert result.provenance["power"].tolist() == ["default"]
+
+
+def test_the_default_archetype_given_by_name_is_the_former_default():
+    # 536 W all year (4,693.44 kWh) × PUE 1.9: data 2026.12.1's figure for every server.
+    result = capnr(server_table("server_rack", {"archetype": "platform_compute_medium"}))
+    assert result.impacts[0, FE, USE, 0] == pytest.approx(8917.543, rel=1e-6)
+
+
+def test_a_use_time_ratio_scales_the_declared_default():
+    result = capnr(server_table("server_tower", use_time_ratio=0.5))
+    assert result.impacts[0, FE, USE].tolist() == pytest.approx(
+        [859 * 0.5 * 1.9, 853 * 0.5 * 1.5, 4693 * 0.5 * 2.5]
+    )
+
+
+def test_a_case_type_alone_keeps_the_declared_default():
+    # The case changes only the casing's embodied impact, not the power.
+    result = capnr(server_table("server_rack", {"case_type": "blade"}))
+    assert result.impacts[0, FE, USE, 0] == pytest.approx(1760 * 1.9)
+
+
+@pytest.mark.parametrize(
+    ("texts", "numbers"),
+    [({}, {}), ({"archetype": "dellR740"}, {"time_workload_percent": 80.0})],
+)
+def test_a_measured_server_power_wins_over_every_default(texts, numbers):
+    result = capnr(server_table("server_rack", texts, avg_power_w=300.0, **numbers))
+    assert result.impacts[0, FE, USE].tolist() == pytest.approx(
+        [300 * 8.76 * 1.9, 300 * 8.76 * 1.5, 300 * 8.76 * 2.5]
+    )
+    assert result.provenance["power"].tolist() == ["input"]
+
+
+def test_the_boavizta_method_keeps_the_bottom_up_energy_of_an_unknown_server():
+    # Boaviztapi 2.5.0's answer for a default server: 536 W all year, no PUE.
+    result = compute_footprint(server_table("server_rack"), method="boavizta", duration_years=1.0)
+    assert result.impacts[0, FE, USE, 0] == pytest.approx(4693.4437, rel=1e-6)

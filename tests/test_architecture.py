@@ -270,3 +270,56 @@ def test_the_layer_checker_reports_a_synthetic_violation(module, source, expecte
 )
 def test_the_layer_checker_accepts_what_the_layers_allow(module, source):
     assert layer_violations([(module, source)]) == []
+
+
+# --- Function length ----------------------------------------------------------------------------
+
+MAX_FUNCTION_LINES = 100  # def to last line, docstring included
+# Functions still longer, each with why it is not split yet. Keyed by name alone, so a move to
+# another module keeps the entry; the test fails when an entry is no longer needed.
+LONG_FUNCTIONS_ALLOWED = {
+    "kpi_chart": "roadmap chart (axes, bands, target, points): left to the roadmap split",
+    "timeline": "roadmap chart (lanes per quarter): left to the roadmap split",
+    "_input_spec": "impact-model TOML reader: one branch per input kind, each with its message",
+}
+# Demo data reads as a list of records, not as logic.
+LENGTH_EXEMPT_MODULES = {"demo.py", "demo_fleet.py"}
+
+
+def long_functions(root: Path = ROOT, limit: int = MAX_FUNCTION_LINES) -> list[tuple[str, str]]:
+    """(function name, "path:line (n lines)") for every function under `root`/src/capnr (tests,
+    migrations and demo data aside) longer than `limit` lines."""
+    found = []
+    for path in sorted((root / "src" / "capnr").rglob("*.py")):
+        parts = path.relative_to(root).parts
+        if "tests" in parts or "migrations" in parts or path.name in LENGTH_EXEMPT_MODULES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > limit:
+                    found.append((node.name, f"{path.relative_to(root)}:{node.lineno} ({length})"))
+    return found
+
+
+def test_no_function_is_longer_than_a_screenful_or_two():
+    """A function over MAX_FUNCTION_LINES is split into named steps; the few left are listed
+    with their reason, and an entry goes once its function is split."""
+    found = long_functions()
+    too_long = [item for item in found if item[0] not in LONG_FUNCTIONS_ALLOWED]
+    assert not too_long, f"Split these into named steps: {too_long}"
+    stale = sorted(set(LONG_FUNCTIONS_ALLOWED) - {name for name, _ in found})
+    assert not stale, f"No longer too long, remove from LONG_FUNCTIONS_ALLOWED: {stale}"
+
+
+def test_the_length_check_finds_a_long_function_and_skips_tests_and_demo_data(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    long_source = f"def short():\n    return 1\n\n\ndef long_one():\n{body}\n"
+    app = tmp_path / "src" / "capnr" / "app"
+    (app / "tests").mkdir(parents=True)
+    (app / "views.py").write_text(long_source)
+    (app / "demo.py").write_text(long_source.replace("long_one", "demo_records"))
+    (app / "tests" / "test_views.py").write_text(long_source.replace("long_one", "test_it"))
+    found = long_functions(tmp_path)
+    assert [name for name, _ in found] == ["long_one"]
+    assert found[0][1] == f"src/capnr/app/views.py:5 ({MAX_FUNCTION_LINES + 1})"

@@ -78,13 +78,13 @@ def _footprint(access: OrganisationAccess) -> dict[str, Any] | None:
     return None if summary.get("empty") else summary
 
 
-def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[str, Any]:
-    answers = selectors.answers_by_question(diagnostic)
-    result = selectors.results(diagnostic, answers)
-    questions = referential.questions_for(diagnostic.organisation)
-    previous_result = None
-    if diagnostic.previous is not None:
-        previous_result = selectors.results(diagnostic.previous)
+def _theme_rows(
+    result: engine.Results,
+    previous_result: engine.Results | None,
+    questions: list[engine.Question],
+) -> list[ThemeRow]:
+    """One row per theme that has applicable questions, numbered in that order (the radar's
+    axes and the table share the numbers)."""
     rows: list[ThemeRow] = []
     for theme in engine.referential().themes:
         theme_questions = [q for q in questions if q.theme == theme.id]
@@ -100,26 +100,43 @@ def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[
                 weight=sum(q.priority for q in theme_questions),
             )
         )
+    return rows
+
+
+def _radar(
+    diagnostic: Diagnostic,
+    result: engine.Results,
+    previous_result: engine.Results | None,
+    rows: list[ThemeRow],
+) -> SafeString | None:
+    """The radar of this year's scores per theme (and last year's when there is one), or None
+    when nothing is scored yet or there are too few themes for a radar."""
+    if result.overall.percent is None or len(rows) < 3:
+        return None
     series: list[tuple[str, list[float | None]]] = [
         (str(diagnostic.year), [row.score.percent for row in rows])
     ]
     if previous_result is not None and diagnostic.previous is not None:
         series.append((str(diagnostic.previous.year), [row.previous for row in rows]))
-    radar = None
-    if result.overall.percent is not None and len(rows) >= 3:
-        radar = _svg(
-            radar_chart(
-                "radar",
-                _("Score per theme, %(year)s") % {"year": diagnostic.year},
-                _("Score out of 100 for each theme, numbered as in the table below."),
-                [row.title for row in rows],
-                series,
-                key=False,
-                not_scored_label=_("Not scored"),
-            )
+    return _svg(
+        radar_chart(
+            "radar",
+            _("Score per theme, %(year)s") % {"year": diagnostic.year},
+            _("Score out of 100 for each theme, numbered as in the table below."),
+            [row.title for row in rows],
+            series,
+            key=False,
+            not_scored_label=_("Not scored"),
         )
+    )
+
+
+def _compliance_gaps(
+    result: engine.Results, questions: list[engine.Question]
+) -> list[dict[str, Any]]:
+    """The gaps, the soonest legal deadline first (those without one last)."""
     value_labels = dict(AnswerValue.choices)
-    gaps = [
+    return [
         {
             "question": gap.question,
             "number": referential.number(gap.question, questions),
@@ -142,7 +159,10 @@ def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[
             ),
         )
     ]
-    follow_ups = [
+
+
+def _follow_ups(result: engine.Results, questions: list[engine.Question]) -> list[dict[str, Any]]:
+    return [
         {
             "question": question,
             "number": referential.number(question, questions),
@@ -151,10 +171,28 @@ def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[
         }
         for question in result.follow_ups
     ]
-    weak = sorted(
+
+
+def _weak_themes(rows: list[ThemeRow]) -> list[ThemeRow]:
+    """The stakes: themes scored under WEAK_THEME, the weakest and weightiest first."""
+    return sorted(
         (row for row in rows if row.score.percent is not None and row.score.percent < WEAK_THEME),
         key=lambda row: (row.score.percent or 0.0) - row.weight,
     )[:MAX_STAKES]
+
+
+def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[str, Any]:
+    answers = selectors.answers_by_question(diagnostic)
+    result = selectors.results(diagnostic, answers)
+    questions = referential.questions_for(diagnostic.organisation)
+    previous_result = None
+    if diagnostic.previous is not None:
+        previous_result = selectors.results(diagnostic.previous)
+    rows = _theme_rows(result, previous_result, questions)
+    radar = _radar(diagnostic, result, previous_result, rows)
+    gaps = _compliance_gaps(result, questions)
+    follow_ups = _follow_ups(result, questions)
+    weak = _weak_themes(rows)
     footprint = _footprint(access)
     levels = engine.referential().label_levels
     progress = selectors.progress(diagnostic, answers)

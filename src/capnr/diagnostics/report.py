@@ -45,24 +45,29 @@ def _due_date(gap: dict[str, Any]) -> dt.date | None:
         return None
 
 
-def _next_steps(context: dict[str, Any], today: dt.date) -> list[str]:
-    """What management should do next, from the results: deadlines first, then unknowns."""
-    steps: list[str] = []
+def _finish_steps(context: dict[str, Any]) -> list[str]:
+    """Finishing and submitting the diagnostic, while questions remain unconfirmed."""
     progress = context["progress"]
     remaining = progress.total - progress.answered
-    if not context["diagnostic"].is_submitted and remaining:
-        steps.append(
-            ngettext(
-                "Finish the diagnostic: %(count)s question still has no confirmed answer. "
-                "Then submit it, so that this report becomes the year's reference.",
-                "Finish the diagnostic: %(count)s questions still have no confirmed answer. "
-                "Then submit it, so that this report becomes the year's reference.",
-                remaining,
-            )
-            % {"count": remaining}
+    if context["diagnostic"].is_submitted or not remaining:
+        return []
+    return [
+        ngettext(
+            "Finish the diagnostic: %(count)s question still has no confirmed answer. "
+            "Then submit it, so that this report becomes the year's reference.",
+            "Finish the diagnostic: %(count)s questions still have no confirmed answer. "
+            "Then submit it, so that this report becomes the year's reference.",
+            remaining,
         )
-    overdue = sum(1 for gap in context["gaps"] if gap["overdue"])
-    upcoming = len(context["gaps"]) - overdue
+        % {"count": remaining}
+    ]
+
+
+def _obligation_steps(gaps: list[dict[str, Any]]) -> list[str]:
+    """The open legal obligations: those past their deadline first, then the others."""
+    steps = []
+    overdue = sum(1 for gap in gaps if gap["overdue"])
+    upcoming = len(gaps) - overdue
     if overdue:
         steps.append(
             ngettext(
@@ -83,6 +88,12 @@ def _next_steps(context: dict[str, Any], today: dt.date) -> list[str]:
             )
             % {"count": upcoming}
         )
+    return steps
+
+
+def _next_steps(context: dict[str, Any], today: dt.date) -> list[str]:
+    """What management should do next, from the results: deadlines first, then unknowns."""
+    steps = _finish_steps(context) + _obligation_steps(context["gaps"])
     follow_ups = len(context["follow_ups"])
     if follow_ups:
         steps.append(

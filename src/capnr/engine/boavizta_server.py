@@ -86,7 +86,7 @@ from __future__ import annotations
 import csv
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Final, Literal
@@ -388,6 +388,24 @@ def _configurations(
 ) -> _Configurations:
     """The model for k distinct configurations (arrays of length k)."""
     data = _data()
+    which, cases = _checked_configurations(archetype, case_type, numbers, data)
+    parts = _components(which, cases, numbers, data)
+    return _Configurations(
+        embodied=_embodied(parts, adpe_embodied, data),
+        power_w=_power_w(parts, data),
+        use_time_ratio=data.attributes["use_time_ratio"][which],
+        lifetime_hours=data.attributes["hours_life_time"][which],
+    )
+
+
+def _checked_configurations(
+    archetype: npt.NDArray[Any],
+    case_type: npt.NDArray[Any],
+    numbers: Mapping[str, FloatArray],
+    data: _ServerData,
+) -> tuple[IndexArray, list[str]]:
+    """Each configuration's archetype index and normalised case type, once every input is
+    checked: known archetypes and case types, counts NaN or >= 0, workload at most 100 %."""
     names = [str(name).strip() or DEFAULT_ARCHETYPE for name in archetype]
     unknown = sorted({name for name in names if name not in data.index})
     if unknown:
@@ -398,25 +416,41 @@ def _configurations(
         raise ValueError(f"case_type must be one of {CASE_TYPES}, got {sorted(set(cases))}")
     for name, values in numbers.items():
         _check_counts(name, values)
-    workload_given = numbers["time_workload_percent"]
-    if np.any(workload_given > 100):
+    if np.any(numbers["time_workload_percent"] > 100):
         raise ValueError("time_workload_percent must be within [0, 100]")
+    return which, cases
 
+
+@dataclass(frozen=True)
+class _Components:
+    """The hardware of k configurations: (k, 3) triples, the caller's figure where given and
+    the archetype's otherwise; (k,) flags."""
+
+    cpu_units: FloatArray
+    die: FloatArray  # mm² of one CPU
+    ram_units: FloatArray
+    ram_capacity: FloatArray  # GB per module
+    ssd_capacity: FloatArray  # GB per drive
+    psu_units: FloatArray
+    psu_weight: FloatArray  # kg per power supply, always the archetype's
+    workload: FloatArray  # %
+    other_ratio: FloatArray  # share of CPU and RAM power the other components add
+    has_ssd: npt.NDArray[np.bool_]
+    ssd_units: FloatArray
+    has_hdd: npt.NDArray[np.bool_]
+    hdd_units: FloatArray
+    given_case: npt.NDArray[np.bool_]  # the caller said rack or blade
+    blade: npt.NDArray[np.bool_]
+
+
+def _components(
+    which: IndexArray, cases: Sequence[str], numbers: Mapping[str, FloatArray], data: _ServerData
+) -> _Components:
     def archetype_triple(attribute: str) -> FloatArray:
         return data.attributes[attribute][which]
 
     def resolved(attribute: str, given: FloatArray) -> FloatArray:
         return np.where(np.isnan(given)[:, None], archetype_triple(attribute), given[:, None])
-
-    k = which.size
-    cpu_units = resolved("cpu_units", numbers["cpu_units"])
-    ram_units = resolved("ram_units", numbers["ram_units"])
-    ram_capacity = resolved("ram_capacity_gb", numbers["ram_capacity_gb"])
-    ssd_capacity = resolved("ssd_capacity_gb", numbers["ssd_capacity_gb"])
-    psu_units = resolved("psu_units", numbers["psu_units"])
-    psu_weight = archetype_triple("psu_unit_weight_kg")
-    workload = resolved("time_workload_percent", workload_given)
-    other_ratio = archetype_triple("other_consumption_ratio")
 
     # A disk kind is present when the archetype has some (boaviztapi skips units "" and "0") or
     # when the caller describes it; a described kind the archetype leaves blank has 1 unit, the
@@ -430,35 +464,63 @@ def _configurations(
         in_archetype = ~np.isnan(stated[:, 0]) & np.any(stated != 0, axis=1)
         units = resolved(f"{kind}_units", numbers[f"{kind}_units"])
         disks[kind] = (in_archetype | described, np.where(np.isnan(units), 1.0, units))
-    has_ssd, ssd_units = disks["ssd"]
-    has_hdd, hdd_units = disks["hdd"]
-
     die = np.array([_die_size_mm2(cores, data) for cores in numbers["cpu_core_units"]])
-    die = die.reshape(k, 3)
-    cpu_power = np.array([[_cpu_power_w(w, data) for w in row] for row in workload.tolist()])
+    given_case = np.array([case in ("rack", "blade") for case in cases])
+    return _Components(
+        cpu_units=resolved("cpu_units", numbers["cpu_units"]),
+        die=die.reshape(which.size, 3),
+        ram_units=resolved("ram_units", numbers["ram_units"]),
+        ram_capacity=resolved("ram_capacity_gb", numbers["ram_capacity_gb"]),
+        ssd_capacity=resolved("ssd_capacity_gb", numbers["ssd_capacity_gb"]),
+        psu_units=resolved("psu_units", numbers["psu_units"]),
+        psu_weight=archetype_triple("psu_unit_weight_kg"),
+        workload=resolved("time_workload_percent", numbers["time_workload_percent"]),
+        other_ratio=archetype_triple("other_consumption_ratio"),
+        has_ssd=disks["ssd"][0],
+        ssd_units=disks["ssd"][1],
+        has_hdd=disks["hdd"][0],
+        hdd_units=disks["hdd"][1],
+        given_case=given_case,
+        blade=np.where(
+            given_case, [case == "blade" for case in cases], data.archetype_blade[which]
+        ),
+    )
+
+
+def _power_w(parts: _Components, data: _ServerData) -> FloatArray:
+    """P = (P_cpu + P_ram) × (1 + k_other) + P_disk, (k, 3) W (module docstring)."""
+    k = parts.cpu_units.shape[0]
+    workload = parts.workload.tolist()
+    cpu_power = np.array([[_cpu_power_w(w, data) for w in row] for row in workload])
     ram_power = np.array(
         [
             [_ram_power_w(capacity, w, data) for w in row]
-            for capacity, row in zip(ram_capacity[:, 0].tolist(), workload.tolist(), strict=True)
+            for capacity, row in zip(parts.ram_capacity[:, 0].tolist(), workload, strict=True)
         ]
     )
-    cpu_power = cpu_power.reshape(k, 3) * cpu_units
+    cpu_power = cpu_power.reshape(k, 3) * parts.cpu_units
     # boaviztapi multiplies by capacity/capacity DIMMs per unit: 1, or 0 for a 0 GB module.
-    ram_power = ram_power.reshape(k, 3) * ram_units * (ram_capacity[:, :1] != 0)
+    ram_power = ram_power.reshape(k, 3) * parts.ram_units * (parts.ram_capacity[:, :1] != 0)
     p = data.parameters
-    disk_power = np.where(has_ssd[:, None], ssd_units[:, :1] * p["ssd_power_per_drive_w"], 0.0)
-    disk_power = disk_power + np.where(
-        has_hdd[:, None], hdd_units[:, :1] * p["hdd_power_per_drive_w"], 0.0
+    disk_power = np.where(
+        parts.has_ssd[:, None], parts.ssd_units[:, :1] * p["ssd_power_per_drive_w"], 0.0
     )
-    power = (cpu_power + ram_power) * (1 + other_ratio) + disk_power
+    disk_power = disk_power + np.where(
+        parts.has_hdd[:, None], parts.hdd_units[:, :1] * p["hdd_power_per_drive_w"], 0.0
+    )
+    power: FloatArray = (cpu_power + ram_power) * (1 + parts.other_ratio) + disk_power
+    return power
 
-    given_case = np.array([case in ("rack", "blade") for case in cases])
-    blade = np.where(given_case, [case == "blade" for case in cases], data.archetype_blade[which])
+
+def _embodied(parts: _Components, adpe_embodied: str, data: _ServerData) -> FloatArray:
+    """E per criterion before allocation, (k, 4, 3), criteria as CRITERIA: bottom-up where every
+    present component has a factor, else boaviztapi's whole-server factor (NaN: none)."""
+    k = parts.cpu_units.shape[0]
+    p = data.parameters
     # Bounds pair value with low and high with high, except die density: low area, high density.
     swap = [0, 2, 1]
     ram_density = np.array(p["ram_density"])[swap]
     ssd_density = np.array(p["ssd_density"])[swap]
-
     embodied = np.empty((k, len(CRITERIA), 3))
     for c, criterion in enumerate(CRITERIA):
         source = adpe_embodied if criterion == "adpe" else criterion
@@ -469,48 +531,59 @@ def _configurations(
         bottom_up_everywhere = all(not math.isnan(factor(*item)) for item in _ALWAYS_PRESENT)
         ssd_ok = all(not math.isnan(factor(*item)) for item in _SSD_KEYS)
         hdd_ok = all(not math.isnan(factor(*item)) for item in _HDD_KEYS)
-        implemented = np.full(k, bottom_up_everywhere) & (~has_ssd | ssd_ok) & (~has_hdd | hdd_ok)
+        implemented = (
+            np.full(k, bottom_up_everywhere) & (~parts.has_ssd | ssd_ok) & (~parts.has_hdd | hdd_ok)
+        )
         fallback = np.full((k, 3), factor("server", "impact"))
         if not implemented.any():
             embodied[:, c, :] = fallback
             continue
-        rack = factor("case_rack", "impact")
-        blade_case = factor("case_blade", "impact_blade_16_slots") / 16 + factor(
-            "case_blade", "impact_blade_server"
-        )
-        case = np.where(blade, blade_case, rack)
-        case_triple = np.stack(
-            [
-                case,
-                np.where(given_case, case, min(rack, blade_case)),
-                np.where(given_case, case, max(rack, blade_case)),
-            ],
-            axis=1,
-        )
-        total = (
-            factor("assembly", "impact")
-            + (die * factor("cpu", "die_impact") + factor("cpu", "impact")) * cpu_units
-            + (ram_capacity / ram_density * factor("ram", "die_impact") + factor("ram", "impact"))
-            * ram_units
-            + psu_weight * factor("power_supply", "impact") * psu_units
-            + case_triple
-            + factor("motherboard", "impact")
-        )
-        if has_ssd.any():
-            ssd = (
-                ssd_capacity / ssd_density * factor("ssd", "die_impact") + factor("ssd", "impact")
-            ) * ssd_units
-            total = total + np.where(has_ssd[:, None], ssd, 0.0)
-        if has_hdd.any():
-            total = total + np.where(has_hdd[:, None], factor("hdd", "impact") * hdd_units, 0.0)
+        total = _bottom_up_embodied(parts, factor, ram_density, ssd_density)
         embodied[:, c, :] = np.where(implemented[:, None], total, fallback)
+    return embodied
 
-    return _Configurations(
-        embodied=embodied,
-        power_w=power,
-        use_time_ratio=archetype_triple("use_time_ratio"),
-        lifetime_hours=archetype_triple("hours_life_time"),
+
+def _bottom_up_embodied(
+    parts: _Components,
+    factor: Callable[[str, str], float],
+    ram_density: FloatArray,
+    ssd_density: FloatArray,
+) -> FloatArray:
+    """E = F_assembly + CPU + RAM + SSD + HDD + PSU + case + F_motherboard for one criterion,
+    whose factors `factor(component, key)` gives, (k, 3) (module docstring)."""
+    rack = factor("case_rack", "impact")
+    blade_case = factor("case_blade", "impact_blade_16_slots") / 16 + factor(
+        "case_blade", "impact_blade_server"
     )
+    case = np.where(parts.blade, blade_case, rack)
+    # A case taken from the archetype spans the rack and blade factors; a given one is exact.
+    case_triple = np.stack(
+        [
+            case,
+            np.where(parts.given_case, case, min(rack, blade_case)),
+            np.where(parts.given_case, case, max(rack, blade_case)),
+        ],
+        axis=1,
+    )
+    total: FloatArray = (
+        factor("assembly", "impact")
+        + (parts.die * factor("cpu", "die_impact") + factor("cpu", "impact")) * parts.cpu_units
+        + (parts.ram_capacity / ram_density * factor("ram", "die_impact") + factor("ram", "impact"))
+        * parts.ram_units
+        + parts.psu_weight * factor("power_supply", "impact") * parts.psu_units
+        + case_triple
+        + factor("motherboard", "impact")
+    )
+    if parts.has_ssd.any():
+        ssd = (
+            parts.ssd_capacity / ssd_density * factor("ssd", "die_impact") + factor("ssd", "impact")
+        ) * parts.ssd_units
+        total = total + np.where(parts.has_ssd[:, None], ssd, 0.0)
+    if parts.has_hdd.any():
+        total = total + np.where(
+            parts.has_hdd[:, None], factor("hdd", "impact") * parts.hdd_units, 0.0
+        )
+    return total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -572,35 +645,9 @@ def server_impacts(
     case_type = np.asarray(inputs.case_type)
     if archetype.shape != (n,) or case_type.shape != (n,):
         raise ValueError("archetype and case_type must be 1-D arrays of the same length")
-    config_columns = {
-        name: _as_float(name, getattr(inputs, name), n)
-        for name in (
-            "cpu_units",
-            "cpu_core_units",
-            "ram_units",
-            "ram_capacity_gb",
-            "ssd_units",
-            "ssd_capacity_gb",
-            "hdd_units",
-            "psu_units",
-            "time_workload_percent",
-        )
-    }
-    lifetime = _as_float("lifetime_hours", inputs.lifetime_hours, n)
-    avg_power = _as_float("avg_power_w", inputs.avg_power_w, n)
-    use_ratio = _as_float("use_time_ratio", inputs.use_time_ratio, n)
-    quantity = _as_float("quantity", inputs.quantity, n)
-    _check_rows("lifetime_hours", lifetime, positive=True)
-    _check_rows("avg_power_w", avg_power)
-    _check_rows("use_time_ratio", use_ratio)
-    _check_rows("quantity", quantity)
-    factors: list[list[FloatArray]] = []  # [criterion][bound]
-    for criterion in CRITERIA:
-        factors.append([])
-        for mapping in (elec_value, elec_low, elec_high):
-            if criterion not in mapping:
-                raise ValueError(f"electricity factors lack {criterion!r}")
-            factors[-1].append(_as_float(f"electricity {criterion}", mapping[criterion], n))
+    config_columns = {name: _as_float(name, getattr(inputs, name), n) for name in _CONFIG_COLUMNS}
+    row_columns = _row_columns(inputs, n)
+    factors = _electricity_columns((elec_value, elec_low, elec_high), n)
     if n == 0:
         return np.empty((0, len(CRITERIA), len(PHASES), len(STATS)))
 
@@ -611,23 +658,91 @@ def server_impacts(
         {name: column[representative] for name, column in config_columns.items()},
         adpe_embodied,
     )
-
     duration_given: FloatArray | None = None
     if duration_hours is not None:
         duration_given = _as_float("duration_hours", duration_hours, n)
         _check_rows("duration_hours", duration_given)
+    result = np.empty((n, len(CRITERIA), len(PHASES), len(STATS)))
+    _fill_rows(result, configurations, inverse, row_columns, factors, duration_given)
+    return result
+
+
+# The inputs that describe a configuration's hardware (the rest enter row by row).
+_CONFIG_COLUMNS = (
+    "cpu_units",
+    "cpu_core_units",
+    "ram_units",
+    "ram_capacity_gb",
+    "ssd_units",
+    "ssd_capacity_gb",
+    "hdd_units",
+    "psu_units",
+    "time_workload_percent",
+)
+
+
+@dataclass(frozen=True)
+class _RowColumns:
+    """The inputs that enter row by row, (n,) each, NaN where not given."""
+
+    lifetime: FloatArray  # hours
+    avg_power: FloatArray  # W
+    use_ratio: FloatArray
+    quantity: FloatArray
+
+
+def _row_columns(inputs: ServerInputs, n: int) -> _RowColumns:
+    columns = _RowColumns(
+        lifetime=_as_float("lifetime_hours", inputs.lifetime_hours, n),
+        avg_power=_as_float("avg_power_w", inputs.avg_power_w, n),
+        use_ratio=_as_float("use_time_ratio", inputs.use_time_ratio, n),
+        quantity=_as_float("quantity", inputs.quantity, n),
+    )
+    _check_rows("lifetime_hours", columns.lifetime, positive=True)
+    _check_rows("avg_power_w", columns.avg_power)
+    _check_rows("use_time_ratio", columns.use_ratio)
+    _check_rows("quantity", columns.quantity)
+    return columns
+
+
+def _electricity_columns(
+    bounds: tuple[Mapping[str, FloatArray], ...], n: int
+) -> list[list[FloatArray]]:
+    """The electricity factors per row, indexed [criterion][bound], from the value, low and
+    high mappings; each must name every criterion."""
+    factors: list[list[FloatArray]] = []
+    for criterion in CRITERIA:
+        factors.append([])
+        for mapping in bounds:
+            if criterion not in mapping:
+                raise ValueError(f"electricity factors lack {criterion!r}")
+            factors[-1].append(_as_float(f"electricity {criterion}", mapping[criterion], n))
+    return factors
+
+
+def _fill_rows(
+    result: FloatArray,
+    configurations: _Configurations,
+    inverse: IndexArray,
+    row_columns: _RowColumns,
+    factors: list[list[FloatArray]],
+    duration_given: FloatArray | None,
+) -> None:
+    """Writes every row's embodied (allocated) and use impacts into `result`, (n, 4, 2, 3).
+
+    Rows go by blocks small enough for the block of the result to stay in cache while each
+    row-level quantity is computed as a short contiguous vector and written to its column."""
+    n = result.shape[0]
     embodied = [
         [np.ascontiguousarray(configurations.embodied[:, c, s]) for s in range(3)]
         for c in range(len(CRITERIA))
     ]
-    # Rows go by blocks small enough for the block of the result to stay in cache while each
-    # row-level quantity is computed as a short contiguous vector and written to its column.
-    result = np.empty((n, len(CRITERIA), len(PHASES), len(STATS)))
+    quantity = row_columns.quantity
     flat = result.reshape(n, -1)
     for start in range(0, n, _BLOCK_ROWS):
         rows = slice(start, min(n, start + _BLOCK_ROWS))
         groups = inverse[rows]
-        life = _bounds(configurations.lifetime_hours, groups, lifetime[rows])
+        life = _bounds(configurations.lifetime_hours, groups, row_columns.lifetime[rows])
         duration = life[0]
         if duration_given is not None:
             duration = np.where(np.isnan(duration_given[rows]), life[0], duration_given[rows])
@@ -636,12 +751,11 @@ def server_impacts(
         # shortest; a is 1 once the duration exceeds the lifetime.
         beyond = duration > life[0]
         allocated = [np.where(beyond, 1.0, duration / life[b]) * count for b in (0, 2, 1)]
-        power = _bounds(configurations.power_w, groups, avg_power[rows])
-        ratio = _bounds(configurations.use_time_ratio, groups, use_ratio[rows])
+        power = _bounds(configurations.power_w, groups, row_columns.avg_power[rows])
+        ratio = _bounds(configurations.use_time_ratio, groups, row_columns.use_ratio[rows])
         hours = duration * count / 1000
         energy_kwh = [power[b] * ratio[b] * hours for b in range(3)]
         for c in range(len(CRITERIA)):
             for b in range(3):
                 np.multiply(embodied[c][b].take(groups), allocated[b], out=flat[rows, 6 * c + b])
                 np.multiply(factors[c][b][rows], energy_kwh[b], out=flat[rows, 6 * c + 3 + b])
-    return result

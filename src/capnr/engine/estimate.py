@@ -14,6 +14,9 @@ import numpy as np
 from .assets import AssetTable
 from .reference import _rows, reference_data
 
+Triple = tuple[float, float, float]  # value, low, high
+Ratios = dict[str, tuple[str, str, float, float, float]]  # item -> category, basis, v, lo, hi
+
 
 @dataclass(frozen=True)
 class EstimatedLine:
@@ -24,8 +27,8 @@ class EstimatedLine:
     source: str  # "input" or "estimate"
 
 
-def _ratios(kind: str) -> dict[str, tuple[str, str, float, float, float]]:
-    ratios: dict[str, tuple[str, str, float, float, float]] = {}
+def _ratios(kind: str) -> Ratios:
+    ratios: Ratios = {}
     for row in _rows("estimate_ratios.csv"):
         if row["kind"] in ("*", kind) and (row["kind"] != "*" or row["item"] not in ratios):
             ratios[row["item"]] = (
@@ -61,30 +64,46 @@ def estimate_fleet(
         if count is not None and count < 0:
             raise ValueError(f"The number of {name} cannot be negative ({count})")
     ratios = _ratios(kind)
-
-    def triple(item: str, basis: float | tuple[float, float, float]) -> tuple[float, float, float]:
-        _, _, value, low, high = ratios[item]
-        base = basis if isinstance(basis, tuple) else (basis, basis, basis)
-        return value * base[0], low * base[1], high * base[2]
-
     if workstations is not None:
-        seats = (float(workstations),) * 3
+        seats: Triple = (float(workstations),) * 3
     else:
-        seats = triple("workstations", float(headcount))
-    share = (laptop_share,) * 3 if laptop_share is not None else triple("laptop_share", 1.0)
+        seats = _scaled(ratios, "workstations", float(headcount))
+    share = (
+        (laptop_share,) * 3 if laptop_share is not None else _scaled(ratios, "laptop_share", 1.0)
+    )
     laptops = (seats[0] * share[0], seats[1] * share[1], seats[2] * share[2])
+    lines = _workstation_lines(
+        seats,
+        share,
+        laptops,
+        ratios["screens"],
+        given=bool(workstations) and laptop_share is not None,
+        screens_per_workstation=screens_per_workstation,
+    )
+    lines += _equipment_lines(ratios, headcount, seats, laptops, servers=servers, printers=printers)
+    return [line for line in lines if line.quantity > 0]
+
+
+def _scaled(ratios: Ratios, item: str, basis: float) -> Triple:
+    """An item's ratio (value, low, high) times `basis`."""
+    _, _, value, low, high = ratios[item]
+    return value * basis, low * basis, high * basis
+
+
+def _workstation_lines(
+    seats: Triple,
+    share: Triple,
+    laptops: Triple,
+    screen_ratio: tuple[str, str, float, float, float],
+    *,
+    given: bool,
+    screens_per_workstation: float | None,
+) -> list[EstimatedLine]:
+    """Laptops, desktops and screens from the seats. The fewest desktops go with the largest
+    laptop share, so the desktops' low takes the share's high and their high its low."""
     desktops = (seats[0] * (1 - share[0]), seats[1] * (1 - share[2]), seats[2] * (1 - share[1]))
-    lines = [
-        EstimatedLine(
-            "laptop", *laptops, "input" if workstations and laptop_share is not None else "estimate"
-        ),
-        EstimatedLine(
-            "desktop",
-            *desktops,
-            "input" if workstations and laptop_share is not None else "estimate",
-        ),
-    ]
-    screens: tuple[float, float, float]
+    source = "input" if given else "estimate"
+    screens: Triple
     if screens_per_workstation is not None:
         screens = (
             seats[0] * screens_per_workstation,
@@ -93,16 +112,32 @@ def estimate_fleet(
         )
     else:
         screens = (
-            seats[0] * ratios["screens"][2],
-            seats[1] * ratios["screens"][3],
-            seats[2] * ratios["screens"][4],
+            seats[0] * screen_ratio[2],
+            seats[1] * screen_ratio[3],
+            seats[2] * screen_ratio[4],
         )
-    lines.append(
+    return [
+        EstimatedLine("laptop", *laptops, source),
+        EstimatedLine("desktop", *desktops, source),
         EstimatedLine(
             "monitor", *screens, "input" if screens_per_workstation is not None else "estimate"
-        )
-    )
+        ),
+    ]
+
+
+def _equipment_lines(
+    ratios: Ratios,
+    headcount: int,
+    seats: Triple,
+    laptops: Triple,
+    *,
+    servers: int | None,
+    printers: int | None,
+) -> list[EstimatedLine]:
+    """Every other device with a category, in the ratios' order: the count given for servers
+    and printers, else the ratio times the headcount, the seats or the laptops."""
     given = {"servers": servers, "printers_mfp": printers}
+    lines = []
     for item, (category, basis, value, low, high) in ratios.items():
         if not category or item == "screens":
             continue
@@ -113,13 +148,13 @@ def estimate_fleet(
         if item == "printers_small" and printers is not None:
             continue  # the given printer count covers all printers
         if basis == "per_headcount":
-            triple_counts = (value * headcount, low * headcount, high * headcount)
+            counts = (value * headcount, low * headcount, high * headcount)
         elif basis == "per_workstation":
-            triple_counts = (value * seats[0], low * seats[1], high * seats[2])
+            counts = (value * seats[0], low * seats[1], high * seats[2])
         else:  # per_laptop
-            triple_counts = (value * laptops[0], low * laptops[1], high * laptops[2])
-        lines.append(EstimatedLine(category, *triple_counts, "estimate"))
-    return [line for line in lines if line.quantity > 0]
+            counts = (value * laptops[0], low * laptops[1], high * laptops[2])
+        lines.append(EstimatedLine(category, *counts, "estimate"))
+    return lines
 
 
 def estimated_assets(lines: list[EstimatedLine], *, country: str = "FRA") -> AssetTable:

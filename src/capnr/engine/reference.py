@@ -162,83 +162,13 @@ def _float(text: str, where: str) -> float:
 
 @cache
 def reference_data() -> ReferenceData:
+    # Loaded in this order, so that a broken file is reported the same way every time.
     sources = {row["id"]: row for row in _rows("sources.csv")}
-    categories = tuple(
-        Category(
-            code=row["category"],
-            label_fr=row["label_fr"],
-            label_en=row["label_en"],
-            boavizta_archetype=row["boavizta_archetype"],
-            always_on=row["schedule"] == "always_on",
-            on_share=_float(row["on_share"], f"categories.csv {row['category']}"),
-            left_on_share=None
-            if row["left_on_share"] == "profile"
-            else _float(row["left_on_share"], f"categories.csv {row['category']}"),
-            left_on_asleep=row["left_on_state"] == "sleep",
-            in_server_room=row["in_server_room"] == "1",
-        )
-        for row in _rows("categories.csv")
-    )
-    parameters: dict[tuple[str, str], Bounded] = {}
-    for row in _rows("capnr_parameters.csv"):
-        where = f"capnr_parameters.csv {row['category']}/{row['parameter']}"
-        if row["source_id"] not in sources:
-            raise ValueError(f"Reference data {where}: unknown source {row['source_id']!r}")
-        figure = Bounded(
-            _float(row["value"], where),
-            _float(row["low"], where),
-            _float(row["high"], where),
-            row["source_id"],
-        )
-        if not figure.low <= figure.value <= figure.high:
-            raise ValueError(f"Reference data {where}: value outside its bounds")
-        parameters[(row["category"], row["parameter"])] = figure
-    terminals = {}
-    for row in _rows("boavizta_terminals.csv"):
-        where = f"boavizta_terminals.csv {row['archetype']}"
-        embodied = {
-            criterion: _float(row[f"embodied_{criterion}"], where)
-            for criterion in ("gwp", "adpe")
-            if row[f"embodied_{criterion}"]
-        }
-        terminals[row["archetype"]] = BoaviztaTerminal(
-            archetype=row["archetype"],
-            use_time_ratio=_float(row["use_time_ratio"], where),
-            hours_life_time=_float(row["hours_life_time"], where),
-            avg_power_w=Bounded(
-                _float(row["avg_power_w"], where),
-                _float(row["avg_power_w_min"], where),
-                _float(row["avg_power_w_max"], where),
-                "boavizta",
-            ),
-            embodied=embodied,
-        )
-    electricity: dict[str, dict[str, float]] = {}
-    for row in _rows("boavizta_electricity.csv"):
-        electricity.setdefault(row["country"], {})[row["criterion"]] = _float(
-            row["value"], f"boavizta_electricity.csv {row['country']}"
-        )
-    world = {
-        criterion: (electricity["WORLD-MIN"][criterion], electricity["WORLD-MAX"][criterion])
-        for criterion in CRITERIA
-    }
-    for country in [c for c in electricity if c.startswith("WORLD-")]:
-        del electricity[country]
-    # A few countries lack some criteria in boaviztapi: NaN there, as boaviztapi answers
-    # "not implemented" for them.
-    electricity = {
-        country: {criterion: factors.get(criterion, float("nan")) for criterion in CRITERIA}
-        for country, factors in electricity.items()
-    }
-    own: dict[tuple[str, str], dict[str, Bounded]] = {}
-    for row in _rows("capnr_electricity.csv"):
-        where = f"capnr_electricity.csv {row['country']}/{row['criterion']}"
-        own.setdefault((row["country"], row["scenario"]), {})[row["criterion"]] = Bounded(
-            _float(row["value"], where),
-            _float(row["low"], where),
-            _float(row["high"], where),
-            row["source_id"],
-        )
+    categories = _categories()
+    parameters = _capnr_parameters(sources)
+    terminals = _boavizta_terminals()
+    electricity, world = _boavizta_electricity()
+    own = _capnr_electricity()
     defaults: dict[str, Any] = tomllib.loads((_DATA / "defaults.toml").read_text("utf-8"))
     usage = defaults["usage_profile"]
     room = defaults["server_room"]
@@ -268,3 +198,106 @@ def reference_data() -> ReferenceData:
         ),
         benchmarks=tuple(_rows("benchmarks.csv")),
     )
+
+
+def _categories() -> tuple[Category, ...]:
+    """The device categories (categories.csv), in the file's order: the engine's category index."""
+    return tuple(
+        Category(
+            code=row["category"],
+            label_fr=row["label_fr"],
+            label_en=row["label_en"],
+            boavizta_archetype=row["boavizta_archetype"],
+            always_on=row["schedule"] == "always_on",
+            on_share=_float(row["on_share"], f"categories.csv {row['category']}"),
+            left_on_share=None
+            if row["left_on_share"] == "profile"
+            else _float(row["left_on_share"], f"categories.csv {row['category']}"),
+            left_on_asleep=row["left_on_state"] == "sleep",
+            in_server_room=row["in_server_room"] == "1",
+        )
+        for row in _rows("categories.csv")
+    )
+
+
+def _capnr_parameters(sources: dict[str, dict[str, str]]) -> dict[tuple[str, str], Bounded]:
+    """Cap NR's figures per (category, parameter); each names a known source and lies within
+    its bounds."""
+    parameters: dict[tuple[str, str], Bounded] = {}
+    for row in _rows("capnr_parameters.csv"):
+        where = f"capnr_parameters.csv {row['category']}/{row['parameter']}"
+        if row["source_id"] not in sources:
+            raise ValueError(f"Reference data {where}: unknown source {row['source_id']!r}")
+        figure = Bounded(
+            _float(row["value"], where),
+            _float(row["low"], where),
+            _float(row["high"], where),
+            row["source_id"],
+        )
+        if not figure.low <= figure.value <= figure.high:
+            raise ValueError(f"Reference data {where}: value outside its bounds")
+        parameters[(row["category"], row["parameter"])] = figure
+    return parameters
+
+
+def _boavizta_terminals() -> dict[str, BoaviztaTerminal]:
+    """boaviztapi's terminal archetypes: usage, lifetime, power and embodied factors (a
+    criterion left empty is one boaviztapi does not implement)."""
+    terminals = {}
+    for row in _rows("boavizta_terminals.csv"):
+        where = f"boavizta_terminals.csv {row['archetype']}"
+        embodied = {
+            criterion: _float(row[f"embodied_{criterion}"], where)
+            for criterion in ("gwp", "adpe")
+            if row[f"embodied_{criterion}"]
+        }
+        terminals[row["archetype"]] = BoaviztaTerminal(
+            archetype=row["archetype"],
+            use_time_ratio=_float(row["use_time_ratio"], where),
+            hours_life_time=_float(row["hours_life_time"], where),
+            avg_power_w=Bounded(
+                _float(row["avg_power_w"], where),
+                _float(row["avg_power_w_min"], where),
+                _float(row["avg_power_w_max"], where),
+                "boavizta",
+            ),
+            embodied=embodied,
+        )
+    return terminals
+
+
+def _boavizta_electricity() -> tuple[dict[str, dict[str, float]], dict[str, tuple[float, float]]]:
+    """boaviztapi's electricity factors per country and criterion, and the world's range per
+    criterion (its WORLD-MIN and WORLD-MAX rows, which are not countries)."""
+    electricity: dict[str, dict[str, float]] = {}
+    for row in _rows("boavizta_electricity.csv"):
+        electricity.setdefault(row["country"], {})[row["criterion"]] = _float(
+            row["value"], f"boavizta_electricity.csv {row['country']}"
+        )
+    world = {
+        criterion: (electricity["WORLD-MIN"][criterion], electricity["WORLD-MAX"][criterion])
+        for criterion in CRITERIA
+    }
+    for country in [c for c in electricity if c.startswith("WORLD-")]:
+        del electricity[country]
+    # A few countries lack some criteria in boaviztapi: NaN there, as boaviztapi answers
+    # "not implemented" for them.
+    electricity = {
+        country: {criterion: factors.get(criterion, float("nan")) for criterion in CRITERIA}
+        for country, factors in electricity.items()
+    }
+    return electricity, world
+
+
+def _capnr_electricity() -> dict[tuple[str, str], dict[str, Bounded]]:
+    """Cap NR's own electricity factors with bounds, per (country, scenario) and criterion."""
+    own: dict[tuple[str, str], dict[str, Bounded]] = {}
+    for row in _rows("capnr_electricity.csv"):
+        where = f"capnr_electricity.csv {row['country']}/{row['criterion']}"
+        own.setdefault((row["country"], row["scenario"]), {})[row["criterion"]] = Bounded(
+            _float(row["value"], where),
+            _float(row["low"], where),
+            _float(row["high"], where),
+            row["source_id"],
+        )
+    return own

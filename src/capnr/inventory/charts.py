@@ -130,49 +130,83 @@ def bar_chart(
     if highlight is not None and not 0 <= highlight < len(rows):
         raise ValueError(f"highlight {highlight} is not an index of the {len(rows)} rows")
     shown, highlight = _limit_rows(rows, max_bars, highlight, other_label)
-
-    bars = []
-    for label, value, low, high in shown:
-        value = clean(value)
-        low, high = min(clean(low), value), max(clean(high), value)
-        bars.append((label, value, low, high))
+    bars = [_clamped_row(row) for row in shown]
     suffix = f"{NBSP}{unit}" if unit else ""
     values = [f"{number_format(value)}{suffix}" for _, value, _, _ in bars]
+    body = _bar_layers(chart_id, bars, values, highlight)
+    return svg(
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        height=max(len(bars), 1) * ROW_PITCH,
+        body=body,
+        css_class=css_class,
+    )
 
-    value_room = max((text_width(text, VALUE_SIZE) for text in values), default=0) + 8
+
+def _clamped_row(row: Row) -> Row:
+    """Negative and non-finite figures as zero, `low` no higher and `high` no lower than the
+    value."""
+    label, value, low, high = row
+    value = clean(value)
+    return label, value, min(clean(low), value), max(clean(high), value)
+
+
+def _value_scale(extent: float, value_texts: Sequence[str]) -> float:
+    """viewBox units per unit of value: the longest bar (`extent`) leaves room for the widest
+    value printed after it, but bars keep at least half the width."""
+    value_room = max((text_width(text, VALUE_SIZE) for text in value_texts), default=0) + 8
     bar_room = max(WIDTH - value_room, WIDTH / 2)
+    return bar_room / extent if extent > 0 else 0.0
+
+
+def _bar_row(
+    index: int, row: Row, value_text: str, *, highlighted: bool, scale: float
+) -> tuple[str, str, str, str]:
+    """Row `index` of a bar chart: its label above the bar (bold when highlighted), the bar, its
+    whisker from low to high ("" when they are equal) and its value after the bar's end."""
+    label, value, low, high = row
+    top = index * ROW_PITCH
+    bar_y = top + LABEL_SIZE + 5
+    middle = bar_y + BAR_HEIGHT / 2
+    attributes = ' font-weight="bold"' if highlighted else ""
+    chars = max_chars(WIDTH, LABEL_SIZE, bold=highlighted)
+    label_text = f'<text y="{num(top + LABEL_SIZE)}"{attributes}>{charts.text(label, chars)}</text>'
+    width = value * scale
+    rect = f'<rect y="{num(bar_y)}" width="{num(width)}" height="{BAR_HEIGHT}"/>'
+    whisker = ""
+    if high > low:
+        x1, x2 = num(low * scale), num(high * scale)
+        whisker = f"M{x1} {num(middle)}H{x2}M{x1} {num(middle - 4)}v8M{x2} {num(middle - 4)}v8"
+    end = max(width, high * scale) + 4
+    value_mark = (
+        f'<text x="{num(end)}" y="{num(middle + VALUE_SIZE * 0.35)}">'
+        f"{charts.text(value_text)}</text>"
+    )
+    return label_text, rect, whisker, value_mark
+
+
+def _bar_layers(
+    chart_id: str, bars: Sequence[Row], value_texts: Sequence[str], highlight: int | None
+) -> list[str]:
+    """The chart's body, one layer per kind of mark: labels, bars (the highlighted one darker,
+    the others lighter), whiskers, values."""
     extent = max((high for *_, high in bars), default=0.0)
-    scale = bar_room / extent if extent > 0 else 0.0
-    label_chars = max_chars(WIDTH, LABEL_SIZE)
-    bold_chars = max_chars(WIDTH, LABEL_SIZE, bold=True)
-
-    labels, rects, rects_highlight, value_texts, whiskers = [], [], [], [], []
-    for index, ((label, value, low, high), value_text) in enumerate(zip(bars, values, strict=True)):
-        top = index * ROW_PITCH
-        bar_y = top + LABEL_SIZE + 5
-        middle = bar_y + BAR_HEIGHT / 2
-        if index == highlight:
-            attributes, chars = ' font-weight="bold"', bold_chars
-        else:
-            attributes, chars = "", label_chars
-        labels.append(
-            f'<text y="{num(top + LABEL_SIZE)}"{attributes}>{charts.text(label, chars)}</text>'
+    scale = _value_scale(extent, value_texts)
+    labels: list[str] = []
+    rects: list[str] = []
+    rects_highlight: list[str] = []
+    whiskers: list[str] = []
+    values: list[str] = []
+    for index, (row, value_text) in enumerate(zip(bars, value_texts, strict=True)):
+        label, rect, whisker, value = _bar_row(
+            index, row, value_text, highlighted=index == highlight, scale=scale
         )
-        width = value * scale
-        rect = f'<rect y="{num(bar_y)}" width="{num(width)}" height="{BAR_HEIGHT}"/>'
+        labels.append(label)
         (rects_highlight if index == highlight else rects).append(rect)
-        if high > low:
-            x1, x2 = num(low * scale), num(high * scale)
-            whiskers.append(
-                f"M{x1} {num(middle)}H{x2}M{x1} {num(middle - 4)}v8M{x2} {num(middle - 4)}v8"
-            )
-        end = max(width, high * scale) + 4
-        value_texts.append(
-            f'<text x="{num(end)}" y="{num(middle + VALUE_SIZE * 0.35)}">'
-            f"{charts.text(value_text)}</text>"
-        )
-
-    height = max(len(bars), 1) * ROW_PITCH
+        if whisker:
+            whiskers.append(whisker)
+        values.append(value)
     fill = BRAND if highlight is None else SOFT_BAR
     body = [f'<g fill="{INK}" font-size="{LABEL_SIZE}">', *labels, "</g>"]
     body += [f'<g fill="{fill}">', *rects, "</g>"]
@@ -185,15 +219,8 @@ def bar_chart(
             f'<g fill="none"><use href="#{chart_id}-w" stroke="{WHITE}" stroke-width="3.5"/>',
             f'<use href="#{chart_id}-w" stroke="{INK}" stroke-width="1.5"/></g>',
         ]
-    body += [f'<g fill="{INK}" font-size="{VALUE_SIZE}">', *value_texts, "</g>"]
-    return svg(
-        chart_id=chart_id,
-        title=title,
-        description=description,
-        height=height,
-        body=body,
-        css_class=css_class,
-    )
+    body += [f'<g fill="{INK}" font-size="{VALUE_SIZE}">', *values, "</g>"]
+    return body
 
 
 # --- One bar split in parts ---------------------------------------------------------------------
@@ -238,35 +265,81 @@ def stacked_split(
     check_id(chart_id)
     palette = list(colors) if colors else list(SPLIT_COLORS)
     values = [clean(value) for _, value in parts]
-    total = sum(values)
+    shares = _split_shares(values, percent_format)
+    strokes = [charts.text(palette[index % len(palette)]) for index in range(len(parts))]
+    defs, fills = _split_fills(chart_id, palette, len(parts))
+    bar_y, bar_height = 2, 28
+    legend_top = bar_y + bar_height + 12
+    chars = max_chars(WIDTH - 24, LABEL_SIZE)
+    legend = []
+    for index, ((label, _), share) in enumerate(zip(parts, shares, strict=True)):
+        y = legend_top + index * 24
+        legend.append(
+            f'<rect x="0.5" y="{y + 0.5}" width="16" height="16" fill="{fills[index]}"'
+            f' stroke="{strokes[index]}"/>'
+            f'<text x="24" y="{y + 14}">{charts.text(f"{label} ({share})", chars)}</text>'
+        )
+    body = ["<defs>", *defs, "</defs>"] if defs else []
+    body += _split_bar(values, fills, strokes, bar_y, bar_height)
+    body += [f'<g fill="{INK}" font-size="{LABEL_SIZE}">', *legend, "</g>"]
+    return svg(
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        height=legend_top + len(parts) * 24,
+        body=body,
+        css_class=css_class,
+    )
+
+
+def _split_shares(
+    values: Sequence[float], percent_format: Callable[[float], str] | None
+) -> list[str]:
+    """Each part's share as the legend prints it: whole percentages adding up to 100 ("< 1 %"
+    for a positive part that rounds to zero), or `percent_format` of the exact share."""
     if percent_format is None:
         whole = _largest_remainder(values)
-        shares = [
+        return [
             f"<{NBSP}1{NBSP}%" if share == 0 and value > 0 else format_percent(share)
             for share, value in zip(whole, values, strict=True)
         ]
-    else:
-        shares = [percent_format(value * 100 / total if total else 0.0) for value in values]
+    total = sum(values)
+    return [percent_format(value * 100 / total if total else 0.0) for value in values]
 
-    bar_y, bar_height = 2, 28
-    defs, segments, legend = [], [], []
-    fills = []
-    for index, color in enumerate(palette[i % len(palette)] for i in range(len(parts))):
+
+def _split_fills(chart_id: str, palette: Sequence[str], count: int) -> tuple[list[str], list[str]]:
+    """The hatch patterns to define and the fill of each part: the palette in turn, every second
+    part hatched so that neighbours differ without colour."""
+    defs, fills = [], []
+    for index in range(count):
+        color = palette[index % len(palette)]
         if index % 2:
             pattern_id = f"{chart_id}-p{index}"
             defs.append(hatch(pattern_id, color))
             fills.append(f"url(#{pattern_id})")
         else:
             fills.append(charts.text(color))
+    return defs, fills
 
+
+def _split_bar(
+    values: Sequence[float],
+    fills: Sequence[str],
+    strokes: Sequence[str],
+    bar_y: float,
+    bar_height: float,
+) -> list[str]:
+    """The bar's segments (an empty outline when every value is zero) and the white separators
+    drawn over the joins between parts."""
+    total = sum(values)
     inner = WIDTH - 1  # half a unit each side, so the outlines are not clipped
-    x = 0.5
+    segments, x = [], 0.5
     for index, value in enumerate(values):
         width = value * inner / total if total else 0.0
         if width > 0:
             segments.append(
                 f'<rect x="{num(x)}" y="{bar_y}" width="{num(width)}" height="{bar_height}"'
-                f' fill="{fills[index]}" stroke="{charts.text(palette[index % len(palette)])}"/>'
+                f' fill="{fills[index]}" stroke="{strokes[index]}"/>'
             )
         x += width
     if total == 0:
@@ -274,7 +347,6 @@ def stacked_split(
             f'<rect x="0.5" y="{bar_y + 0.5}" width="{WIDTH - 1}" height="{bar_height - 1}"'
             f' fill="none" stroke="{MUTED}"/>'
         )
-    # White separators between parts, drawn over the joins.
     joins, x = [], 0.5
     for value in values[:-1]:
         x += value * inner / total if total else 0.0
@@ -282,30 +354,7 @@ def stacked_split(
             joins.append(f"M{num(x)} {bar_y}v{bar_height}")
     if joins:
         segments.append(f'<path d="{"".join(joins)}" stroke="{WHITE}" stroke-width="2"/>')
-
-    legend_top = bar_y + bar_height + 12
-    chars = max_chars(WIDTH - 24, LABEL_SIZE)
-    for index, ((label, _), share) in enumerate(zip(parts, shares, strict=True)):
-        y = legend_top + index * 24
-        legend.append(
-            f'<rect x="0.5" y="{y + 0.5}" width="16" height="16" fill="{fills[index]}"'
-            f' stroke="{charts.text(palette[index % len(palette)])}"/>'
-            f'<text x="24" y="{y + 14}">{charts.text(f"{label} ({share})", chars)}</text>'
-        )
-    height = legend_top + len(parts) * 24
-    body = []
-    if defs:
-        body += ["<defs>", *defs, "</defs>"]
-    body += segments
-    body += [f'<g fill="{INK}" font-size="{LABEL_SIZE}">', *legend, "</g>"]
-    return svg(
-        chart_id=chart_id,
-        title=title,
-        description=description,
-        height=height,
-        body=body,
-        css_class=css_class,
-    )
+    return segments
 
 
 # --- Devices by age -----------------------------------------------------------------------------
@@ -343,18 +392,8 @@ def age_pyramid(
         first = number_format(within)
         second = f"{number_format(beyond)} {beyond_marker}" if beyond else ""
         texts.append((first, second))
-
-    value_room = (
-        max(
-            (text_width(f"{a} + {b}" if b else a, VALUE_SIZE) for a, b in texts),
-            default=0,
-        )
-        + 8
-    )
-    bar_room = max(WIDTH - value_room, WIDTH / 2)
     extent = max((within + beyond for _, within, beyond in counts), default=0.0)
-    scale = bar_room / extent if extent > 0 else 0.0
-
+    scale = _value_scale(extent, [f"{a} + {b}" if b else a for a, b in texts])
     legend_chars = max_chars(WIDTH - 24, LABEL_SIZE)
     body = [
         f"<defs>{hatch(hatch_id, WARN)}</defs>",
@@ -365,14 +404,38 @@ def age_pyramid(
         f'<text x="24" y="38">{charts.text(beyond_label, legend_chars)}</text>',
     ]
     legend_height = 56
+    body += _age_rows(counts, texts, hatch_id, top=legend_height, scale=scale)
+    return svg(
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        height=legend_height + max(len(counts), 1) * ROW_PITCH,
+        body=body,
+        css_class=css_class,
+    )
+
+
+def _age_rows(
+    counts: Sequence[tuple[str, float, float]],
+    texts: Sequence[tuple[str, str]],
+    hatch_id: str,
+    *,
+    top: float,
+    scale: float,
+) -> list[str]:
+    """One row per age class under the legend (whose text group the labels close): the label,
+    the bar within then beyond lifetime, and the figures after it ("12 + 3 au-delà", the
+    second in bold)."""
     label_chars = max_chars(WIDTH, LABEL_SIZE)
-    within_rects, beyond_rects, value_texts = [], [], []
+    labels, within_rects, beyond_rects, value_texts = [], [], [], []
     for index, ((label, within, beyond), (first, second)) in enumerate(
         zip(counts, texts, strict=True)
     ):
-        top = legend_height + index * ROW_PITCH
-        bar_y = top + LABEL_SIZE + 5
-        body.append(f'<text y="{num(top + LABEL_SIZE)}">{charts.text(label, label_chars)}</text>')
+        row_top = top + index * ROW_PITCH
+        bar_y = row_top + LABEL_SIZE + 5
+        labels.append(
+            f'<text y="{num(row_top + LABEL_SIZE)}">{charts.text(label, label_chars)}</text>'
+        )
         within_width = within * scale
         beyond_width = beyond * scale
         if within_width > 0:
@@ -392,16 +455,16 @@ def age_pyramid(
             else ""
         )
         value_texts.append(f'<text x="{num(end)}" y="{y}">{charts.text(first)}{marker}</text>')
-    body.append("</g>")
-    body += [f'<g fill="{BRAND}">', *within_rects, "</g>"]
-    body += [f'<g fill="url(#{hatch_id})" stroke="{WARN}">', *beyond_rects, "</g>"]
-    body += [f'<g fill="{INK}" font-size="{VALUE_SIZE}">', *value_texts, "</g>"]
-    height = legend_height + max(len(counts), 1) * ROW_PITCH
-    return svg(
-        chart_id=chart_id,
-        title=title,
-        description=description,
-        height=height,
-        body=body,
-        css_class=css_class,
-    )
+    return [
+        *labels,
+        "</g>",
+        f'<g fill="{BRAND}">',
+        *within_rects,
+        "</g>",
+        f'<g fill="url(#{hatch_id})" stroke="{WARN}">',
+        *beyond_rects,
+        "</g>",
+        f'<g fill="{INK}" font-size="{VALUE_SIZE}">',
+        *value_texts,
+        "</g>",
+    ]

@@ -21,7 +21,7 @@ from capnr.organisations.selectors import department_list, site_list
 
 from . import charts, exports, presentation, selectors, services
 from .forms import AssetFilterForm, ConfirmForm, CountsForm, MappingForm, UploadForm
-from .models import AssetStatus, ImportStatus
+from .models import AssetStatus, FootprintRun, ImportStatus
 
 TEMPLATE_HEADER = [
     "category",
@@ -428,13 +428,11 @@ def footprint_recompute(request: HttpRequest, access: OrganisationAccess) -> Htt
     return redirect("inventory:footprint", slug=access.organisation.slug)
 
 
-@organisation_view()
-@require_safe
-def footprint_export(request: HttpRequest, access: OrganisationAccess, fmt: str) -> HttpResponse:
-    run = selectors.latest_footprint(access=access)
-    if run is None or not run.results.get("totals"):
-        messages.error(request, _("There is no footprint to export yet."))
-        return redirect("inventory:footprint", slug=access.organisation.slug)
+def _footprint_sheets(
+    run: FootprintRun,
+) -> tuple[list[str], list[tuple[str, list[str], list[list[Any]]]]]:
+    """The export's header and one sheet per breakdown (category, site, department), each row
+    naming its breakdown so that the CSV, which puts them one after the other, stays readable."""
     header = [
         _("breakdown"),
         _("item"),
@@ -467,6 +465,17 @@ def footprint_export(request: HttpRequest, access: OrganisationAccess, fmt: str)
             for row in presentation.breakdown(run, name)
         ]
         sheets.append((label, header, rows))
+    return header, sheets
+
+
+@organisation_view()
+@require_safe
+def footprint_export(request: HttpRequest, access: OrganisationAccess, fmt: str) -> HttpResponse:
+    run = selectors.latest_footprint(access=access)
+    if run is None or not run.results.get("totals"):
+        messages.error(request, _("There is no footprint to export yet."))
+        return redirect("inventory:footprint", slug=access.organisation.slug)
+    header, sheets = _footprint_sheets(run)
     stamp = run.created_at.strftime("%Y-%m-%d")
     versions = f"method {run.method}, engine {run.engine_version}, data {run.data_version}"
     if fmt == "xlsx":

@@ -93,10 +93,13 @@ def _profile_status(access: OrganisationAccess) -> str:
     return TODO
 
 
-def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
-    slug = access.organisation.slug
+def _first_steps(access: OrganisationAccess, slug: str) -> list[JourneyStep]:
+    """Profile, footprint and self-diagnostic. A step is the next one once the steps before it
+    are under way (the profile done, the footprint at least started)."""
     profile_status = _profile_status(access)
-    steps = [
+    footprint_status = _footprint_status(access)
+    diagnostic_status = _diagnostic_status(access)
+    return [
         JourneyStep(
             1,
             "profile",
@@ -108,10 +111,7 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
             profile_status,
             reverse("organisations:profile", args=[slug]),
             is_next=profile_status != DONE,
-        )
-    ]
-    footprint_status = _footprint_status(access)
-    steps.append(
+        ),
         JourneyStep(
             2,
             "footprint",
@@ -120,10 +120,7 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
             footprint_status,
             reverse("inventory:footprint", args=[slug]),
             is_next=profile_status == DONE and footprint_status != DONE,
-        )
-    )
-    diagnostic_status = _diagnostic_status(access)
-    steps.append(
+        ),
         JourneyStep(
             3,
             "diagnostic",
@@ -134,8 +131,14 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
             is_next=profile_status == DONE
             and footprint_status != TODO
             and diagnostic_status != DONE,
-        )
-    )
+        ),
+    ]
+
+
+def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
+    slug = access.organisation.slug
+    steps = _first_steps(access, slug)
+    diagnostic_status = steps[-1].status
     statuses = _roadmap_statuses(access, diagnostic_status)
     previous_done = diagnostic_status != TODO
     for number, (key, title, summary, url_name) in enumerate(LIVE_STEPS, start=4):

@@ -54,6 +54,7 @@ urlpatterns = [
     path("o/<slug:slug>/", include("capnr.inventory.urls")),
     path("o/<slug:slug>/", include("capnr.diagnostics.urls")),
     path("", include(diagnostic_public_urls)),
+    path("o/<slug:slug>/", include("capnr.actions.urls")),
     path("o/<slug:slug>/", include("capnr.roadmap.urls")),
     path("", include(roadmap_public_urls)),
     path("coalitions/", include("capnr.coalition.urls")),

@@ -97,6 +97,7 @@ LAYERS = {
     "organisations": 2,
     "inventory": 3,
     "diagnostics": 3,
+    "actions": 3,
     "roadmap": 3,
     "coalition": 3,
     "web": 4,
@@ -105,19 +106,33 @@ LAYERS = {
     "config": 5,
 }
 # Imports between two apps of the same layer, each with why, and the modules they may reach.
-# Feature apps read each other one way only (inventory <- diagnostics <- roadmap), never back.
+# Feature apps read each other one way only (inventory <- diagnostics <- actions <- roadmap), never
+# back.
 ALLOWED_EDGES = {
     ("diagnostics", "inventory"): (
         {"selectors", "presentation", "engine_adapter", "models"},
         "the results page shows the footprint's stakes beside the scores",
     ),
+    ("actions", "diagnostics"): (
+        {"selectors", "referential", "models"},
+        "recommendations and simulators start from the answers",
+    ),
+    ("actions", "inventory"): (
+        {"selectors", "presentation", "engine_adapter"},
+        "simulators are pre-filled from the fleet; recommendations weigh its hotspots",
+    ),
+    ("roadmap", "actions"): (
+        {"models", "selectors", "services", "recommend", "plan"},
+        "plan items name catalogue actions and keep a simulator scenario as their expected "
+        "effect; the roadmap tells the actions pages which actions it holds (actions.plan)",
+    ),
     ("roadmap", "diagnostics"): (
-        {"selectors", "referential", "presentation", "models"},
-        "recommendations and simulators start from the answers; the report shows the scores",
+        {"selectors", "presentation"},
+        "the report shows the scores",
     ),
     ("roadmap", "inventory"): (
-        {"selectors", "presentation", "engine_adapter", "models"},
-        "simulators are pre-filled from the fleet; the report shows the footprint",
+        {"selectors", "presentation", "models"},
+        "the report shows the footprint; the demo roadmap counts the fleet",
     ),
     ("web", "api"): (
         {"selectors", "services"},
@@ -220,7 +235,7 @@ def test_every_app_has_a_layer():
 def test_layers_point_one_way_and_no_app_reaches_another_apps_private_names():
     sources = list(_tree_sources())
     modules = {module for module, _ in sources}
-    assert {"capnr.core.access", "capnr.roadmap.prefill", "config.urls"} <= modules  # not vacuous
+    assert {"capnr.core.access", "capnr.actions.prefill", "config.urls"} <= modules  # not vacuous
     violations = layer_violations(sources)
     assert not violations, (
         "Layers: engine -> core -> organisations -> feature apps -> web/api -> config (see "
@@ -260,7 +275,7 @@ def test_the_layer_checker_reports_a_synthetic_violation(module, source, expecte
     [
         ("capnr.inventory.x", "from capnr.core.access import organisation_view"),
         ("capnr.roadmap.x", "from capnr.inventory.selectors import latest_footprint"),
-        ("capnr.roadmap.x", "from capnr.diagnostics import selectors, referential"),
+        ("capnr.actions.x", "from capnr.diagnostics import selectors, referential"),
         ("capnr.core.access", "if TYPE_CHECKING:\n    from capnr.organisations.models import O"),
         ("capnr.roadmap.tests.t", "from capnr.api.services import api_token_create"),
         ("capnr.roadmap.charts", "from ._private import _x"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from capnr.actions.models import Scenario
 from capnr.api.api import api
 from capnr.api.models import ApiToken
 from capnr.api.services import api_token_create
@@ -38,7 +39,6 @@ from capnr.roadmap.models import (
     KpiTarget,
     MeetingNote,
     PlanItem,
-    Scenario,
     WorkingGroup,
 )
 
@@ -317,7 +317,7 @@ def test_a_reader_cannot_write_anything(client, world):
     client.force_login(world["reader_a"])
     before = snapshot(world["org_a"])
     for name, url in urls_for(world):
-        if not name.startswith(("organisations:", "diagnostics:", "roadmap:")):
+        if not name.startswith(("organisations:", "diagnostics:", "actions:", "roadmap:")):
             continue
         response = client.post(
             url,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "capnr.coalition",
     "capnr.inventory",
     "capnr.diagnostics",
+    "capnr.actions",
     "capnr.roadmap",
     "capnr.api",
 ]

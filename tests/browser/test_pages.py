@@ -375,7 +375,8 @@ def test_every_page_is_accessible_responsive_and_light(
     ]
     # Actions and roadmap, deeper than the crawl: a simulator with its results, a kept
     # scenario, an action of the catalogue, an item's edit form, the bin, calendar, reminders.
-    from capnr.roadmap.models import PlanItem, Scenario
+    from capnr.actions.models import Scenario
+    from capnr.roadmap.models import PlanItem
 
     item = PlanItem.objects.filter(organisation=organisation, scenario__isnull=False).first()
     scenario = Scenario.objects.filter(organisation=organisation).first()

@@ -1,6 +1,6 @@
 """The parts every server-rendered SVG chart shares: palette, sizes, number formats, escaped
 text, the outer `<svg>` frame and a hatch pattern. The charts themselves live with the app that
-shows them (`inventory.charts`, `diagnostics.charts`, `roadmap.charts`, `roadmap.matrix`);
+shows them (`inventory.charts`, `diagnostics.charts`, `roadmap.charts`, `actions.matrix`);
 what two apps' charts share belongs here, under a public name.
 
 Every function returns a `str` of SVG markup meant to be inlined in a page. All text that goes

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from capnr.actions import selectors as action_selectors
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.organisations import selectors as organisation_selectors
 
@@ -283,7 +284,7 @@ def _related(access: OrganisationAccess, fields: dict[str, Any]) -> dict[str, An
             else _one(
                 "scenario_id",
                 "No scenario with this id in the organisation.",
-                lambda: selectors.scenario_get(access=access, pk=scenario_id),
+                lambda: action_selectors.scenario_get(access=access, pk=scenario_id),
             )
         )
     return fields

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Sum
 
+from capnr.actions import services as action_services
+from capnr.actions.recommend import modelled
 from capnr.core.access import Access, OrganisationAccess
 from capnr.inventory.models import Asset, AssetStatus
 from capnr.organisations.models import Organisation, User
@@ -279,7 +281,7 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
         model = _model(action_id)
         if model:
             params = _inputs(model, fleet, inputs or {})
-            scenario = services.scenario_save(
+            scenario = action_services.scenario_save(
                 access=access,
                 model_id=model,
                 inputs=params,
@@ -334,8 +336,6 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
 def _model(action_id: str) -> str:
     """The impact model of an action whose simulator gives figures; "" for any other."""
     from capnr.engine.catalogue import catalogue
-
-    from .recommend import modelled
 
     action = catalogue().action(action_id)
     return action.model if modelled(action) else ""

@@ -23,7 +23,6 @@ from .models import (
     KpiTarget,
     PlanItem,
     RoadmapApproval,
-    Scenario,
     WorkingGroup,
 )
 from .services import BIN_DAYS
@@ -91,19 +90,6 @@ def group_get(*, access: OrganisationAccess, pk: int) -> WorkingGroup:
 
 def member_get(*, access: OrganisationAccess, group: WorkingGroup, pk: int) -> GroupMember:
     return get_for_access(GroupMember.objects.filter(group=group), pk, access)
-
-
-def scenario_list(*, access: OrganisationAccess) -> QuerySet[Scenario]:
-    return Scenario.objects.for_access(access)
-
-
-def scenarios_for_model(*, access: OrganisationAccess, model_id: str) -> list[Scenario]:
-    """The scenarios kept from one simulator, newest first (the ten latest)."""
-    return list(scenario_list(access=access).filter(model_id=model_id)[:10])
-
-
-def scenario_get(*, access: OrganisationAccess, pk: int) -> Scenario:
-    return get_for_access(Scenario, pk, access)
 
 
 @dataclass

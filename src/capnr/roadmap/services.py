@@ -5,7 +5,7 @@ checks the rest here: the référent manages the roadmap and its groups; the own
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +23,6 @@ from capnr.core.tokens import hash_token, new_raw_token
 from capnr.core.versioned import StaleEditError, save_versioned
 from capnr.engine import catalogue as engine_catalogue
 from capnr.engine import diagnostic as engine_diagnostic
-from capnr.engine import impact as engine_impact
-from capnr.engine.reference import data_version
 from capnr.organisations.models import Department, Membership, Site
 
 from .models import (
@@ -38,7 +36,6 @@ from .models import (
     MeetingNote,
     PlanItem,
     RoadmapApproval,
-    Scenario,
     WorkingGroup,
 )
 from .templates_data import GROUP_TEMPLATES
@@ -205,51 +202,6 @@ def meeting_note_add(
     if not text.strip():
         raise ValidationError({"text": _("The notes are empty.")})
     return MeetingNote.objects.create(group=group, date=date, text=text.strip(), author=author)
-
-
-# --- Scenarios ------------------------------------------------------------------------------
-
-
-def scenario_save(
-    *,
-    access: OrganisationAccess,
-    model_id: str,
-    inputs: Mapping[str, Any],
-    input_sources: Mapping[str, str],
-    name: str,
-    user: User,
-    action_id: str = "",
-) -> Scenario:
-    """Keep a simulator run: the inputs are checked and the results computed again here."""
-    access.require(Access.CONTRIBUTE)
-    if model_id not in engine_impact.MODELS:
-        raise ValidationError(_("Unknown impact model."))
-    try:
-        checked = engine_impact.validate(model_id, inputs)
-    except engine_impact.InvalidInputs as error:
-        raise ValidationError(list(error.messages())) from None
-    result = engine_impact.compute(model_id, checked, **price_for(access))
-    return Scenario.objects.create(
-        organisation=access.organisation,
-        model_id=model_id,
-        action_id=action_id,
-        name=name.strip() or engine_impact.MODELS[model_id].title_en,
-        inputs=dict(checked),
-        input_sources=dict(input_sources),
-        results=result.as_dict(),
-        method_version=result.method_version,
-        data_version=data_version(),
-        created_by=user,
-    )
-
-
-def price_for(access: OrganisationAccess) -> dict[str, Any]:
-    """The organisation's electricity price, when its profile gives one."""
-    price = access.organisation.electricity_price_eur_per_kwh
-    if price is None:
-        return {}
-    value = float(price)
-    return {"price": engine_impact.Bounds(value, value, value)}
 
 
 # --- Plan items -----------------------------------------------------------------------------

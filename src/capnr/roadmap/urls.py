@@ -1,19 +1,10 @@
 from django.urls import path
 
-from . import action_views, exports_views, views
+from . import exports_views, views
 
 app_name = "roadmap"
 
 urlpatterns = [
-    # The catalogue, the recommendations and the simulators
-    path("actions/", action_views.recommendations, name="recommendations"),
-    path("actions/catalogue/", action_views.catalogue, name="catalogue"),
-    path("actions/catalogue/<str:action_id>/", action_views.action_detail, name="action"),
-    path("actions/simulate/<slug:model_id>/", action_views.simulator, name="simulator"),
-    path(
-        "actions/simulate/<slug:model_id>/save/", action_views.scenario_save, name="scenario_save"
-    ),
-    path("actions/scenarios/<int:scenario_id>/", action_views.scenario_detail, name="scenario"),
     # The roadmap
     path("roadmap/", views.roadmap, name="roadmap"),
     path("roadmap/new/", views.item_create, name="item_create"),

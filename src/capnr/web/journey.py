@@ -57,7 +57,7 @@ LIVE_STEPS: tuple[tuple[str, Promise, Promise, str], ...] = (
         "stakes",
         _("Stakes"),
         _("Maturity gaps and footprint hotspots side by side, and the actions they call for."),
-        "roadmap:recommendations",
+        "actions:recommendations",
     ),
     (
         "roadmap",

@@ -212,7 +212,7 @@ def test_results_show_the_hand_computed_score_and_the_gaps(
     assert page.status_code == 200
     assert f"{expected} / 100" in body
     assert "<svg" in body and "indicatif" in body
-    assert reverse("roadmap:recommendations", args=["alpha"]) in body  # stakes lead to actions
+    assert reverse("actions:recommendations", args=["alpha"]) in body  # stakes lead to actions
     assert client.get(url("theme", 2025, "strategy")).status_code == 403
     gaps = [q for q in questions.values() if q.obligation]
     assert gaps and gaps[0].obligation.reference in body

@@ -1,4 +1,4 @@
-"""Small template helpers for the roadmap pages."""
+"""Small template helpers for the roadmap pages (``get`` and ``localised`` are in ``core_tags``)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from capnr.core.i18n import english
-
 register = template.Library()
-
-
-@register.filter
-def get(mapping: Any, key: Any) -> Any:
-    """``{{ titles|get:item.theme }}``: a dictionary entry, or the key itself when absent."""
-    try:
-        return mapping.get(key, key)
-    except AttributeError:
-        return key
 
 
 @register.filter
@@ -46,13 +35,6 @@ def late(item: Any) -> bool:
 def undated(items: Any) -> list[Any]:
     """The items with neither a start nor a due date (the timeline cannot draw them)."""
     return [item for item in items if item.start_date is None and item.due_date is None]
-
-
-@register.filter
-def localised(entry: Any, name: str) -> Any:
-    """``{{ action|localised:"title" }}``: ``title_en`` in English, ``title_fr`` otherwise."""
-    suffix = "en" if english() else "fr"
-    return getattr(entry, f"{name}_{suffix}", "")
 
 
 @register.filter

@@ -13,9 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from capnr.actions.models import Scenario
 from capnr.organisations.models import Department, Organisation, Role, Site, User
 from capnr.roadmap import services
-from capnr.roadmap.models import ItemStatus, KpiTarget, PlanItem, Scenario, WorkingGroup
+from capnr.roadmap.models import ItemStatus, KpiTarget, PlanItem, WorkingGroup
 
 FORMULA = '=HYPERLINK("https://example.org/steal","Click")'
 # Long, accented and with the characters iCalendar escapes: it must be folded and escaped.

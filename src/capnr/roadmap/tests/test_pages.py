@@ -182,7 +182,11 @@ def test_the_item_page_shows_kpi_chart_table_and_journal(client, referent, full_
 def test_the_empty_roadmap_says_what_to_do_next(client, referent):
     client.force_login(referent)
     body = client.get(url("roadmap")).content.decode()
-    assert url("recommendations") in body and url("item_create") in body and url("groups") in body
+    assert (
+        reverse("actions:recommendations", args=["alpha"]) in body
+        and url("item_create") in body
+        and url("groups") in body
+    )
 
 
 def test_the_roadmap_page_does_not_query_per_item(client, referent, access):

@@ -144,8 +144,8 @@ def test_a_failing_address_does_not_stop_the_other_digests(
 
 
 def test_a_scenario_shared_by_two_items_counts_once_in_the_roadmap_effect(org_a, member, access_of):
+    from capnr.actions.models import Scenario
     from capnr.roadmap import selectors
-    from capnr.roadmap.models import Scenario
 
     owner = member(org_a, Role.REFERENT)
     access = access_of(owner, org_a)

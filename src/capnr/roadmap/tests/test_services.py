@@ -182,7 +182,7 @@ def test_a_group_member_is_a_member_of_the_organisation_or_a_name(access, org_b,
 
 
 def test_the_effect_sums_scenarios_and_what_is_done(access):
-    from capnr.roadmap.models import Scenario
+    from capnr.actions.models import Scenario
 
     def scenario(kwh, kg):
         return Scenario.objects.create(

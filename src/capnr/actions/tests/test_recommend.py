@@ -9,14 +9,14 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
+from capnr.actions import recommend
+from capnr.actions.matrix import MatrixPoint, impact_effort_matrix
+from capnr.actions.prefill import Hotspot, build_prefill
 from capnr.engine import impact as engine_impact
 from capnr.engine.assets import AssetTable
 from capnr.engine.catalogue import catalogue
 from capnr.engine.diagnostic import Profile, applicable_questions, referential
 from capnr.engine.reference import reference_data
-from capnr.roadmap import recommend
-from capnr.roadmap.matrix import MatrixPoint, impact_effort_matrix
-from capnr.roadmap.prefill import Hotspot, build_prefill
 
 TODAY = dt.date(2025, 6, 1)
 STATE = frozenset(q.id for q in applicable_questions(Profile(kind="state_service")))

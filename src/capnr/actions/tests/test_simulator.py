@@ -8,11 +8,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from capnr.actions.models import Scenario
+from capnr.actions.prefill import organisation_facts
 from capnr.diagnostics.services import Submission, answer_save, diagnostic_start
 from capnr.inventory.services import counts_save
 from capnr.organisations.models import Role
-from capnr.roadmap.models import Scenario
-from capnr.roadmap.prefill import organisation_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def fleet(access):
 
 
 def url(name, *args):
-    return reverse(f"roadmap:{name}", args=["alpha", *args])
+    return reverse(name if ":" in name else f"actions:{name}", args=["alpha", *args])
 
 
 def answer(access, user, question_id, value):
@@ -272,5 +272,5 @@ def test_an_outsider_gets_not_found(client, fleet, referent, org_b, member):
     assert client.get(url("scenario", scenario.pk)).status_code == 404
     assert client.post(url("scenario_save", "auto_shutdown"), {"name": "x"}).status_code == 404
     # Nor through their own organisation's address.
-    other = reverse("roadmap:scenario", args=["bravo", scenario.pk])
+    other = reverse("actions:scenario", args=["bravo", scenario.pk])
     assert client.get(other).status_code == 404

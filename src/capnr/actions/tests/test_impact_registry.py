@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from capnr.actions import recommend
+from capnr.actions import simulator as sim
+from capnr.actions.prefill import Hotspot
 from capnr.engine.catalogue import catalogue
 from capnr.engine.impact import MODEL_IDS, MODELS, compute
 from capnr.engine.reference import reference_data
 from capnr.engine.tests.helpers import EVERY_INDICATOR
-from capnr.roadmap import recommend
-from capnr.roadmap import simulator as sim
-from capnr.roadmap.prefill import Hotspot
 
 WORKSTATIONS = ("desktop", "laptop", "monitor", "monitor_large")
 DEVICES = ("desktop", "laptop", "monitor", "monitor_large", "smartphone")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from capnr.diagnostics.services import Submission, answer_save, diagnostic_start
 from capnr.inventory.services import counts_save
 from capnr.organisations.models import Role
-from capnr.roadmap import services
+from capnr.roadmap import services as roadmap_services
 from capnr.roadmap.models import ItemStatus
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def en(client):
 
 
 def url(name, *args):
-    return reverse(f"roadmap:{name}", args=["alpha", *args])
+    return reverse(name if ":" in name else f"actions:{name}", args=["alpha", *args])
 
 
 def answers(access, user, **values):
@@ -93,7 +93,7 @@ def test_an_action_page_explains_it_and_shows_the_organisations_answers(en, acce
     assert "Do workstations switch off automatically in the evening" in body  # question text
     assert re.search(r"#q-use\.01\">Yes</a>", body)
     assert re.search(r"#q-use\.03\">No</a>", body)
-    assert reverse("roadmap:simulator", args=["alpha", "auto_shutdown"]) in body
+    assert reverse("actions:simulator", args=["alpha", "auto_shutdown"]) in body
     assert f"{reverse('roadmap:item_create', args=['alpha'])}?action=use.auto_shutdown" in body
     assert "Estimated effect for your organisation" in body
 
@@ -105,12 +105,12 @@ def test_an_action_with_obligations_lists_them_with_their_due_date(en, referent)
     assert "2021-1104" in body and "2026" in body
     assert "/actions/simulate/" not in body  # no impact model: no simulator link
     prerequisites = en.get(url("action", "strategy.reen_strategy")).content.decode()
-    assert reverse("roadmap:action", args=["alpha", "strategy.roadmap"]) in prerequisites
+    assert reverse("actions:action", args=["alpha", "strategy.roadmap"]) in prerequisites
     assert "does not apply to your organisation" in prerequisites  # a state service
 
 
 def test_an_action_already_in_the_roadmap_says_so(en, access, referent, reader):
-    item = services.item_create(
+    item = roadmap_services.item_create(
         access=access,
         fields={"title": "Night shutdown", "status": ItemStatus.IN_PROGRESS},
         action_id="use.auto_shutdown",
@@ -144,7 +144,7 @@ def test_recommendations_without_diagnostic_or_inventory_say_so(en, referent):
 def test_recommendations_rank_mark_and_leave_out_what_is_done(en, access, referent):
     counts_save(access=access, counts={"desktop": 480, "laptop": 120, "monitor": 500})
     answers(access, referent, use_01="yes", use_03="yes", use_04="no", equipment_01="no")
-    services.item_create(
+    roadmap_services.item_create(
         access=access,
         fields={"title": "Duplex everywhere", "status": ItemStatus.PLANNED},
         action_id="use.duplex_default",
@@ -191,13 +191,17 @@ def test_the_recommendations_page_reads_a_fixed_number_of_rows(en, access, refer
     counts_save(access=access, counts={"desktop": 480, "laptop": 120, "monitor": 500})
     answers(access, referent, use_01="no")
     for title in ("A", "B", "C"):
-        services.item_create(access=access, fields={"title": title}, action_id="use.auto_shutdown")
+        roadmap_services.item_create(
+            access=access, fields={"title": title}, action_id="use.auto_shutdown"
+        )
     en.force_login(referent)
     en.get(url("recommendations"))
     with CaptureQueriesContext(connection) as few:
         en.get(url("recommendations"))
     for title in ("D", "E", "F", "G"):
-        services.item_create(access=access, fields={"title": title}, action_id="data.cleanup_day")
+        roadmap_services.item_create(
+            access=access, fields={"title": title}, action_id="data.cleanup_day"
+        )
     with CaptureQueriesContext(connection) as more:
         en.get(url("recommendations"))
     assert len(more) == len(few)

@@ -25,11 +25,10 @@ from capnr.engine import diagnostic as engine_diagnostic
 from capnr.engine import impact as engine_impact
 from capnr.engine.reference import reference_data
 
-from . import prefill, recommend, selectors, services
+from . import plan, prefill, recommend, selectors, services
 from . import simulator as sim
-from .action_forms import CatalogueFilterForm, ScenarioSaveForm
+from .forms import CatalogueFilterForm, ScenarioSaveForm
 from .matrix import MatrixPoint, impact_effort_matrix
-from .models import ItemStatus
 
 
 def _labels() -> dict[str, Any]:
@@ -44,7 +43,7 @@ def _labels() -> dict[str, Any]:
             "high": _("high cost"),
         },
         "owner_labels": WHO_LABELS,
-        "status_labels": dict(ItemStatus.choices),
+        "status_labels": plan.status_labels(),
         "benefit_labels": {
             "security": _("security"),
             "money": _("money"),
@@ -65,7 +64,7 @@ def _model_title(model_id: str) -> str:
 def _plan_statuses(
     access: OrganisationAccess,
 ) -> tuple[dict[str, str], dict[str, list[tuple[int, str, str]]]]:
-    rows = selectors.planned_actions(access=access)
+    rows = plan.planned_actions(access)
     statuses = {
         action_id: status
         for action_id, items in rows.items()
@@ -125,7 +124,7 @@ def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpRes
     )
     return render(
         request,
-        "roadmap/recommendations.html",
+        "actions/recommendations.html",
         {
             "access": access,
             "result": result,
@@ -171,7 +170,7 @@ def catalogue(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             sections.append((theme.id, labels["theme_titles"][theme.id], mine))
     return render(
         request,
-        "roadmap/catalogue.html",
+        "actions/catalogue.html",
         {
             "access": access,
             "form": form,
@@ -229,7 +228,7 @@ def action_detail(request: HttpRequest, access: OrganisationAccess, action_id: s
         impact = recommend.impacts_for([action], facts.prefill).get(action.id)
     return render(
         request,
-        "roadmap/action_detail.html",
+        "actions/action_detail.html",
         {
             "access": access,
             "action": action,
@@ -310,7 +309,7 @@ def _simulation(
         "saved": [] if partial else selectors.scenarios_for_model(access=access, model_id=model_id),
         **_labels(),
     }
-    template = "roadmap/_simulation.html" if partial else "roadmap/simulator.html"
+    template = "actions/_simulation.html" if partial else "actions/simulator.html"
     return render(request, template, context, status=400 if errors else 200)
 
 
@@ -362,7 +361,7 @@ def scenario_save(request: HttpRequest, access: OrganisationAccess, model_id: st
         form.add_error(None, error)
         return _simulation(request, access, model_id, action, submitted, save_form=form)
     messages.success(request, _("Scenario “%(name)s” saved.") % {"name": scenario.name})
-    return redirect("roadmap:scenario", access.organisation.slug, scenario.pk)
+    return redirect("actions:scenario", access.organisation.slug, scenario.pk)
 
 
 @organisation_view()
@@ -395,7 +394,7 @@ def scenario_detail(
         rerun_query["action"] = action.id
     return render(
         request,
-        "roadmap/scenario_detail.html",
+        "actions/scenario_detail.html",
         {
             "access": access,
             "scenario": scenario,
@@ -409,7 +408,7 @@ def scenario_detail(
             + "?"
             + urlencode(add_query),
             "rerun_url": (
-                reverse("roadmap:simulator", args=[access.organisation.slug, scenario.model_id])
+                reverse("actions:simulator", args=[access.organisation.slug, scenario.model_id])
                 + "?"
                 + urlencode(rerun_query)
             )

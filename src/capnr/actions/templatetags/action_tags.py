@@ -10,8 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from capnr.roadmap.simulator import amount as _amount
-from capnr.roadmap.simulator import percent as _percent
+from capnr.actions.simulator import amount as _amount
+from capnr.actions.simulator import percent as _percent
 
 register = template.Library()
 

@@ -182,6 +182,8 @@ class AssetTable:
         ]
         for name in OPTIONAL_NUMBERS:
             column = self.numbers[name]
+            if column.strides == (0,) and len(column) and np.isnan(column[0]):
+                continue  # a column not given: NaN seen through every row
             given = ~np.isnan(column)
             bad = given & ~np.isfinite(column)
             if name in {"lifetime_years", "pue"}:

@@ -242,12 +242,15 @@ def _parse(
     import polars as pl
 
     names = [f"c{index}" for index in range(width)]
+    # Read straight into categorical columns over a category space of this file's own: each
+    # text is hashed once while parsing, and a row's code comes out as an integer.
+    texts = pl.Categorical(pl.Categories.random())
     try:
         frame = pl.read_csv(
             data,
             separator=delimiter,
             has_header=False,
-            schema=dict.fromkeys(names, pl.String),
+            schema=dict.fromkeys(names, texts),
             quote_char='"',
             skip_lines=header_line,
             missing_columns="insert",  # a short first row is padded like the others
@@ -262,20 +265,20 @@ def _parse(
     offset = int(newlines[header_line - 1]) + 1
     if data.find(b'"', offset) >= 0 and not _quotes_agree(data, offset, delimiter, frame):
         return None
-    # Encoding in polars, every column at once: distinct texts, then each row's rank among them.
-    distinct = frame.select(
-        [pl.col(name).fill_null("").unique(maintain_order=True).implode() for name in names]
-    ).row(0)
-    codes = frame.select(
-        [
-            pl.col(name).fill_null("").cast(pl.Enum(values)).to_physical().cast(pl.Int32)
-            for name, values in zip(names, distinct, strict=True)
-        ]
-    )
+    # Each column's distinct texts in first-seen order, and each row's rank among them: the
+    # categories' integer ids carried to ranks with one numpy indexing.
+    filled = frame.select([pl.col(name).fill_null("") for name in names])
+    firsts = filled.select([pl.col(name).unique(maintain_order=True).implode() for name in names])
     columns: list[RawColumn] = []
     blank = np.ones(frame.height, dtype=np.bool_)
-    for name, values in zip(names, distinct, strict=True):
-        column_codes = codes.get_column(name).to_numpy()
+    for name in names:
+        distinct = firsts.get_column(name).explode()
+        values: list[str] = distinct.cast(pl.String).to_list()
+        ids = distinct.to_physical().to_numpy()
+        row_ids = filled.get_column(name).to_physical().to_numpy()
+        rank = np.zeros(int(max(ids.max(initial=0), row_ids.max(initial=0))) + 1, np.int32)
+        rank[ids] = np.arange(len(ids), dtype=np.int32)
+        column_codes = rank[row_ids]
         if "" in values:
             blank &= column_codes == values.index("")
         else:

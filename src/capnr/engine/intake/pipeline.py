@@ -383,7 +383,8 @@ class _Checker:
         if size < 2**62:
             packed = np.zeros(self.n, dtype=np.int64)
             for part in parts:
-                packed = packed * max(len(part.values), 1) + part.codes
+                if len(part.values) > 1:  # a one-value column (often absent) adds nothing
+                    packed = packed * len(part.values) + part.codes
             _, first, inverse = factor(packed, size)
         else:  # too many distinct texts to pack: unique of the rows of codes
             stacked = np.stack([part.codes for part in parts], axis=1)
@@ -464,7 +465,7 @@ class _Checker:
             else:
                 values[position] = number
         self.report("", name, column, bad, rows)
-        return values[column.codes]
+        return column.spread(values)
 
     def dates(self, name: str, column: EncodedColumn, rows: BoolArray) -> DateReading:
         """The column's distinct texts read as dates (``iso`` per value, "" when empty or bad);

@@ -91,9 +91,16 @@ class EncodedColumn:
         distinct value, carried to the rows (equal answers share one value)."""
         ranks: dict[str, int] = {}
         remap = np.array([ranks.setdefault(text, len(ranks)) for text in answers], dtype=np.int32)
-        if len(remap) == 0:
-            return cls([""], np.zeros(len(codes), dtype=np.int32))
+        if len(ranks) <= 1:  # one answer for every row (a column the file lacks): no indexing
+            return cls(list(ranks) or [""], np.zeros(len(codes), dtype=np.int32))
         return cls(list(ranks), remap[codes])
+
+    def spread(self, answers: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """Per-row ``answers[code]`` (one answer per value); a one-value column is filled
+        without indexing."""
+        if len(self.values) == 1:
+            return np.full(len(self.codes), answers[0], dtype=answers.dtype)
+        return answers[self.codes]
 
     def assign(self, rows: RowIndex, other: EncodedColumn) -> EncodedColumn:
         """A copy whose ``rows`` hold ``other``'s texts (``other`` has one code per row given)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,3 +66,23 @@ def test_site_and_department_codes_name_the_same_rows_as_the_texts(tmp_path: Pat
         assert [values[code] for code in codes.tolist()] == assets.text(name).tolist()
     assert assets.text("site").tolist() == ["Nantes", "Brest", "Nantes", ""]
     assert assets.text("department").tolist() == ["DSI", "RH", "DSI", ""]
+
+
+def test_a_kept_table_reads_back_as_it_was_read(tmp_path: Path) -> None:
+    from capnr.engine.intake.reader import load_table, save_table
+
+    path = tmp_path / "glpi.csv"
+    path.write_text(
+        "Titre de l'export\n\nNom;Type;Lieu\nPC-1;Portable;Nantes\n\nPC-2;Écran;\n",
+        encoding="cp1252",
+    )
+    table = read_columns(path)
+    save_table(table, tmp_path / "table.marshal")
+    again = load_table(tmp_path / "table.marshal")
+    assert again.header == table.header and again.header_line == table.header_line
+    assert again.row_numbers.tolist() == table.row_numbers.tolist() == [4, 6]
+    assert [c.cells() for c in again.columns] == [c.cells() for c in table.columns]
+    assert again.detected == table.detected and again.notes == table.notes
+    (tmp_path / "broken.marshal").write_bytes(b"not a table")
+    with pytest.raises(ValueError, match="not a kept table"):
+        load_table(tmp_path / "broken.marshal")

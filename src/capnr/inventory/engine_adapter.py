@@ -82,9 +82,9 @@ def engine_table_from_columns(
             "avg_power_w": np.where(declared, annual * 1000 / 8760, np.nan),
             "use_time_ratio": np.where(declared, 1.0, np.nan),
         },
-        texts={
-            "site": _texts(columns["site__name"])[known],
-            "department": _texts(columns["department__name"])[known],
+        text_codes={
+            "site": _text_codes(columns["site__name"], known),
+            "department": _text_codes(columns["department__name"], known),
         },
     )
     devices = float(table.quantity.sum()) if n else 0.0
@@ -106,12 +106,20 @@ def _numbers(values: Sequence[float | None], total: int) -> npt.NDArray[np.float
     return np.array(values, dtype=np.float64).reshape(total)
 
 
-def _texts(values: Iterable[str | None]) -> npt.NDArray[np.str_]:
-    """A text column (None -> ""), made from its few distinct values: numpy converts each
-    distinct text once and the rows index them."""
+def _text_codes(
+    values: Iterable[str | None], rows: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.intp], tuple[str, ...]]:
+    """A text column (None -> "") of the rows kept, dictionary-encoded with its distinct texts
+    in sorted order (``AssetTable.text_codes``): the breakdowns group integers."""
     distinct: dict[str, int] = {}
-    codes = [distinct.setdefault(value or "", len(distinct)) for value in values]
-    return np.array(list(distinct) or [""], dtype=np.str_)[np.array(codes, dtype=np.intp)]
+    codes = np.fromiter(
+        (distinct.setdefault(value or "", len(distinct)) for value in values), dtype=np.intp
+    )
+    order = sorted(range(len(distinct)), key=list(distinct).__getitem__)
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order), dtype=np.intp)
+    texts = list(distinct)
+    return rank[codes[rows]] if len(codes) else codes, tuple(texts[i] for i in order)
 
 
 def footprint_results(table: AssetTable) -> dict[str, Any]:
@@ -139,11 +147,16 @@ def footprint_results(table: AssetTable) -> dict[str, Any]:
         for key, block in zip(keys, sums, strict=True)
     ]
     for name in ("site", "department"):
-        labels = table.text(name)
-        keys, sums = result.breakdown(labels)
+        if name in table.text_codes:  # integer codes: no string grouping
+            codes, texts = table.text_codes[name]
+            keys, sums = result.breakdown(codes)
+            labels = [texts[int(key)] for key in keys]
+        else:
+            keys, sums = result.breakdown(table.text(name))
+            labels = [str(key) for key in keys]
         out["breakdown"][name] = [
-            {"key": str(key), **result.as_dict(block)}
-            for key, block in zip(keys, sums, strict=True)
+            {"key": label, **result.as_dict(block)}
+            for label, block in zip(labels, sums, strict=True)
         ]
     defaults = result.provenance.get("lifetime")
     if defaults is not None:

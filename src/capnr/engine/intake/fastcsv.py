@@ -143,8 +143,8 @@ def _attempt(
             return None
     else:
         delimiter = _choose_delimiter(head)
-    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == NEWLINE)
-    if max_rows is not None and len(newlines) > 2 * max_rows + 1000:
+    newlines = data.count(b"\n")
+    if max_rows is not None and newlines > 2 * max_rows + 1000:
         return None
     for line in head.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]:
         if line.rstrip(delimiter + " \t\r").count(delimiter) + 1 > 2 * max_columns + 100:
@@ -162,7 +162,7 @@ def _attempt(
     start = _find_header(records)
     header_record, header_line = records[start], lines[start]
     width = max(len(record) for record in records[start:])
-    if header_line >= len(newlines) + (0 if data.endswith(b"\n") else 1):
+    if header_line >= newlines + (0 if data.endswith(b"\n") else 1):
         return None  # nothing below the header: the careful reader says "headers only"
     parsed = _parse(data, newlines, header_line, delimiter, width)
     if parsed is None:
@@ -231,7 +231,7 @@ RawColumn = tuple[list[str], npt.NDArray[np.integer[Any]]]
 
 def _parse(
     data: bytes,
-    newlines: npt.NDArray[np.intp],
+    newlines: int,
     header_line: int,
     delimiter: str,
     width: int,
@@ -259,10 +259,12 @@ def _parse(
         if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
             raise _NotUtf8 from error
         return None  # rows wider than the header's, stray quotes...
-    lines = len(newlines) - header_line + (0 if data.endswith(b"\n") else 1)
+    lines = newlines - header_line + (0 if data.endswith(b"\n") else 1)
     if frame.height != lines:
         return None  # a quoted value spans lines
-    offset = int(newlines[header_line - 1]) + 1
+    offset = 0  # just after the header line's end
+    for _ in range(header_line):
+        offset = data.index(b"\n", offset) + 1
     if data.find(b'"', offset) >= 0 and not _quotes_agree(data, offset, delimiter, frame):
         return None
     # Each column's distinct texts in first-seen order, and each row's rank among them: the

@@ -232,3 +232,18 @@ def test_an_empty_fleet_has_zero_totals():
     result = compute_footprint(assets)
     assert result.impacts.shape == (0, 4, 2, 3)
     assert not result.totals()[:, 1].any()
+
+
+def test_number_columns_are_numbered_as_numpy_unique_numbers_them() -> None:
+    from capnr.engine.footprint import _column_codes
+
+    rng = np.random.default_rng(7)
+    common = rng.choice([4.0, 5.0, 7.5, np.nan], 100_000)
+    rare = common.copy()
+    rare[5] = 3.0  # one value the sample misses: the binary search must not be trusted
+    for column in (common, rare):
+        bits = np.where(np.isnan(column), np.nan, column).view(np.uint64)
+        distinct, inverse = np.unique(bits, return_inverse=True)
+        codes, count = _column_codes(column)
+        assert count == len(distinct)
+        assert np.array_equal(codes, inverse.reshape(-1))

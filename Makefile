@@ -35,6 +35,9 @@ system-deps:
 translations: $(VENV)/.installed-app
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(CAPNR) compile_translations
 
+# The demo runs with DEBUG off, so that a mistyped address shows the product's own 404 page
+# (CAPNR_DEBUG=true make run brings Django's debug pages back for developers).
+run: export CAPNR_DEBUG ?= false
 run: setup
 	$(CAPNR) migrate --noinput
 	$(CAPNR) seed_demo --password "$(DEMO_PASSWORD)"

@@ -47,6 +47,10 @@ class SiteForm(VersionedForm):
         fields = ["name", "commune", "kind"]
 
 
+# The empty choice of a department's parent, instead of Django's "---------".
+TOP_LEVEL = _("None (a top-level department)")
+
+
 class SiteCreateForm(forms.ModelForm):
     class Meta:
         model = Site
@@ -64,6 +68,7 @@ class DepartmentForm(VersionedForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].empty_label = TOP_LEVEL  # type: ignore[attr-defined]
 
 
 class DepartmentCreateForm(forms.ModelForm):
@@ -74,6 +79,7 @@ class DepartmentCreateForm(forms.ModelForm):
     def __init__(self, *args: object, access: OrganisationAccess, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["parent"].queryset = Department.objects.for_access(access)  # type: ignore[attr-defined]
+        self.fields["parent"].empty_label = TOP_LEVEL  # type: ignore[attr-defined]
 
 
 class InvitationForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from capnr.engine import diagnostic as engine_diagnostic
 from capnr.organisations.models import Department, Site
 
-from .models import KpiTarget, PlanItem, RoadmapApproval, WorkingGroup
+from .models import ItemStatus, KpiTarget, PlanItem, RoadmapApproval, WorkingGroup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -70,6 +70,18 @@ class PlanItemForm(forms.ModelForm):
         sites_field.queryset = Site.objects.for_access(access)
         departments_field: Any = self.fields["departments"]
         departments_field.queryset = Department.objects.for_access(access)
+        # Say what an empty choice means instead of Django's "---------".
+        owner_field.empty_label = _("Nobody yet")
+        group_field.empty_label = _("No working group")
+        scenario_field.empty_label = _("No scenario")
+        if not self.instance.pk:
+            # A new item is not abandoned yet: neither that status nor its reason is asked.
+            del self.fields["abandon_reason"]
+            status_field: Any = self.fields["status"]
+            status_field.choices = [
+                (value, label) for value, label in status_field.choices
+                if value != ItemStatus.ABANDONED
+            ]  # fmt: skip
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

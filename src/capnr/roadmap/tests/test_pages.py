@@ -294,6 +294,18 @@ def test_creating_an_item_leads_to_its_page(client, referent, access):
     assert response.status_code == 302 and response["Location"] == url("item", created.pk)
 
 
+def test_the_new_item_form_neither_offers_abandoning_nor_shows_empty_dashes(
+    client, referent, access
+):
+    client.force_login(referent)
+    body = client.get(url("item_create"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'name="abandon_reason"' not in body and 'value="abandoned"' not in body
+    assert "---------" not in body
+    assert "Personne pour l&#x27;instant" in body and "Aucun scénario" in body
+    edit = client.get(url("item_edit", make_item(access).pk)).content.decode()
+    assert 'name="abandon_reason"' in edit and 'value="abandoned"' in edit  # when editing
+
+
 # --- Bin --------------------------------------------------------------------------------------
 
 

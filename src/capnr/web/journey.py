@@ -169,11 +169,14 @@ def _footprint_status(access: OrganisationAccess) -> str:
 
 
 def _diagnostic_status(access: OrganisationAccess) -> str:
-    """Done once a diagnostic is submitted; in progress while one is being answered."""
-    statuses = set(Diagnostic.objects.for_access(access).values_list("status", flat=True))
-    if DiagnosticStatus.SUBMITTED in statuses:
-        return DONE
-    return IN_PROGRESS if statuses else TODO
+    """The latest year's truth: done once that year's diagnostic is submitted, in progress
+    while it is being answered (last year's submitted one does not make this year's done)."""
+    latest = (
+        Diagnostic.objects.for_access(access).order_by("-year").values_list("status", flat=True)
+    ).first()
+    if latest is None:
+        return TODO
+    return DONE if latest == DiagnosticStatus.SUBMITTED else IN_PROGRESS
 
 
 def _roadmap_statuses(access: OrganisationAccess, diagnostic_status: str) -> dict[str, str]:

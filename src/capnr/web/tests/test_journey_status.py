@@ -1,0 +1,25 @@
+"""The journey on the organisation's home page tells this year's truth (issue 12, item 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from capnr.diagnostics.models import Diagnostic, DiagnosticStatus
+from capnr.organisations.models import Role
+from capnr.web.journey import DONE, IN_PROGRESS, TODO, journey_for
+
+pytestmark = pytest.mark.django_db
+
+
+def diagnostic_step(access):
+    return next(step for step in journey_for(access) if step.key == "diagnostic")
+
+
+def test_the_diagnostic_step_follows_the_latest_year(org_a, member, access_of):
+    access = access_of(member(org_a, Role.REFERENT), org_a)
+    assert diagnostic_step(access).status == TODO
+    Diagnostic.objects.create(organisation=org_a, year=2024, status=DiagnosticStatus.SUBMITTED)
+    assert diagnostic_step(access).status == DONE
+    # Last year's submitted diagnostic does not finish this year's, half answered.
+    Diagnostic.objects.create(organisation=org_a, year=2025, status=DiagnosticStatus.IN_PROGRESS)
+    assert diagnostic_step(access).status == IN_PROGRESS

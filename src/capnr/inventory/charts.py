@@ -1,28 +1,8 @@
 """The inventory's charts (bars per category, the embodied/use split, devices by age): small,
-accessible SVG rendered on the server, without JavaScript and without CSS (the shared frame,
-palette and escaping are in `capnr.core.charts`).
-
-Every function returns a `str` of SVG markup meant to be inlined in a page. All text that goes
-into the markup (titles, descriptions, labels, units, formatted numbers) is escaped here with
-`html.escape`, and `chart_id` is checked against a strict pattern, so a view or a template tag may
-wrap the result in `django.utils.safestring.mark_safe` as it is. Do not concatenate unescaped
-text into the result afterwards.
-
-The markup obeys the site's Content-Security-Policy: no `style` attribute and no `<style>` element,
-only SVG presentation attributes. Each chart is an `<svg role="img">` whose accessible name is its
-`<title>` and `<desc>` (referenced by `aria-labelledby`); everything drawn sits in a
-`<g aria-hidden="true">`, because the page shows the same figures in a data table next to it.
-
-Sizing: the `viewBox` is 320 units wide and the element has `width="100%"` and no height, so it
-follows its container down to 320 px screens. Give the container (or the `chart` class) a
-`max-width` in the stylesheet, otherwise the text grows with wide screens.
-
-Colours (contrast against white): bars >= 3:1, text >= 4.5:1. Beyond-lifetime segments and the
-second part of a split are also hatched, so no information is carried by colour alone.
-
-The functions take default French labels and a French number format; pass translated strings
-(`gettext`) and `number_format` when the page is in another language.
-"""
+accessible SVG rendered on the server, without JavaScript and without CSS. The frame, palette,
+escaping and the rules every chart keeps (CSP, accessible name, sizing, contrast) are in
+`capnr.core.charts`. Beyond-lifetime segments and the second part of a split are also hatched,
+so no information is carried by colour alone."""
 
 from __future__ import annotations
 

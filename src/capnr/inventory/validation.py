@@ -35,7 +35,7 @@ def user_language() -> Language:
 
 @dataclass
 class CheckedImport:
-    # The kept rows column by column (field -> one value per row); ``rows`` spells them out.
+    # The kept rows column by column: field -> one value per row.
     columns: dict[str, list[Any]] = field(default_factory=dict)
     problems: list[dict[str, object]] = field(default_factory=list)
     warnings: list[dict[str, object]] = field(default_factory=list)
@@ -49,12 +49,6 @@ class CheckedImport:
 
     def __len__(self) -> int:
         return len(self.columns["row"]) if self.columns else 0
-
-    @property
-    def rows(self) -> list[dict[str, Any]]:
-        names = list(self.columns)
-        columns = self.columns.values()
-        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def check_import(

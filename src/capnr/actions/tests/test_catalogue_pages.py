@@ -13,26 +13,10 @@ from django.urls import reverse
 
 from capnr.diagnostics.services import Submission, answer_save, diagnostic_start
 from capnr.inventory.services import counts_save
-from capnr.organisations.models import Role
 from capnr.roadmap import services as roadmap_services
 from capnr.roadmap.models import ItemStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def referent(org_a, member):
-    return member(org_a, Role.REFERENT, full_name="Rémi Référent")
-
-
-@pytest.fixture
-def reader(org_a, member):
-    return member(org_a, Role.READER, full_name="Raoul Lecteur")
-
-
-@pytest.fixture
-def access(referent, org_a, access_of):
-    return access_of(referent, org_a)
 
 
 @pytest.fixture

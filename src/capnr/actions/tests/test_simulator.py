@@ -18,26 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def referent(org_a, member):
-    return member(org_a, Role.REFERENT, full_name="Rémi Référent")
-
-
-@pytest.fixture
-def contributor(org_a, member):
-    return member(org_a, Role.CONTRIBUTOR, full_name="Chloé Contributrice")
-
-
-@pytest.fixture
-def reader(org_a, member):
-    return member(org_a, Role.READER, full_name="Raoul Lecteur")
-
-
-@pytest.fixture
-def access(referent, org_a, access_of):
-    return access_of(referent, org_a)
-
-
-@pytest.fixture
 def fleet(access):
     counts_save(access=access, counts={"desktop": 480, "laptop": 120, "monitor": 500})
     return access

@@ -465,7 +465,7 @@ class _Checker:
             else:
                 values[position] = number
         self.report("", name, column, bad, rows)
-        return column.spread(values)
+        return column.map_values(values)
 
     def dates(self, name: str, column: EncodedColumn, rows: BoolArray) -> DateReading:
         """The column's distinct texts read as dates (``iso`` per value, "" when empty or bad);

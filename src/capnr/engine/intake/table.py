@@ -73,9 +73,15 @@ class EncodedColumn:
         """Every row's text (for the few steps that need rows, e.g. storing them)."""
         return list(map(self.values.__getitem__, self.codes.tolist()))
 
-    def map_values(self, answer: Sequence[Any], dtype: Any = None) -> npt.NDArray[Any]:
-        """Per-row array of ``answer[value index]`` (``answer`` has one entry per value)."""
-        return np.asarray(answer, dtype=dtype)[self.codes]
+    def map_values(
+        self, answer: Sequence[Any] | npt.NDArray[Any], dtype: Any = None
+    ) -> npt.NDArray[Any]:
+        """Per-row array of ``answer[value index]`` (``answer`` has one entry per value); when
+        every value has the same answer (often a column the file lacks), filled without indexing."""
+        answers = np.asarray(answer, dtype=dtype)
+        if len(answers) == 1 or (len(answers) and (answers == answers[0]).all()):
+            return np.full(len(self.codes), answers[0], dtype=answers.dtype)
+        return answers[self.codes]
 
     def nonempty(self) -> npt.NDArray[np.bool_]:
         """Which rows hold a text."""
@@ -95,13 +101,6 @@ class EncodedColumn:
             return cls(list(ranks) or [""], np.zeros(len(codes), dtype=np.int32))
         return cls(list(ranks), remap[codes])
 
-    def spread(self, answers: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """Per-row ``answers[code]`` (one answer per value); a one-value column is filled
-        without indexing."""
-        if len(self.values) == 1:
-            return np.full(len(self.codes), answers[0], dtype=answers.dtype)
-        return answers[self.codes]
-
     def assign(self, rows: RowIndex, other: EncodedColumn) -> EncodedColumn:
         """A copy whose ``rows`` hold ``other``'s texts (``other`` has one code per row given)."""
         if len(rows) == 0:
@@ -116,10 +115,7 @@ class EncodedColumn:
 
     def per_value(self, predicate: Any) -> npt.NDArray[np.bool_]:
         """Per-row truth of ``predicate(text)``, computed once per distinct text."""
-        answers = np.array([bool(predicate(value)) for value in self.values], dtype=np.bool_)
-        if answers.all() or not answers.any():  # one answer for every row: no indexing
-            return np.full(len(self.codes), bool(answers.any()), dtype=np.bool_)
-        return answers[self.codes]
+        return self.map_values([bool(predicate(value)) for value in self.values], np.bool_)
 
     def take_all(self, rows: RowIndex | None) -> EncodedColumn:
         """``take(rows)``, or the column itself when ``rows`` is None (every row kept)."""

@@ -66,6 +66,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Pays inconnu : écrivez son nom ou son code ISO à trois lettres (FRA, DEU, BEL).",
         "en": "Unknown country: write its name or its three-letter ISO code (FRA, DEU, BEL).",
     },
+    "text_too_long": {
+        "fr": "Ce texte fait {length} caractères ; ce champ en contient {limit} au plus.",
+        "en": "This text is {length} characters long; this field holds {limit} at most.",
+    },
     "serial_duplicate": {
         "fr": "Ce numéro de série figure sur plusieurs lignes : un appareil par ligne.",
         "en": "This serial number appears on several rows: each device once, please.",

@@ -560,6 +560,8 @@ def check_table(
     country_of = _countries(checker, live)
     _duplicates(checker, live)
     _lengths(checker, live)
+    for line in getattr(table.detected, "legacy_lines", ()):
+        checker.warnings.append(Problem("line_not_utf8", line, "", ""))
     _check_engine_columns(checker, category, live)
     groups = _groups(checker, live & (confidence < UNCERTAIN_BELOW) & identity,
                      category, confidence, rule, keys, quantity_all)  # fmt: skip

@@ -332,3 +332,32 @@ def test_a_cell_at_the_limit_is_accepted_and_an_entity_is_measured_part_by_part(
     )
     problems = check(path).problems
     assert [(p.code, p.row, p.column) for p in problems] == [("text_too_long", 3, "entity")]
+
+
+def test_a_utf8_file_with_a_windows_1252_line_is_read_line_by_line_and_warned_about(tmp_path):
+    """Finding 9 of the hardening review: one pasted cp1252 line made the whole file read as
+    cp1252 ("Hélène" stored as "HÃ©lÃ¨ne", the "catégorie" header unrecognised)."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "Nom;catégorie;Utilisateur\n".encode()
+        + "PC-1;Ordinateur portable;Hélène\n".encode()
+        + "PC-2;Ordinateur portable;Jérôme\n".encode("cp1252")
+        + "PC-3;Écran;Zoé\n".encode()
+    )
+    table = read_columns(path)
+    assert table.detected.encoding == "utf-8" and table.detected.legacy_lines == (3,)
+    assert table.header[1] == "catégorie"
+    assert table.columns[2].values == ["Hélène", "Jérôme", "Zoé"]
+    intake = check_table(table, IntakeOptions(as_of=AS_OF))
+    assert not intake.problems
+    assert intake.categories() == {"laptop": 2, "monitor": 1}
+    assert [(w.code, w.row) for w in intake.warnings] == [("line_not_utf8", 3)]
+    assert "Windows-1252" in intake.warnings[0].message("fr")
+
+
+def test_a_windows_1252_file_is_still_read_whole(tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes("Nom;catégorie\nPC-1;Ordinateur portable\nPC-2;Écran\n".encode("cp1252"))
+    table = read_columns(path)
+    assert table.detected.encoding == "cp1252" and table.detected.legacy_lines == ()
+    assert table.header[1] == "catégorie"

@@ -6,6 +6,7 @@ assets before the last step, and that step writes everything or nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import shutil
 import sqlite3
@@ -1011,6 +1012,37 @@ def import_cancel(*, access: OrganisationAccess, inventory_import: InventoryImpo
     inventory_import.save(update_fields=["status", "finished_at"])
     if inventory_import.stored_path:
         shutil.rmtree(_workdir(inventory_import), ignore_errors=True)
+
+
+# An import left unconfirmed (or failed) this long is abandoned: its copy of the file and its
+# checked rows are deleted by the daily purge (``capnr purge``), and it shows as cancelled.
+ABANDONED_IMPORT_DAYS = 7
+ABANDONABLE = (
+    ImportStatus.MAPPING,
+    ImportStatus.VALIDATING,
+    ImportStatus.TO_CONFIRM,
+    ImportStatus.REJECTED,
+    ImportStatus.FAILED,
+)
+
+
+def purge_abandoned_imports(*, now: dt.datetime | None = None) -> int:
+    """Cancel the imports of every organisation left unconfirmed for more than
+    ``ABANDONED_IMPORT_DAYS`` days and delete their files; returns how many. Run daily by the
+    job ``tasks.purge_abandoned_imports`` (``capnr purge`` from cron)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=ABANDONED_IMPORT_DAYS)
+    purged = 0
+    for item in InventoryImport.objects.filter(status__in=ABANDONABLE, created_at__lt=limit):
+        claimed = InventoryImport.objects.filter(pk=item.pk, status=item.status).update(
+            status=ImportStatus.CANCELLED,
+            finished_at=now,
+            summary={**item.summary, "abandoned": True},
+        )
+        if claimed and item.stored_path:  # a job that moved on meanwhile keeps its files
+            shutil.rmtree(_workdir(item), ignore_errors=True)
+        purged += claimed
+    return purged
 
 
 def import_retry(

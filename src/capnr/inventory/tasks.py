@@ -23,3 +23,10 @@ def store_import(import_id: int) -> None:
         services.import_store(import_id=import_id)
     finally:
         gc.unfreeze()
+
+
+@task()
+def purge_abandoned_imports() -> int:
+    """Cancel the imports left unconfirmed for more than a week and delete their files, in
+    every organisation. Queued each day by ``capnr purge`` from cron."""
+    return services.purge_abandoned_imports()

@@ -160,7 +160,11 @@ def import_list(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
 @require_safe
 def import_detail(request: HttpRequest, access: OrganisationAccess, import_id: int) -> HttpResponse:
     inventory_import = selectors.import_get(access=access, pk=import_id)
-    context: dict[str, Any] = {"access": access, "item": inventory_import}
+    context: dict[str, Any] = {
+        "access": access,
+        "item": inventory_import,
+        "abandoned_days": services.ABANDONED_IMPORT_DAYS,
+    }
     if (
         inventory_import.status
         in {ImportStatus.MAPPING, ImportStatus.REJECTED, ImportStatus.TO_CONFIRM}

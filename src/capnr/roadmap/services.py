@@ -367,7 +367,7 @@ def item_restore(*, access: OrganisationAccess, item: PlanItem) -> None:
 def purge_bin(*, now: dt.datetime | None = None) -> int:
     """Delete for good the items in the bin for more than 30 days, in every organisation, with
     their journal and indicators; returns how many items went. Run daily by the job
-    ``tasks.purge_bin`` (``capnr purge_roadmap_bin`` from cron)."""
+    ``tasks.purge_bin`` (``capnr purge`` from cron)."""
     limit = (now or timezone.now()) - dt.timedelta(days=BIN_DAYS)
     _total, details = PlanItem.objects.filter(deleted_at__lt=limit).delete()
     return details.get(PlanItem._meta.label, 0)

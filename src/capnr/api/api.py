@@ -10,13 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.versioned import StaleEditError
 from capnr.diagnostics.api import router as diagnostics_router
+from capnr.engine.intake.files import InventoryFileError
 from capnr.inventory.api import router as inventory_router
+from capnr.inventory.services import refusal_message
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import visible_to
@@ -56,6 +59,15 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    if getattr(request, "capnr_upload_too_large", False):
+        # The upload was stopped on its way in (inventory.uploads): say why, not "file required".
+        message = refusal_message(InventoryFileError("too_large", ""))
+        return api.create_response(request, {"detail": {"file": [message]}}, status=413)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
 @api.exception_handler(StaleEditError)

@@ -34,6 +34,10 @@ class ImportOut(Schema):
     error_message: str
 
 
+class RefusedOut(Schema):
+    detail: dict[str, list[str]]  # the field and what is wrong with it, in the user's language
+
+
 class ColumnsIn(Schema):
     mapping: dict[int, str]
     save_as: str = ""
@@ -66,7 +70,7 @@ class AssetOut(Schema):
         return asset.department.name if asset.department else None
 
 
-@router.post("/{slug}/inventory/imports", response={201: ImportOut})
+@router.post("/{slug}/inventory/imports", response={201: ImportOut, 413: RefusedOut})
 @organisation_endpoint(Access.CONTRIBUTE)
 def import_upload(
     request: HttpRequest,

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from capnr.core.access import Access, OrganisationAccess
@@ -104,7 +105,7 @@ def refusal_message(error: InventoryFileError) -> str:
             "The file is larger than the limit of %(mb)s MB. Split it, or export only "
             "the columns you need."
         )
-        % {"mb": settings.CAPNR_IMPORT_MAX_MB},
+        % {"mb": number_format(settings.CAPNR_IMPORT_MAX_MB)},
         "empty": _("The file is empty."),
         "headers_only": _("The file has a header row but no data rows."),
         "binary": _("This file is not a text table: save it as CSV or XLSX and try again."),

@@ -153,6 +153,7 @@ def import_list(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
             "imports": selectors.import_list(access=access)[:50],
             "max_mb": services.settings.CAPNR_IMPORT_MAX_MB,
         },
+        status=413 if getattr(request, "capnr_upload_too_large", False) else 200,
     )
 
 

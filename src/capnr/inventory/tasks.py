@@ -8,6 +8,14 @@ from . import services
 
 
 @task()
+def read_import(import_id: int) -> None:
+    try:
+        services.import_read(import_id=import_id)
+    finally:
+        gc.unfreeze()
+
+
+@task()
 def check_import(import_id: int) -> None:
     try:
         services.import_check(import_id=import_id)

@@ -334,7 +334,13 @@ def _read_fields(
     }
 
 
-def _check_mapping(mapping: Mapping[int, str]) -> None:
+def _check_mapping(mapping: Mapping[int, str], header: Sequence[str]) -> None:
+    outside = sorted(index for index in mapping if not 0 <= index < len(header))
+    if outside:
+        raise ValidationError(
+            _("The file has no column %(columns)s: its columns are numbered 0 to %(last)s.")
+            % {"columns": ", ".join(map(str, outside)), "last": len(header) - 1}
+        )
     fields = [field for field in mapping.values() if field]
     duplicates = sorted({field for field in fields if fields.count(field) > 1})
     if duplicates:
@@ -371,7 +377,7 @@ def import_set_mapping(
     }:
         raise ValidationError(_("This import can no longer change its columns."))
     clean = {int(index): field for index, field in mapping.items() if field}
-    _check_mapping(clean)
+    _check_mapping(clean, inventory_import.header)
     if save_as.strip():
         ColumnMapping.objects.update_or_create(
             organisation=access.organisation,

@@ -232,7 +232,7 @@ def _clean_item(access: OrganisationAccess, fields: dict[str, Any]) -> dict[str,
     except ValidationError as error:
         errors["title"] = error.messages[0]
     themes = {theme.id for theme in engine_diagnostic.referential().themes}
-    if "theme" in fields and fields["theme"] not in themes:
+    if fields.get("theme") not in themes:  # required, also for an item made through the API
         errors["theme"] = _("Choose one of the themes.")
     start, due = fields.get("start_date"), fields.get("due_date")
     if start and due and due < start:

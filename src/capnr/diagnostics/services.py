@@ -267,7 +267,10 @@ def answers_save(
 
 @transaction.atomic
 def diagnostic_submit(*, access: OrganisationAccess, diagnostic: Diagnostic, user: User) -> None:
-    _require_diagnostic(access, diagnostic)
+    """The organisation's référent (or a superuser) makes the answers this year's reference;
+    the facilitator, who runs the workshop with them, does not."""
+    access.require_diagnostic_submit()
+    require_same_organisation(access, diagnostic)
     _check_open(diagnostic)
     Diagnostic.objects.filter(pk=diagnostic.pk).update(
         status=DiagnosticStatus.SUBMITTED,
@@ -280,8 +283,9 @@ def diagnostic_submit(*, access: OrganisationAccess, diagnostic: Diagnostic, use
 
 @transaction.atomic
 def diagnostic_reopen(*, access: OrganisationAccess, diagnostic: Diagnostic) -> None:
-    """Submission is never final: the référent (or the facilitator) can reopen."""
-    _require_diagnostic(access, diagnostic)
+    """Submission is never final: the référent (or a superuser) can reopen."""
+    access.require_diagnostic_submit()
+    require_same_organisation(access, diagnostic)
     if not diagnostic.is_submitted:
         return
     Diagnostic.objects.filter(pk=diagnostic.pk).update(

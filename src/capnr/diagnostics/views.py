@@ -197,6 +197,7 @@ def diagnostic_overview(
             "results": results,
             "delegations": delegations,
             "can_run": access.can_run_diagnostic,
+            "can_submit": access.can_submit_diagnostic,
         },
     )
 
@@ -547,7 +548,7 @@ def delegation_revoke(
 @organisation_view()
 @require_POST
 def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
-    access.require_diagnostic()
+    access.require_diagnostic_submit()
     diagnostic = _diagnostic(access, year)
     try:
         services.diagnostic_submit(access=access, diagnostic=diagnostic, user=request.user)
@@ -563,7 +564,7 @@ def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: in
 @organisation_view()
 @require_POST
 def diagnostic_reopen(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
-    access.require_diagnostic()
+    access.require_diagnostic_submit()
     diagnostic = _diagnostic(access, year)
     services.diagnostic_reopen(access=access, diagnostic=diagnostic)
     messages.success(request, _("Diagnostic reopened: answers can be changed again."))

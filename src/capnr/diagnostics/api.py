@@ -1,9 +1,11 @@
 """Self-diagnostic endpoints under /api/v1/organisations/{slug}/diagnostics: the yearly
 diagnostics, their scores, and the answers, one question at a time with optimistic locking.
 
-Reading needs READ; starting, answering, submitting and reopening need what the pages need
-(``access.require_diagnostic()``: the référent, the cohort's facilitator, a superuser), which the
-services check. Messages that explain a refusal come from the services, in the user's language.
+Reading needs READ; starting and answering need what the pages need
+(``access.require_diagnostic()``: the référent, the cohort's facilitator, a superuser);
+submitting and reopening, ``access.require_diagnostic_submit()`` (the référent, a superuser:
+never the facilitator). The services check both. Messages that explain a refusal come from the
+services, in the user's language.
 """
 
 from __future__ import annotations
@@ -364,7 +366,7 @@ def answer_put(
 @organisation_endpoint()
 def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: int) -> Status[Any]:
     """Mark the diagnostic submitted: its answers can no longer change until it is reopened.
-    For the référent, the cohort's facilitator or a superuser; 409 if already submitted."""
+    For the référent or a superuser (403 for the facilitator); 409 if already submitted."""
     diagnostic = selectors.diagnostic_get(access=access, year=year)
     try:
         services.diagnostic_submit(
@@ -385,8 +387,8 @@ def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: in
 @organisation_endpoint()
 def diagnostic_reopen(request: HttpRequest, access: OrganisationAccess, year: int) -> Any:
     """Submission is never final: reopen the diagnostic so its answers can change again.
-    Reopening a diagnostic in progress changes nothing. For the référent, the cohort's
-    facilitator or a superuser."""
+    Reopening a diagnostic in progress changes nothing. For the référent or a superuser (403
+    for the facilitator)."""
     diagnostic = selectors.diagnostic_get(access=access, year=year)
     services.diagnostic_reopen(access=access, diagnostic=diagnostic)
     return _detail(diagnostic)

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from capnr.organisations.models import Department, Organisation, User
+from capnr.organisations.models import Department, Organisation, Role, User
 from capnr.web.demo import seed_demo
 from capnr.web.portability import (
     PortabilityError,
@@ -147,3 +147,19 @@ def test_the_commands(demo, tmp_path, capsys):
     assert "imported as “routes-bis”" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("import_organisation", str(tmp_path / "missing.zip"))
+
+
+def test_the_referent_downloads_the_export_from_the_profile_page(client, org_a, org_b, member):
+    referent = member(org_a, Role.REFERENT)
+    client.force_login(referent)
+    page = client.get(f"/o/{org_a.slug}/profile/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert f"/o/{org_a.slug}/export.zip" in page.content.decode()
+    response = client.get(f"/o/{org_a.slug}/export.zip")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert f"capnr-{org_a.slug}-" in response["Content-Disposition"]
+    names = {r["fields"].get("name") for r in records(response.content)}
+    assert "Alpha hidden site" in names and "Bravo town hall" not in names
+    assert client.get(f"/o/{org_b.slug}/export.zip").status_code in {403, 404}
+    client.force_login(member(org_a, Role.READER))
+    assert client.get(f"/o/{org_a.slug}/export.zip").status_code == 403
+    assert "/export.zip" not in client.get(f"/o/{org_a.slug}/profile/").content.decode()

@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from capnr.core.access import Access, OrganisationAccess, organisation_view
 from capnr.core.i18n import english as _english
+from capnr.core.i18n import long_date
 from capnr.diagnostics.models import AnswerValue
 from capnr.diagnostics.referential import EFFORT_LABELS, WHO_LABELS, theme_title, themes
 from capnr.engine import catalogue as engine_catalogue
@@ -345,7 +345,7 @@ def scenario_save(request: HttpRequest, access: OrganisationAccess, model_id: st
     sources = {name: item.source for name, item in filled.items()}
     name = form.cleaned_data["name"] or _("%(model)s, %(date)s") % {
         "model": _model_title(model_id),
-        "date": date_format(timezone.localdate(), "DATE_FORMAT"),
+        "date": long_date(timezone.localdate()),
     }
     try:
         scenario = services.scenario_save(

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError
 from ninja.responses import Status
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.versioned import StaleEditError
@@ -36,15 +37,38 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class LoggedInSession(SessionAuth):
+    """The browser's session, with the CSRF check on writes: asked only when someone is logged
+    in, so a request with no credentials (or a dead token) is told 401 "authenticate", not a
+    CSRF failure it could do nothing about."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 api = NinjaAPI(
     title="Cap NR API",
     version="1",
     description="Organisations, sites and departments, the inventory and its footprint, the "
     "self-diagnostic, the roadmap. Authenticate with a session cookie "
     "(and the CSRF token for writes) or a personal token: `Authorization: Bearer …`.",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), LoggedInSession()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401 with the scheme to use (RFC 6750); a bearer token that was sent but is unknown,
+    revoked or its user inactive is named ``invalid_token``."""
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    challenge = 'Bearer realm="Cap NR API"'
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        challenge += ', error="invalid_token"'
+    response["WWW-Authenticate"] = challenge
+    return response
 
 
 @api.exception_handler(PermissionDenied)

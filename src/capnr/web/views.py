@@ -101,11 +101,22 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The link from the reset email. Whoever completes it holds the mailbox: the login lock
-    on the account goes, so the locked-out page can send people here."""
+    on the account goes, so the locked-out page can send people here; the account's API
+    tokens are revoked (the page says so), as someone who knew the old password may hold one."""
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         login_lockout_clear(email=form.user.email)
+        api_services.api_tokens_revoke_all(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's password revokes one's API tokens too (the page says so)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        api_services.api_tokens_revoke_all(user=form.user)
         return response
 
 

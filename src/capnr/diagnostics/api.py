@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from capnr.core.access import OrganisationAccess, organisation_endpoint
+from capnr.core.api_types import Payload
 from capnr.engine import diagnostic as engine
 
 from . import selectors, services
@@ -98,7 +99,7 @@ class DiagnosticOut(DiagnosticSummaryOut):
     )
 
 
-class StartIn(Schema):
+class StartIn(Payload):
     year: int | None = Field(None, description="The year to diagnose; the current year if null.")
 
 
@@ -115,7 +116,7 @@ class AnswerOut(Schema):
     version: int = Field(..., description="Send it back as `version` to change this answer.")
 
 
-class AnswerIn(Schema):
+class AnswerIn(Payload):
     value: AnswerChoice = Field(
         "",
         description="yes, partly (in progress), no, na (not applicable), unknown (don't know), "

@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.api_types import OMITTED, Payload
@@ -41,6 +42,17 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class LoggedInSession(SessionAuth):
+    """The browser's session, with the CSRF check on writes: asked only when someone is logged
+    in, so a request with no credentials (or a dead token) is told 401 "authenticate", not a
+    CSRF failure it could do nothing about."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 # The errors every operation may answer, documented on each (schemathesis checks that no status
@@ -98,9 +110,21 @@ api = CapNRApi(
     description="Organisations, sites and departments, the inventory and its footprint, the "
     "self-diagnostic, the roadmap. Authenticate with a session cookie "
     "(and the CSRF token for writes) or a personal token: `Authorization: Bearer …`.",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), LoggedInSession()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401 with the scheme to use (RFC 6750); a bearer token that was sent but is unknown,
+    revoked or its user inactive is named ``invalid_token``."""
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    challenge = 'Bearer realm="Cap NR API"'
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        challenge += ', error="invalid_token"'
+    response["WWW-Authenticate"] = challenge
+    return response
 
 
 @api.exception_handler(PermissionDenied)

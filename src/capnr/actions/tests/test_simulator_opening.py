@@ -262,3 +262,21 @@ def test_an_advanced_value_sent_is_kept_and_its_group_opens(client, fleet, refer
     wrong = client.get(url("auto_shutdown", desktop_power_off_w="-3"))
     assert wrong.status_code == 400
     assert '<details class="sim-advanced" open>' in wrong.content.decode()
+
+
+def test_a_run_that_saves_nothing_offers_no_scenario_to_keep(client, fleet, referent):
+    client.force_login(referent)
+    nothing = client.get(url("data_cleanup")).content.decode()
+    assert "Enregistrer comme scénario" not in nothing
+    typed = client.get(url("data_cleanup", gb_deleted="5000")).content.decode()
+    assert "Enregistrer comme scénario" in typed
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_the_electricity_price_shows_only_where_the_model_uses_electricity(
+    client, fleet, referent, model_id
+):
+    client.force_login(referent)
+    body = client.get(url(model_id)).content.decode()
+    uses = MODELS[model_id].declaration.uses_electricity
+    assert ('class="sim-price"' in body) == uses

@@ -229,6 +229,22 @@ def _outputs(
     return tuple(outputs)
 
 
+def _presentation(raw: dict[str, Any], inputs: list[InputSpec], where: str) -> tuple[str, str]:
+    """Check how the simulator presents the model: at most ``MAIN_INPUTS`` inputs shown first
+    when it has more than ``MAX_INPUTS_AT_ONCE``; returns its next step (French, English)."""
+    main = [spec.name for spec in inputs if not spec.advanced]
+    if len(inputs) > MAX_INPUTS_AT_ONCE and len(main) > MAIN_INPUTS:
+        raise _problem(
+            where,
+            f"{len(inputs)} inputs: at most {MAIN_INPUTS} may be shown first, the others "
+            f"advanced = true (shown first now: {', '.join(main)})",
+        )
+    next_step = (raw.get("next_step_fr", ""), raw.get("next_step_en", ""))
+    if not all(isinstance(text, str) and text.strip() for text in next_step):
+        raise _problem(where, "needs its next step in French and in English")
+    return next_step[0].strip(), next_step[1].strip()
+
+
 def _model(
     declaration: Declaration,
     raw: dict[str, Any],
@@ -274,16 +290,7 @@ def _model(
                 confidence=origin.confidence,
             )
         )
-    main = [spec.name for spec in resolved if not spec.advanced]
-    if len(resolved) > MAX_INPUTS_AT_ONCE and len(main) > MAIN_INPUTS:
-        raise _problem(
-            where,
-            f"{len(resolved)} inputs: at most {MAIN_INPUTS} may be shown first, the others "
-            f"advanced = true (shown first now: {', '.join(main)})",
-        )
-    next_step = (raw.get("next_step_fr", ""), raw.get("next_step_en", ""))
-    if not all(isinstance(text, str) and text.strip() for text in next_step):
-        raise _problem(where, "needs its next step in French and in English")
+    next_step = _presentation(raw, resolved, where)
     for figure_id in raw["figures"]:
         if figure_id not in figures:
             raise _problem(where, f"unknown figure {figure_id!r}")
@@ -332,8 +339,8 @@ def _model(
         outputs=_outputs(raw, where, units),
         acts_on=acts_on,
         declaration=declaration,
-        next_step_fr=next_step[0].strip(),
-        next_step_en=next_step[1].strip(),
+        next_step_fr=next_step[0],
+        next_step_en=next_step[1],
     )
 
 

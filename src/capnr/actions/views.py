@@ -279,10 +279,15 @@ def _simulation(
         if not recommend.is_relevant(item, facts.answers, facts.applicable)
         and recommend.considered_questions(item, facts.answers, facts.applicable)
     ]
+    done = sim.already_done(model_id, facts.prefill, in_place)
     sources = {}
     for row in rows:
         if row.source is not None:
             sources[row.spec.source_id] = row.source
+    for item in done:
+        sources.update(item.sources)
+    main = [row for row in rows if not row.advanced]
+    advanced = [row for row in rows if row.advanced]
     context = {
         "access": access,
         "model": model,
@@ -292,9 +297,15 @@ def _simulation(
         "action": action,
         "using": using,
         "in_place": in_place,
-        "own_rows": [row for row in rows if row.has_own_data],
-        "other_rows": [row for row in rows if not row.has_own_data],
+        "in_place_left": [item for item in in_place if item.id not in {d.action.id for d in done}],
+        "own_rows": [row for row in main if row.has_own_data],
+        "other_rows": [row for row in main if not row.has_own_data],
+        "advanced_rows": advanced,
+        # Open when it holds a value to correct or one the person changed.
+        "advanced_open": any(row.error or row.filled.source == "user" for row in advanced),
         "rows": rows,
+        "done": done,
+        "nothing": sim.why_nothing(results, rows, action=action, using=using, done=done),
         "errors": errors,
         "results": results,
         "values": values or {},

@@ -156,6 +156,9 @@ class InventoryImport(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the import last moved (a step began, a job reported progress): a reading, check or
+    # store that has not moved for a long while was interrupted (services.recover_interrupted).
+    updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrganisationOwnedQuerySet.as_manager()

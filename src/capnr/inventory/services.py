@@ -402,7 +402,9 @@ def import_set_mapping(
 
 
 def _progress(inventory_import: InventoryImport, percent: int) -> None:
-    InventoryImport.objects.filter(pk=inventory_import.pk).update(progress=percent)
+    InventoryImport.objects.filter(pk=inventory_import.pk).update(
+        progress=percent, updated_at=timezone.now()
+    )
 
 
 ROWS_FILE = "rows.marshal"  # the checked rows, kept beside the file until they are stored
@@ -1121,6 +1123,31 @@ def purge_abandoned_imports(*, now: dt.datetime | None = None) -> int:
     return purged
 
 
+# A reading, check or store that has not moved for this long was interrupted (the worker was
+# stopped or killed): a store writes in one transaction, so nothing of it was kept.
+INTERRUPTED_AFTER = dt.timedelta(minutes=30)
+RUNNING = (ImportStatus.READING, ImportStatus.VALIDATING, ImportStatus.STORING)
+
+
+def recover_interrupted_imports(*, now: dt.datetime | None = None) -> int:
+    """Mark as failed, in every organisation, the imports whose job stopped without a word
+    (no progress for ``INTERRUPTED_AFTER``); their page then offers to try again. Returns how
+    many. Run by ``capnr purge`` in its own process, so that it works while no worker does."""
+    limit = (now or timezone.now()) - INTERRUPTED_AFTER
+    recovered = 0
+    for item in InventoryImport.objects.filter(status__in=RUNNING, updated_at__lt=limit):
+        recovered += InventoryImport.objects.filter(pk=item.pk, status=item.status).update(
+            status=ImportStatus.FAILED,
+            error_message=_(
+                "Interrupted: the background work stopped before the end, and nothing was "
+                "stored. You can try again."
+            ),
+            summary={**item.summary, "interrupted": item.status},
+            finished_at=now or timezone.now(),
+        )
+    return recovered
+
+
 def import_retry(
     *,
     access: OrganisationAccess,
@@ -1133,6 +1160,15 @@ def import_retry(
         raise ValidationError(_("Only a failed import can be retried."))
     if inventory_import.summary.get("refusal"):
         raise ValidationError(_("This file could not be read: upload a corrected file."))
+    if inventory_import.summary.get("interrupted") == ImportStatus.READING:
+        InventoryImport.objects.filter(pk=inventory_import.pk).update(
+            status=ImportStatus.READING, error_message=""
+        )
+        from .tasks import read_import
+
+        read_import.enqueue(inventory_import.pk)
+        inventory_import.refresh_from_db()
+        return inventory_import
     if (_workdir(inventory_import) / ROWS_FILE).exists() and inventory_import.summary.get(
         "category_choices"
     ) is not None:

@@ -1,6 +1,9 @@
-"""`capnr purge`: the daily housekeeping, to run once a day from cron. It empties the roadmap's
-bin of what was deleted more than 30 days ago, and cancels the inventory imports left
-unconfirmed for more than 7 days, deleting their files.
+"""`capnr purge`: the housekeeping, to run from cron (every 10 minutes is fine: it is cheap). It
+empties the roadmap's bin of what was deleted more than 30 days ago, cancels the inventory
+imports left unconfirmed for more than 7 days, deleting their files, and marks as failed the
+imports whose background job stopped without a word (no progress for 30 minutes: the worker was
+stopped or killed), so that their page offers to try again. That last step always runs in this
+process, since it is for when the worker does not.
 
 By default the jobs are queued for the background worker (`capnr db_worker`); ``--now`` runs
 them in this process instead, for a server without a worker."""
@@ -11,15 +14,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from capnr.inventory.services import recover_interrupted_imports
 from capnr.inventory.tasks import purge_abandoned_imports
 from capnr.roadmap.tasks import purge_bin
 
 
 class Command(BaseCommand):
     help = (
-        "Daily housekeeping: delete for good the roadmap items in the bin for more than 30 days, "
-        "and cancel the inventory imports left unconfirmed for more than 7 days (their files "
-        "are deleted)."
+        "Housekeeping: delete for good the roadmap items in the bin for more than 30 days, "
+        "cancel the inventory imports left unconfirmed for more than 7 days (their files are "
+        "deleted), and mark as failed the imports whose job stopped without a word."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +32,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        recovered = recover_interrupted_imports()
+        if recovered:
+            self.stdout.write(f"{recovered} interrupted import(s) marked as failed.")
         if options["now"]:
             items = purge_bin.call()
             imports = purge_abandoned_imports.call()

@@ -77,9 +77,10 @@ def grades_sentence() -> str:
 
 
 def label_nr(result: engine.Results) -> dict[str, Any] | None:
-    """The indicative Label NR level beside the headline: the level reached (or the next one
-    to reach) in one sentence, and, once, what it is. The label's own scale is out of 1000;
-    its levels are given here on the score's /100 scale, their /1000 bound in brackets."""
+    """The indicative Label NR level beside the headline: the level reached (or not yet) in
+    one sentence, and, once, what it is with every level's threshold. The label's own scale
+    is out of 1000; its levels are given on the score's /100 scale, their /1000 bound in
+    brackets."""
     if result.score is None:
         return None
     ascending = sorted(engine.referential().label_levels, key=lambda level: level[1])
@@ -91,10 +92,7 @@ def label_nr(result: engine.Results) -> dict[str, Any] | None:
     ]
     reached = result.label_level_number
     if reached is None:
-        first = levels[0]["score"]
-        sentence = _(
-            "Label NR, indicative level: not reached yet (level 1 from %(score)s/100)."
-        ) % {"score": first}
+        sentence = _("Label NR, indicative level: not reached yet.")
     else:
         sentence = _("Label NR, indicative level: level %(number)s.") % {"number": reached}
     explained = ", ".join(
@@ -197,7 +195,7 @@ def _radar(
             series,
             few_answers=few,
             not_scored_label=_("Not scored"),
-            few_answers_label=_("Too few answers (left out of the line)"),
+            few_answers_label=_("Too few answers (off the line)"),
         )
     )
 

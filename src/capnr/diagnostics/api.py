@@ -24,7 +24,7 @@ from capnr.core.access import OrganisationAccess, organisation_endpoint
 from capnr.core.api_types import Payload
 from capnr.engine import diagnostic as engine
 
-from . import selectors, services
+from . import presentation, selectors, services
 from .models import Answer, Diagnostic
 
 router = Router(tags=["diagnostic"])
@@ -54,20 +54,51 @@ class DiagnosticSummaryOut(Schema):
     version: int
     submitted_at: datetime | None
     progress: ProgressOut
-    overall_percent: float | None = Field(
-        ..., description="Overall score out of 100; null while no answer counts yet."
+    score: int | None = Field(
+        ...,
+        description="THE overall figure: the global score out of 100, rounded half up, as every "
+        "page and report shows it with its grade (`headline`). Null while no answer counts yet.",
     )
-    grade: str | None = Field(..., description="A (best) to E, from the overall score.")
-    out_of_1000: int | None = Field(..., description="The overall score × 10.")
+    grade: str | None = Field(..., description="A (best) to E, from `score`.")
+    headline: str | None = Field(
+        ...,
+        description='`score` and `grade` as the pages write them, e.g. "40/100 · C"; null while '
+        "no answer counts yet.",
+    )
+    overall_percent: float | None = Field(
+        ...,
+        description="The global score before rounding (one decimal), for computations; show "
+        "`score` instead. Null while no answer counts yet.",
+    )
+    out_of_1000: int | None = Field(
+        ...,
+        description="Kept for existing clients: `overall_percent` × 10, the Label NR's own "
+        "scale. Pages do not show it; see `indicative_label_level`.",
+    )
 
 
 class ThemeScoreOut(Schema):
     id: str
     title_fr: str
     title_en: str
-    percent: float | None = Field(..., description="Score out of 100; null if nothing counts.")
-    answered: int
+    short_fr: str = Field(..., description="A word or two, where the title does not fit.")
+    short_en: str
+    score: int | None = Field(
+        ..., description="Score out of 100, rounded as the pages show it; null if nothing counts."
+    )
+    percent: float | None = Field(
+        ..., description="The score before rounding (one decimal); null if nothing counts."
+    )
+    answered: int = Field(..., description="Applicable questions answered (N/A included).")
     applicable: int
+    counted: int = Field(
+        ..., description="Answers the score rests on: answered, “not applicable” aside."
+    )
+    too_few_answers: bool = Field(
+        ...,
+        description=f"True when the score rests on fewer than {engine.MIN_COUNTED_ANSWERS} "
+        "counted answers: it says little, and the pages mark it and draw it apart.",
+    )
 
 
 class ComplianceGapOut(Schema):
@@ -82,6 +113,8 @@ class ComplianceGapOut(Schema):
 
 class PreviousOut(Schema):
     year: int
+    score: int | None = Field(..., description="Its overall score out of 100, rounded.")
+    grade: str | None
     overall_percent: float | None
 
 
@@ -89,8 +122,12 @@ class DiagnosticOut(DiagnosticSummaryOut):
     themes: list[ThemeScoreOut]
     indicative_label_level: str | None = Field(
         ...,
-        description="The Label NR level the /1000 figure would reach. Indicative only: the "
-        "official grid is not public.",
+        description="The Label NR level `score` would reach, by its name in the referential "
+        "(`score` × 10 against the level's bound out of 1000). Indicative only: the official "
+        "grid is not public. Null below the first level.",
+    )
+    indicative_label_level_number: int | None = Field(
+        ..., description="That level's number, 1 for the first; null below it."
     )
     compliance_gaps: list[ComplianceGapOut] = Field(
         ..., description="Applicable legal obligations not answered yes (or not applicable)."
@@ -170,8 +207,10 @@ def _summary(
             "to_confirm": progress.to_confirm,
             "percent": progress.percent,
         },
-        "overall_percent": _percent(result.overall.percent),
+        "score": result.score,
         "grade": result.grade,
+        "headline": presentation.headline(result),
+        "overall_percent": _percent(result.overall.percent),
         "out_of_1000": None if result.out_of_1000 is None else round(result.out_of_1000),
     }
     return summary, result
@@ -184,9 +223,14 @@ def _detail(diagnostic: Diagnostic) -> dict[str, Any]:
             "id": theme.id,
             "title_fr": theme.title_fr,
             "title_en": theme.title_en,
+            "short_fr": theme.short_fr,
+            "short_en": theme.short_en,
+            "score": result.themes[theme.id].rounded,
             "percent": _percent(result.themes[theme.id].percent),
             "answered": result.themes[theme.id].answered,
             "applicable": result.themes[theme.id].applicable,
+            "counted": result.themes[theme.id].counted,
+            "too_few_answers": result.themes[theme.id].too_few_answers,
         }
         for theme in engine.referential().themes
         if result.themes[theme.id].applicable
@@ -204,14 +248,18 @@ def _detail(diagnostic: Diagnostic) -> dict[str, Any]:
     ]
     previous = None
     if diagnostic.previous is not None:
+        previous_result = selectors.results(diagnostic.previous)
         previous = {
             "year": diagnostic.previous.year,
-            "overall_percent": _percent(selectors.results(diagnostic.previous).overall.percent),
+            "score": previous_result.score,
+            "grade": previous_result.grade,
+            "overall_percent": _percent(previous_result.overall.percent),
         }
     return {
         **data,
         "themes": themes,
         "indicative_label_level": result.label_level,
+        "indicative_label_level_number": result.label_level_number,
         "compliance_gaps": gaps,
         "follow_ups": [question.id for question in result.follow_ups],
         "previous": previous,
@@ -297,10 +345,11 @@ def diagnostic_start(
 )
 @organisation_endpoint()
 def diagnostic_detail(request: HttpRequest, access: OrganisationAccess, year: int) -> Any:
-    """Scores per theme and overall (out of 100, weighted by the questions' priorities), the
-    grade, the /1000 figure with the Label NR level it would reach (indicative only), the
-    compliance gaps (applicable legal obligations not answered yes), the follow-ups (questions
-    answered "don't know") and the previous diagnostic's overall score."""
+    """The overall `score` out of 100 and its `grade` (`headline`, "40/100 · C": the figure
+    every page and report shows), the Label NR level it would reach (indicative only), the
+    scores per theme with how many answers each rests on (`too_few_answers` under 3 counted
+    answers), the compliance gaps (applicable legal obligations not answered yes), the
+    follow-ups (questions answered "don't know") and the previous diagnostic's score."""
     diagnostic = selectors.diagnostic_get(access=access, year=year)
     return _detail(diagnostic)
 

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from capnr.core import charts
 from capnr.core.charts import (
     BRAND,
-    CHAR_WIDTH,
     INK,
     LABEL_CHAR_WIDTH,
     LABEL_SIZE,
@@ -29,15 +28,18 @@ from capnr.core.charts import (
 
 __all__ = ["radar_chart"]
 
-RADAR_RADIUS = 130  # outer ring (the maximum), in viewBox units
+RADAR_RADIUS = 130  # outer ring (the maximum) when the names around it allow, in viewBox units
+RADAR_MIN_RADIUS = 60  # below this, long names wrap on two lines rather than shrink the radar
 RADAR_MIN_AXES = 3
 RADAR_MAX_AXES = 12
 RADAR_COLORS = (BRAND, WARN)  # current series, previous series
 RADAR_RINGS = (0.25, 0.5, 0.75, 1.0)  # grid rings, as shares of `maximum`
-AXIS_NUMBER_SIZE = 13
+AXIS_LABEL_SIZE = 12
+AXIS_LINE = 14  # line pitch of a name on two lines
+AXIS_GAP = 6  # from the outer ring to a name
+AXIS_MARGIN = 2  # kept free at the view box's left and right edges
+AXIS_SIDE = 0.2  # |sin| beyond which a name sits beside its point rather than centred on it
 RING_LABEL_SIZE = 10
-KEY_LINE = 18  # line pitch of the numbered key under the radar
-KEY_GAP = 4  # extra space between two entries of the key
 LEGEND_ROW = 22
 
 
@@ -66,10 +68,32 @@ def _radar_marker(shape: int, x: float, y: float, color: str, *, hollow: bool) -
     return f'<rect x="{num(x - 3.5)}" y="{num(y - 3.5)}" width="7" height="7" {paint}/>'
 
 
+def _few_marker(shape: int, x: float, y: float) -> str:
+    """A value resting on too few answers: a larger hollow grey marker with a dashed outline, in
+    the series' shape (circle or square), apart from the polygon."""
+    paint = f'fill="{WHITE}" stroke="{MUTED}" stroke-width="1.5" stroke-dasharray="2 1.5"'
+    if shape == 0:
+        return f'<circle cx="{num(x)}" cy="{num(y)}" r="5" {paint}/>'
+    return f'<rect x="{num(x - 5)}" y="{num(y - 5)}" width="10" height="10" {paint}/>'
+
+
 def _radar_line(shape: int, color: str) -> str:
     """Stroke attributes of a series: solid for the first, dashed for the second."""
     dash = ' stroke-dasharray="6 4"' if shape else ""
     return f'stroke="{color}" stroke-width="2" stroke-linejoin="round"{dash}'
+
+
+def _checked_few(
+    few: Sequence[Sequence[bool]], series: Sequence[tuple[str, Sequence[float | None]]]
+) -> list[list[bool]]:
+    """One flag per value of each series (all False when `few` is empty)."""
+    if not few:
+        return [[False] * len(values) for _, values in series]
+    if len(few) != len(series) or any(
+        len(flags) != len(values) for flags, (_, values) in zip(few, series, strict=False)
+    ):
+        raise ValueError("few_answers needs one flag per value of each series")
+    return [[bool(flag) for flag in flags] for flags in few]
 
 
 def _checked_scores(
@@ -108,10 +132,14 @@ def _checked_scores(
 def _radar_legend(
     series: Sequence[tuple[str, Sequence[float | None]]],
     scores: Sequence[Sequence[float | None]],
-    not_scored_label: str,
+    few: Sequence[Sequence[bool]],
+    labels: tuple[str, str],
 ) -> tuple[list[str], float]:
-    """The legend above the radar and its height: one entry per named series, and one for the
-    hollow marker when a value is not scored. On one row when it fits, else one entry a row."""
+    """The legend above the radar and its height: one entry per named series, one for the
+    hollow marker when a value is not scored, one for the dashed grey marker when a value rests
+    on too few answers (`labels`: those two entries' texts). On one row when it fits, else one
+    entry a row."""
+    not_scored_label, few_label = labels
     entries: list[tuple[str, str]] = []
     for shape, (label, _) in enumerate(series):
         color = RADAR_COLORS[shape]
@@ -128,6 +156,14 @@ def _radar_legend(
             for n, shape in enumerate(missing)
         )
         entries.append((sample, not_scored_label))
+    apart = [
+        shape
+        for shape, (values, flags) in enumerate(zip(scores, few, strict=True))
+        if any(flag and value is not None for value, flag in zip(values, flags, strict=True))
+    ]
+    if apart:
+        sample = "".join(_few_marker(shape, 6 + 13 * n, 0) for n, shape in enumerate(apart))
+        entries.append((sample, few_label))
     sample_room, entry_gap = 30, 16
     widths = [
         sample_room + len(charts.one_line(text)) * LABEL_SIZE * LABEL_CHAR_WIDTH
@@ -149,33 +185,82 @@ def _radar_legend(
     return legend, legend_height
 
 
+class _AxisLabel:
+    """An axis name at the end of its spoke: its escaped lines, its anchor, its block height."""
+
+    def __init__(self, lines: list[str], anchor: str) -> None:
+        self.lines = lines
+        self.anchor = anchor
+        self.height = len(lines) * AXIS_LINE
+
+
+def _anchor(sine: float) -> str:
+    """Names right of the centre start at their point, those left of it end there."""
+    if sine > AXIS_SIDE:
+        return "start"
+    if sine < -AXIS_SIDE:
+        return "end"
+    return "middle"
+
+
 class _RadarFrame:
-    """Where the radar sits: axis k at angle 2πk/N, clockwise from straight up, around a centre
-    placed under the legend. Each axis number sits outside the outer ring, pushed out along its
-    spoke by half its extent in that direction, so the frame also knows the radar's bottom."""
+    """Where the radar sits: axis k at angle 2πk/N, clockwise from straight up, its name just
+    outside the outer ring. The radius is the largest (up to RADAR_RADIUS) at which every name
+    fits on one line in the 320-wide view box; below RADAR_MIN_RADIUS the names wrap on two
+    lines instead (then are cut with "…"). The centre is placed under the legend so that the
+    highest name clears it, and the frame knows the radar's bottom."""
 
-    def __init__(self, count: int, legend_height: float) -> None:
-        self.count = count
-        self.radius = RADAR_RADIUS
-        self.number_height = AXIS_NUMBER_SIZE * 0.72  # digits are about cap height
-        self.angles = [2 * math.pi * k / count for k in range(count)]
-        self.number_distances = [
-            self.radius
-            + 6
-            + abs(math.sin(angle)) * len(str(k + 1)) * AXIS_NUMBER_SIZE * CHAR_WIDTH / 2
-            + abs(math.cos(angle)) * self.number_height / 2
-            for k, angle in enumerate(self.angles)
-        ]
-        # Vertical extent above and below the centre (odd counts are not symmetric).
-        pairs = list(zip(self.number_distances, self.angles, strict=True))
-        above = max(distance * math.cos(angle) for distance, angle in pairs)
-        self.below = max(-distance * math.cos(angle) for distance, angle in pairs)
+    def __init__(self, axes: Sequence[str], legend_height: float) -> None:
+        self.count = len(axes)
+        self.angles = [2 * math.pi * k / self.count for k in range(self.count)]
+        names = [charts.one_line(axis) for axis in axes]
+        self.radius = self._fitting_radius(names)
         self.cx = WIDTH / 2
-        self.cy = legend_height + 4 + above + self.number_height / 2
+        self.labels = [
+            _AxisLabel(
+                charts.wrap(name, max_chars(self._room(k, self.radius), AXIS_LABEL_SIZE)),
+                _anchor(math.sin(self.angles[k])),
+            )
+            for k, name in enumerate(names)
+        ]
+        # Vertical extent of each name's block around the centre (odd counts are not symmetric).
+        tops, bottoms = [], []
+        for k, label in enumerate(self.labels):
+            top = self.label_top(k, label)
+            tops.append(top)
+            bottoms.append(top + label.height)
+        above = max(-min(tops), self.radius)
+        below = max(max(bottoms), self.radius)
+        self.cy = legend_height + 4 + above
+        self.bottom = self.cy + below + 4
 
-    @property
-    def bottom(self) -> float:
-        return self.cy + self.below + self.number_height / 2 + 4
+    def _room(self, k: int, radius: float) -> float:
+        """The width a name may take at the end of spoke k, on a radar of `radius`."""
+        sine = math.sin(self.angles[k])
+        x = (radius + AXIS_GAP) * sine  # from the centre
+        half = WIDTH / 2 - AXIS_MARGIN
+        anchor = _anchor(sine)
+        if anchor == "start":
+            return half - x
+        if anchor == "end":
+            return half + x
+        return 2 * (half - abs(x))
+
+    def _fitting_radius(self, names: Sequence[str]) -> float:
+        widths = [len(name) * AXIS_LABEL_SIZE * LABEL_CHAR_WIDTH for name in names]
+        radius = float(RADAR_RADIUS)
+        while radius > RADAR_MIN_RADIUS and any(
+            width > self._room(k, radius) for k, width in enumerate(widths)
+        ):
+            radius -= 2
+        return max(radius, RADAR_MIN_RADIUS)
+
+    def label_top(self, k: int, label: _AxisLabel) -> float:
+        """The top of name k's block, from the centre: above its point at the top of the radar,
+        below it at the bottom, centred on it at the sides."""
+        cosine = math.cos(self.angles[k])
+        point_y = -(self.radius + AXIS_GAP) * cosine
+        return point_y - label.height * (1 + cosine) / 2
 
     def point(self, k: int, r: float) -> tuple[float, float]:
         return self.cx + r * math.sin(self.angles[k]), self.cy - r * math.cos(self.angles[k])
@@ -187,7 +272,7 @@ class _RadarFrame:
 
 def _radar_grid(frame: _RadarFrame, top: float, number_format: Callable[[float], str]) -> list[str]:
     """Spokes, rings and ring labels. The labels sit just right of the first spoke, under each
-    ring (so that "100" does not run into the axis number "1"), with a white halo over the grid
+    ring (clear of the first axis's name above the radar), with a white halo over the grid
     lines."""
     radius, cx, cy = frame.radius, frame.cx, frame.cy
     inner_rings = "".join(frame.ring(radius * share) for share in RADAR_RINGS[:-1])
@@ -211,10 +296,15 @@ def _radar_grid(frame: _RadarFrame, top: float, number_format: Callable[[float],
 
 
 def _radar_series(
-    frame: _RadarFrame, scores: Sequence[Sequence[float | None]], top: float
+    frame: _RadarFrame,
+    scores: Sequence[Sequence[float | None]],
+    few: Sequence[Sequence[bool]],
+    top: float,
 ) -> list[str]:
     """The series' polygons then their markers, the previous series first so that the current
-    one is drawn on top; a value not scored sits at the centre with a hollow marker."""
+    one is drawn on top. A value not scored sits at the centre with a hollow marker; a value
+    resting on too few answers is left out of the polygon (no spike) and drawn apart, at its
+    place, with a dashed grey marker."""
     polygons, markers = [], []
     for shape in reversed(range(len(scores))):
         values = scores[shape]
@@ -222,52 +312,33 @@ def _radar_series(
         corners = [
             frame.point(k, frame.radius * (value or 0.0) / top) for k, value in enumerate(values)
         ]
+        apart = [flag and value is not None for value, flag in zip(values, few[shape], strict=True)]
+        drawn = [corner for corner, alone in zip(corners, apart, strict=True) if not alone]
         fill = f'fill="{color}" fill-opacity="0.15"' if shape == 0 else 'fill="none"'
-        polygons.append(
-            f'<polygon points="{" ".join(f"{num(x)},{num(y)}" for x, y in corners)}"'
-            f" {fill} {_radar_line(shape, color)}/>"
-        )
-        for (x, y), value in zip(corners, values, strict=True):
-            markers.append(_radar_marker(shape, x, y, color, hollow=value is None))
+        if drawn:
+            polygons.append(
+                f'<polygon points="{" ".join(f"{num(x)},{num(y)}" for x, y in drawn)}"'
+                f" {fill} {_radar_line(shape, color)}/>"
+            )
+        for (x, y), value, alone in zip(corners, values, apart, strict=True):
+            if alone:
+                markers.append(_few_marker(shape, x, y))
+            else:
+                markers.append(_radar_marker(shape, x, y, color, hollow=value is None))
     return polygons + markers
 
 
-def _axis_numbers(frame: _RadarFrame) -> list[str]:
-    """The numbers 1 to N at the end of the spokes (theme names do not fit around the radar)."""
-    numbers = []
-    for k, distance in enumerate(frame.number_distances):
-        x, y = frame.point(k, distance)
-        numbers.append(f'<text x="{num(x)}" y="{num(y + frame.number_height / 2)}">{k + 1}</text>')
-    return [
-        f'<g fill="{INK}" font-size="{AXIS_NUMBER_SIZE}" font-weight="bold" text-anchor="middle">',
-        *numbers,
-        "</g>",
-    ]
-
-
-def _axis_key(axes: Sequence[str], top_y: float) -> tuple[list[str], float]:
-    """The numbered key under the radar, from `top_y`: each axis name wrapped on two lines
-    (then cut with "…") beside its number; returns the markup and the y where it ends."""
-    number_x, name_x = 18, 26
-    chars = max_chars(WIDTH - name_x, LABEL_SIZE)
-    key_numbers, key_names = [], []
-    y = top_y
-    for k, axis in enumerate(axes):
-        lines = charts.wrap(axis, chars)
-        key_numbers.append(f'<text x="{number_x}" y="{num(y + LABEL_SIZE)}">{k + 1}</text>')
-        for line in lines:
-            key_names.append(f'<text x="{name_x}" y="{num(y + LABEL_SIZE)}">{line}</text>')
-            y += KEY_LINE
-        y += KEY_GAP
-    key = [
-        f'<g fill="{INK}" font-size="{LABEL_SIZE}">',
-        '<g font-weight="bold" text-anchor="end">',
-        *key_numbers,
-        "</g>",
-        *key_names,
-        "</g>",
-    ]
-    return key, y
+def _axis_labels(frame: _RadarFrame) -> list[str]:
+    """The axes' names at the end of their spokes, one or two lines each."""
+    names = []
+    for k, label in enumerate(frame.labels):
+        x, _ = frame.point(k, frame.radius + AXIS_GAP)
+        top = frame.cy + frame.label_top(k, label)
+        anchor = "" if label.anchor == "start" else f' text-anchor="{label.anchor}"'
+        for index, line in enumerate(label.lines):
+            baseline = top + index * AXIS_LINE + AXIS_LABEL_SIZE * 0.85
+            names.append(f'<text x="{num(x)}" y="{num(baseline)}"{anchor}>{line}</text>')
+    return [f'<g fill="{INK}" font-size="{AXIS_LABEL_SIZE}">', *names, "</g>"]
 
 
 def radar_chart(
@@ -278,18 +349,19 @@ def radar_chart(
     series: Sequence[tuple[str, Sequence[float | None]]],
     *,
     maximum: float = 100.0,
-    key: bool = True,
+    few_answers: Sequence[Sequence[bool]] = (),
     not_scored_label: str = "Non évalué",
+    few_answers_label: str = "Trop peu de réponses",
     number_format: Callable[[float], str] = format_number,
     css_class: str = "chart",
 ) -> str:
     """Scores on 3 to 12 `axes` (e.g. the themes of the self-diagnostic), for one or two
     `series` of `(label, values)`: this year, and optionally last year to compare.
 
-    The axes start straight up and go clockwise. They are numbered 1 to N at the end of their
-    spokes, because theme names do not fit around a 320 px radar; with `key` (the default) a
-    numbered key under the radar gives the names (wrapped on two lines, then cut with "…").
-    Pass `key=False` when the page's data table next to the chart already numbers the themes.
+    The axes start straight up and go clockwise, each named at the end of its spoke: pass short
+    names (a word or two). The radar shrinks, down to RADAR_MIN_RADIUS, until every name fits on
+    one line in the 320-wide view box; below that the names wrap on two lines, then are cut
+    with "…". Give the full names and the figures in a table beside the chart.
 
     Grid rings mark 25, 50, 75 and 100 % of `maximum`, with faint labels (`number_format`).
     The first series is a solid green line over a light fill, with round markers; the second a
@@ -298,10 +370,14 @@ def radar_chart(
 
     Values are clamped to 0..`maximum`. A value of None (not scored), NaN or infinity is drawn
     at the centre with a hollow marker, and the legend then explains it with `not_scored_label`.
+    `few_answers` (one flag per value of each series) marks values that rest on too few
+    answers: they are left out of the series' polygon, so that one lucky answer draws no spike,
+    and shown apart at their place with a dashed grey marker, which the legend explains with
+    `few_answers_label`.
 
     Raises ValueError for fewer than 3 or more than 12 axes, for no series or more than two,
-    for a series whose number of values differs from the number of axes, and for a `maximum`
-    that is not a positive number.
+    for a series whose number of values differs from the number of axes, for `few_answers`
+    that does not match the series, and for a `maximum` that is not a positive number.
 
     Returns SVG markup with every piece of text escaped: mark it safe with
     `django.utils.safestring.mark_safe` to insert it in a template. `chart_id` must be unique in
@@ -309,23 +385,24 @@ def radar_chart(
     """
     check_id(chart_id)
     top, scores = _checked_scores(axes, series, maximum)
-    legend, legend_height = _radar_legend(series, scores, not_scored_label)
-    frame = _RadarFrame(len(axes), legend_height)
+    few = _checked_few(few_answers, series)
+    legend, legend_height = _radar_legend(
+        series, scores, few, (not_scored_label, few_answers_label)
+    )
+    frame = _RadarFrame(axes, legend_height)
     body = [
         f'<g fill="{INK}" font-size="{LABEL_SIZE}">',
         *legend,
         "</g>",
         *_radar_grid(frame, top, number_format),
-        *_radar_series(frame, scores, top),
-        *_axis_numbers(frame),
+        *_radar_series(frame, scores, few, top),
+        *_axis_labels(frame),
     ]
-    key_markup, height = _axis_key(axes, frame.bottom + 12) if key else ([], frame.bottom)
-    body += key_markup
     return svg(
         chart_id=chart_id,
         title=title,
         description=description,
-        height=height,
+        height=frame.bottom,
         body=body,
         css_class=css_class,
     )

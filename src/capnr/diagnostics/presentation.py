@@ -1,4 +1,9 @@
-"""What the results page and the PDF report show: scores, radar, gaps, follow-ups and stakes."""
+"""What the results page and the PDF report show: scores, radar, gaps, follow-ups and stakes.
+
+One score, one way: every page, report and the API give the global score as its rounded figure
+out of 100 with its grade, "40/100 · C" (``headline``); the indicative Label NR level is said
+beside it, once, with what it is (``label_nr``). A theme scored on fewer than
+``engine.MIN_COUNTED_ANSWERS`` answers is marked, drawn apart on the radar and not a stake."""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
-from capnr.core.charts import format_number
 from capnr.engine import diagnostic as engine
 from capnr.inventory import presentation as footprint_presentation
 from capnr.inventory.engine_adapter import estimate_results
@@ -29,17 +33,77 @@ MAX_STAKES = 3
 @dataclass
 class ThemeRow:
     theme: engine.Theme
-    number: int
     title: str
+    short_title: str
     score: engine.Score
-    previous: float | None
+    previous_score: engine.Score | None
     weight: int  # sum of the priorities of its applicable questions
 
     @property
-    def change(self) -> float | None:
-        if self.score.percent is None or self.previous is None:
+    def previous(self) -> float | None:
+        return None if self.previous_score is None else self.previous_score.percent
+
+    @property
+    def too_few_answers(self) -> bool:
+        return self.score.too_few_answers
+
+    @property
+    def change(self) -> int | None:
+        """This year's shown figure minus last year's, so that the three columns add up; none
+        when either rests on too few answers."""
+        before = self.previous_score
+        if before is None or self.score.too_few_answers or before.too_few_answers:
             return None
-        return self.score.percent - self.previous
+        if self.score.rounded is None or before.rounded is None:
+            return None
+        return self.score.rounded - before.rounded
+
+
+def headline(result: engine.Results) -> str | None:
+    """THE global figure, the same everywhere: "40/100 · C" (None while nothing counts)."""
+    if result.score is None:
+        return None
+    return f"{result.score}/100 · {result.grade}"
+
+
+def grades_sentence() -> str:
+    """What the grade letters mean, from the referential's bounds."""
+    bounds = [
+        _("%(letter)s from %(bound)s") % {"letter": letter, "bound": round(bound)}
+        for letter, bound in engine.referential().grades
+        if bound > 0
+    ]
+    return _("Grade from A (best) to E: %(bounds)s.") % {"bounds": ", ".join(bounds)}
+
+
+def label_nr(result: engine.Results) -> dict[str, Any] | None:
+    """The indicative Label NR level beside the headline: the level reached (or not yet) in
+    one sentence, and, once, what it is with every level's threshold. The label's own scale
+    is out of 1000; its levels are given on the score's /100 scale, their /1000 bound in
+    brackets."""
+    if result.score is None:
+        return None
+    ascending = sorted(engine.referential().label_levels, key=lambda level: level[1])
+    if not ascending:
+        return None
+    levels = [
+        {"number": number, "score": round(bound / 10), "out_of_1000": round(bound)}
+        for number, (_name, bound) in enumerate(ascending, start=1)
+    ]
+    reached = result.label_level_number
+    if reached is None:
+        sentence = _("Label NR, indicative level: not reached yet.")
+    else:
+        sentence = _("Label NR, indicative level: level %(number)s.") % {"number": reached}
+    explained = ", ".join(
+        _("level %(number)s from %(score)s/100 (%(out_of_1000)s/1000)") % level for level in levels
+    )
+    explanation = _(
+        "The Label Numérique Responsable rates organisations out of 1000 and its official grid "
+        "is not public: this level is Cap NR's indicative reading of your score, neither a "
+        "certification nor a forecast of the label's decision (%(levels)s)."
+    ) % {"levels": explained}
+    return {"level": reached, "levels": levels, "sentence": sentence, "explanation": explanation}
 
 
 def _svg(markup: str) -> SafeString:
@@ -52,10 +116,6 @@ def _date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _percent(value: float | None) -> str:
-    return "–" if value is None else format_number(round(value))
 
 
 def _footprint(access: OrganisationAccess) -> dict[str, Any] | None:
@@ -83,8 +143,8 @@ def _theme_rows(
     previous_result: engine.Results | None,
     questions: list[engine.Question],
 ) -> list[ThemeRow]:
-    """One row per theme that has applicable questions, numbered in that order (the radar's
-    axes and the table share the numbers)."""
+    """One row per theme that has applicable questions, in the referential's order (the
+    radar's axes go round in that order)."""
     rows: list[ThemeRow] = []
     for theme in engine.referential().themes:
         theme_questions = [q for q in questions if q.theme == theme.id]
@@ -93,10 +153,10 @@ def _theme_rows(
         rows.append(
             ThemeRow(
                 theme=theme,
-                number=len(rows) + 1,
                 title=referential.theme_title(theme),
+                short_title=referential.theme_short_title(theme),
                 score=result.themes[theme.id],
-                previous=previous_result.themes[theme.id].percent if previous_result else None,
+                previous_score=previous_result.themes[theme.id] if previous_result else None,
                 weight=sum(q.priority for q in theme_questions),
             )
         )
@@ -110,23 +170,32 @@ def _radar(
     rows: list[ThemeRow],
 ) -> SafeString | None:
     """The radar of this year's scores per theme (and last year's when there is one), or None
-    when nothing is scored yet or there are too few themes for a radar."""
+    when nothing is scored yet or there are too few themes for a radar. Its axes are the
+    themes' short names; the table beside it gives the full names and the figures."""
     if result.overall.percent is None or len(rows) < 3:
         return None
     series: list[tuple[str, list[float | None]]] = [
         (str(diagnostic.year), [row.score.percent for row in rows])
     ]
+    few = [[row.score.too_few_answers for row in rows]]
     if previous_result is not None and diagnostic.previous is not None:
         series.append((str(diagnostic.previous.year), [row.previous for row in rows]))
+        few.append(
+            [row.previous_score is not None and row.previous_score.too_few_answers for row in rows]
+        )
     return _svg(
         radar_chart(
             "radar",
             _("Score per theme, %(year)s") % {"year": diagnostic.year},
-            _("Score out of 100 for each theme, numbered as in the table below."),
-            [row.title for row in rows],
+            _(
+                "Score out of 100 for each theme. The table beside it gives the same figures "
+                "and how many answers each rests on."
+            ),
+            [row.short_title for row in rows],
             series,
-            key=False,
+            few_answers=few,
             not_scored_label=_("Not scored"),
+            few_answers_label=_("Too few answers (off the line)"),
         )
     )
 
@@ -174,9 +243,16 @@ def _follow_ups(result: engine.Results, questions: list[engine.Question]) -> lis
 
 
 def _weak_themes(rows: list[ThemeRow]) -> list[ThemeRow]:
-    """The stakes: themes scored under WEAK_THEME, the weakest and weightiest first."""
+    """The stakes: themes scored under WEAK_THEME, the weakest and weightiest first; a theme
+    scored on too few answers says too little to be one."""
     return sorted(
-        (row for row in rows if row.score.percent is not None and row.score.percent < WEAK_THEME),
+        (
+            row
+            for row in rows
+            if row.score.percent is not None
+            and row.score.percent < WEAK_THEME
+            and not row.too_few_answers
+        ),
         key=lambda row: (row.score.percent or 0.0) - row.weight,
     )[:MAX_STAKES]
 
@@ -194,18 +270,19 @@ def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[
     follow_ups = _follow_ups(result, questions)
     weak = _weak_themes(rows)
     footprint = _footprint(access)
-    levels = engine.referential().label_levels
     progress = selectors.progress(diagnostic, answers)
     return {
         "diagnostic": diagnostic,
         "results": result,
-        "overall": _percent(result.overall.percent),
-        "out_of_1000": None if result.out_of_1000 is None else round(result.out_of_1000),
-        "label_levels": [{"name": name, "bound": round(bound)} for name, bound in levels],
+        "headline": headline(result),
+        "grades_sentence": grades_sentence(),
+        "label_nr": label_nr(result),
+        "min_counted_answers": engine.MIN_COUNTED_ANSWERS,
+        "any_too_few": any(row.too_few_answers for row in rows),
         "rows": rows,
         "radar": radar,
         "previous": diagnostic.previous if previous_result else None,
-        "previous_overall": _percent(previous_result.overall.percent) if previous_result else None,
+        "previous_headline": headline(previous_result) if previous_result else None,
         "gaps": gaps,
         "follow_ups": follow_ups,
         "weak_themes": weak,

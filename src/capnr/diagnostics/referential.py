@@ -39,6 +39,11 @@ def theme_title(theme: engine.Theme) -> str:
     return theme.title_en if english() else theme.title_fr
 
 
+def theme_short_title(theme: engine.Theme) -> str:
+    """A word or two, where the full title does not fit (the radar's axes)."""
+    return theme.short_en if english() else theme.short_fr
+
+
 def themes() -> tuple[engine.Theme, ...]:
     return engine.referential().themes
 

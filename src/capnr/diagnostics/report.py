@@ -140,7 +140,6 @@ def report_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[s
         gaps.append({**gap, "due": due, "overdue": due is not None and due < today})
     context["gaps"] = gaps
     context["radar"] = without_halo(context["radar"])
-    data = engine.referential()
     organisation = diagnostic.organisation
     context.update(
         {
@@ -150,7 +149,6 @@ def report_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[s
             "generated_at": generated_at,
             "generated_on": today,
             "theme_count": len(context["rows"]),
-            "grades": [{"letter": letter, "bound": round(bound)} for letter, bound in data.grades],
             "document_title": _("Responsible IT self-diagnostic %(year)s · %(organisation)s")
             % {"year": diagnostic.year, "organisation": organisation.name},
             "overdue_count": sum(1 for gap in gaps if gap["overdue"]),

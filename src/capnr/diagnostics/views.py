@@ -107,7 +107,7 @@ def diagnostic_index(request: HttpRequest, access: OrganisationAccess) -> HttpRe
             {
                 "diagnostic": diagnostic,
                 "progress": selectors.progress(diagnostic, answers),
-                "results": selectors.results(diagnostic, answers),
+                "headline": presentation.headline(selectors.results(diagnostic, answers)),
             }
         )
     delegated = selectors.delegations_for_user(access=access, user=request.user).filter(

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from capnr.core.access import OrganisationAccess, organisation_view
 from capnr.engine import diagnostic as engine
 
-from . import referential, selectors, services
+from . import presentation, referential, selectors, services
 from .forms import AnswerForm, NoteForm, initial_for
 from .models import Answer, AnswerValue, Diagnostic, WorkshopNote
 
@@ -347,7 +347,7 @@ def workshop_summary(request: HttpRequest, access: OrganisationAccess, year: int
                 "title": referential.theme_title(row.theme),
                 "row": row,
                 "duration": _duration(seconds),
-                "score": result.themes[row.theme.id].percent,
+                "score": result.themes[row.theme.id],
                 "notes": _summary_notes(access, year, questions, numbers, notes, row.theme.id),
                 "follow_ups": _summary_follow_ups(
                     access, year, numbers, result.follow_ups, row.theme.id
@@ -361,7 +361,7 @@ def workshop_summary(request: HttpRequest, access: OrganisationAccess, year: int
             "access": access,
             "diagnostic": diagnostic,
             "progress": progress,
-            "results": result,
+            "headline": presentation.headline(result),
             "themes": themes,
             "total_duration": _duration(total_seconds),
             "note_count": len(notes),

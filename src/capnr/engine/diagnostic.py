@@ -5,13 +5,22 @@ Score of a set of questions (a theme, or all):
 over applicable questions answered yes, partly, no or "don't know", where w_q is the question's
 priority (3, 2 or 1) and v(yes) = 1, v(partly) = 0.5, v(no) = v(don't know) = 0. "Not
 applicable" and unanswered questions leave the denominator; an inapplicable question (by the
-organisation's kind, size and, for a company, turnover) is hidden and leaves it too. The global
-grade is the letter of the highest bound the global score reaches; the /1000 figure is the global
-score × 10, with the Label NR levels shown as indicative only (the official grid is not public).
+organisation's kind, size and, for a company, turnover) is hidden and leaves it too.
+
+Every page, report and the API give one headline: the global score rounded half up to a whole
+number out of 100, and its grade, the letter of the highest bound that rounded score reaches
+("40/100 · C"), so the grade never contradicts the figure shown beside it. The Label NR levels
+are indicative only (the official grid is not public): a level is reached when the rounded score
+× 10 reaches its bound on the label's /1000 scale.
+
+A theme's score rests on its counted answers (yes, partly, no, don't know); with fewer than
+MIN_COUNTED_ANSWERS of them it says little (one "yes" makes 100/100), so it is marked as resting
+on too few answers.
 """
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +89,9 @@ REQUIRED = (
 
 _DATA = files("capnr.engine") / "data" / "diagnostic"
 
+# A score resting on fewer counted answers (N/A aside) than this is marked "too few answers".
+MIN_COUNTED_ANSWERS = 3
+
 
 class ReferentialError(ValueError):
     """The referential's data files are inconsistent; the message names the file and item."""
@@ -91,6 +103,8 @@ class Theme:
     title_fr: str
     title_en: str
     dinum: tuple[str, ...]
+    short_fr: str = ""  # a word or two, where the title does not fit (the radar's axes)
+    short_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,7 +264,14 @@ def referential() -> Referential:
     """Themes and questions from ``data/diagnostic``, checked; loaded once."""
     themes_file = tomllib.loads((_DATA / "themes.toml").read_text("utf-8"))
     themes = tuple(
-        Theme(t["id"], t["title_fr"], t["title_en"], tuple(t.get("dinum", [])))
+        Theme(
+            t["id"],
+            t["title_fr"],
+            t["title_en"],
+            tuple(t.get("dinum", [])),
+            t.get("short_fr") or t["title_fr"],
+            t.get("short_en") or t["title_en"],
+        )
         for t in themes_file["theme"]
     )
     theme_ids = {theme.id for theme in themes}
@@ -306,11 +327,26 @@ def applicable_questions(profile: Profile, data: Referential | None = None) -> l
     return [question for question in data.questions if applies(question, profile)]
 
 
+def rounded_score(percent: float) -> int:
+    """A score as pages show it: a whole number out of 100, rounded half up (40.5 → 41)."""
+    return math.floor(percent + 0.5)
+
+
 @dataclass(frozen=True)
 class Score:
     percent: float | None  # None when nothing counts yet
     answered: int  # applicable questions with an answer (N/A included)
     applicable: int
+    counted: int  # answers that weigh in the score: answered, "not applicable" aside
+
+    @property
+    def rounded(self) -> int | None:
+        return None if self.percent is None else rounded_score(self.percent)
+
+    @property
+    def too_few_answers(self) -> bool:
+        """Scored, but on fewer than MIN_COUNTED_ANSWERS answers: a figure that says little."""
+        return self.percent is not None and self.counted < MIN_COUNTED_ANSWERS
 
 
 @dataclass(frozen=True)
@@ -323,9 +359,11 @@ class Gap:
 class Results:
     themes: dict[str, Score]
     overall: Score
-    grade: str | None
-    out_of_1000: float | None
-    label_level: str | None  # indicative
+    score: int | None  # THE headline figure: the global score, rounded, out of 100
+    grade: str | None  # from `score`
+    out_of_1000: float | None  # the unrounded global score × 10 (the Label NR's scale)
+    label_level: str | None  # indicative: the level's name in the referential
+    label_level_number: int | None  # indicative: 1 for the lowest level, None below it
     gaps: list[Gap]  # applicable legal obligations not answered "yes"
     follow_ups: list[Question]  # answered "don't know"
 
@@ -334,7 +372,7 @@ def _score(
     questions: Sequence[Question], answers: Mapping[str, str], values: Mapping[str, float]
 ) -> Score:
     points = weights = 0.0
-    answered = 0
+    answered = counted = 0
     for question in questions:
         answer = answers.get(question.id)
         if answer is None:
@@ -344,13 +382,25 @@ def _score(
         answered += 1
         if answer == "na":
             continue
+        counted += 1
         points += question.priority * values[answer]
         weights += question.priority
-    return Score(100 * points / weights if weights else None, answered, len(questions))
+    return Score(100 * points / weights if weights else None, answered, len(questions), counted)
+
+
+def _label_level(score: int, levels: Sequence[tuple[str, float]]) -> tuple[str | None, int | None]:
+    """The highest indicative level the rounded score reaches (its name, and its number counted
+    from the lowest level), or (None, None) below them all."""
+    ascending = sorted(levels, key=lambda level: level[1])
+    reached = [position for position, (_, bound) in enumerate(ascending) if score * 10 >= bound]
+    if not reached:
+        return None, None
+    return ascending[reached[-1]][0], reached[-1] + 1
 
 
 def score(answers: Mapping[str, str], profile: Profile, data: Referential | None = None) -> Results:
-    """Scores per theme and overall, grade, /1000, compliance gaps and follow-ups."""
+    """Scores per theme and overall, the headline score and grade, the indicative Label NR
+    level, compliance gaps and follow-ups."""
     data = data or referential()
     questions = applicable_questions(profile, data)
     themes = {
@@ -358,16 +408,19 @@ def score(answers: Mapping[str, str], profile: Profile, data: Referential | None
         for theme in data.themes
     }
     overall = _score(questions, answers, data.values)
-    grade = label = None
+    headline = overall.rounded
+    grade = label = label_number = None
     out_of_1000 = None
-    if overall.percent is not None:
-        grade = next(letter for letter, bound in data.grades if overall.percent >= bound)
+    if overall.percent is not None and headline is not None:
+        grade = next(letter for letter, bound in data.grades if headline >= bound)
         out_of_1000 = overall.percent * 10
-        label = next((name for name, bound in data.label_levels if out_of_1000 >= bound), None)
+        label, label_number = _label_level(headline, data.label_levels)
     gaps = [
         Gap(q, answers.get(q.id))
         for q in questions
         if q.obligation is not None and answers.get(q.id) not in ("yes", "na")
     ]
     follow_ups = [q for q in questions if answers.get(q.id) == "unknown"]
-    return Results(themes, overall, grade, out_of_1000, label, gaps, follow_ups)
+    return Results(
+        themes, overall, headline, grade, out_of_1000, label, label_number, gaps, follow_ups
+    )

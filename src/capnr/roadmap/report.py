@@ -46,9 +46,8 @@ def _current_state(access: OrganisationAccess) -> dict[str, Any]:
         state["diagnostic"] = {
             "diagnostic": diagnostic,
             "scored": results["results"].overall.percent is not None,
-            "overall": results["overall"],
-            "grade": results["results"].grade,
-            "out_of_1000": results["out_of_1000"],
+            "headline": results["headline"],
+            "grades_sentence": results["grades_sentence"],
             "rows": results["rows"],
             "weak_themes": results["weak_themes"],
             "gap_count": len(results["gaps"]),

@@ -12,6 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from capnr.core.access import OrganisationAccess
+from capnr.diagnostics import presentation as diagnostic_presentation
+from capnr.diagnostics import selectors as diagnostic_selectors
 from capnr.diagnostics.models import Diagnostic, DiagnosticStatus
 from capnr.inventory.models import Asset, AssetOrigin
 from capnr.roadmap.models import ItemStatus, PlanItem
@@ -38,6 +40,8 @@ class JourneyStep:
     status: str
     url: str | None = None
     is_next: bool = False
+    figure: str = ""  # the step's one figure, e.g. the diagnostic's "40/100 · C"
+    figure_label: str = ""  # what the figure is
 
     @property
     def status_label(self) -> Promise:
@@ -99,6 +103,7 @@ def _first_steps(access: OrganisationAccess, slug: str) -> list[JourneyStep]:
     profile_status = _profile_status(access)
     footprint_status = _footprint_status(access)
     diagnostic_status = _diagnostic_status(access)
+    figure_label, figure = _diagnostic_figure(access)
     return [
         JourneyStep(
             1,
@@ -131,6 +136,8 @@ def _first_steps(access: OrganisationAccess, slug: str) -> list[JourneyStep]:
             is_next=profile_status == DONE
             and footprint_status != TODO
             and diagnostic_status != DONE,
+            figure=figure,
+            figure_label=figure_label,
         ),
     ]
 
@@ -177,6 +184,22 @@ def _diagnostic_status(access: OrganisationAccess) -> str:
     if latest is None:
         return TODO
     return DONE if latest == DiagnosticStatus.SUBMITTED else IN_PROGRESS
+
+
+def _diagnostic_figure(access: OrganisationAccess) -> tuple[str, str]:
+    """The latest diagnostic's score as every page gives it ("40/100 · C"), and what it is;
+    empty while no answer counts."""
+    latest = diagnostic_selectors.latest_diagnostic(access=access)
+    if latest is None:
+        return "", ""
+    figure = diagnostic_presentation.headline(diagnostic_selectors.results(latest))
+    if figure is None:
+        return "", ""
+    if latest.is_submitted:
+        label = _("Score %(year)s:") % {"year": latest.year}
+    else:
+        label = _("Score %(year)s so far (provisional):") % {"year": latest.year}
+    return str(label), figure
 
 
 def _roadmap_statuses(access: OrganisationAccess, diagnostic_status: str) -> dict[str, str]:

@@ -142,7 +142,12 @@ def test_next_year_starts_from_last_years_answers_to_confirm(client, base, token
     start(client, base, token, year=2024)
     put(client, base, token, "strategy.01", year=2024, value="yes")
     created = start(client, base, token, year=2025)
-    assert created["previous"] == {"year": 2024, "overall_percent": 100.0}
+    assert created["previous"] == {
+        "year": 2024,
+        "score": 100,
+        "grade": "A",
+        "overall_percent": 100.0,
+    }
     assert created["progress"]["to_confirm"] == 1 and created["overall_percent"] is None
 
     carried = client.get(f"{base}/2025/answers", **token).json()

@@ -12,6 +12,20 @@ from capnr.diagnostics import charts
 from capnr.diagnostics.charts import radar_chart
 
 THEMES = [
+    "Stratégie",
+    "Formation",
+    "Mesure",
+    "Équipements",
+    "Achats",
+    "Usages",
+    "Données",
+    "Hébergement",
+    "Écoconception",
+    "Accessibilité",
+    "Fin d'usage",
+    "Communication",
+]
+LONG_THEMES = [
     "Stratégie et gouvernance",
     "Sensibilisation et formation",
     "Mesure et suivi",
@@ -50,9 +64,34 @@ def outer_ring(root: ET.Element) -> list[tuple[float, float]]:
     return list(zip(numbers[::2], numbers[1::2], strict=True))
 
 
-def centre_of(root: ET.Element) -> tuple[float, float]:
+def radius_of(root: ET.Element) -> float:
+    """The outer ring's radius, from its second corner (axis 1, at 2π/N clockwise from up)."""
     ring = outer_ring(root)
-    return core_charts.WIDTH / 2, ring[0][1] + charts.RADAR_RADIUS
+    return (ring[1][0] - core_charts.WIDTH / 2) / math.sin(2 * math.pi / len(ring))
+
+
+def centre_of(root: ET.Element) -> tuple[float, float]:
+    return core_charts.WIDTH / 2, outer_ring(root)[0][1] + radius_of(root)
+
+
+def text_extent(node: ET.Element) -> tuple[float, float]:
+    """Left and right of a text, estimated as the chart code does, from its anchor."""
+    x = float(node.get("x"))
+    size = float(node.get("font-size") or charts.AXIS_LABEL_SIZE)
+    width = len("".join(node.itertext())) * size * core_charts.LABEL_CHAR_WIDTH
+    anchor = node.get("text-anchor", "start")
+    if anchor == "end":
+        return x - width, x
+    if anchor == "middle":
+        return x - width / 2, x + width / 2
+    return x, x + width
+
+
+def axis_names(root: ET.Element) -> list[ET.Element]:
+    group = next(
+        g for g in root.iter(f"{SVG}g") if g.get("font-size") == str(charts.AXIS_LABEL_SIZE)
+    )
+    return list(group.iter(f"{SVG}text"))
 
 
 def test_the_radar_is_an_image_named_by_its_title_and_description():
@@ -98,10 +137,11 @@ def test_each_series_has_one_point_per_axis(count, two):
     assert len(shapes) == (2 if two else 1)
     assert all(len(points) == count for points in shapes)
     assert len(outer_ring(root)) == count
-    shown = texts(root)
-    for k in range(1, count + 1):
-        assert shown.count(str(k)) == 2  # at the end of its spoke, and in the key
-    assert all(name in shown for name in THEMES[:count] if len(name) < 37)
+    # Each axis is named, in full and on one line, at the end of its spoke; no numbers.
+    names = axis_names(root)
+    assert ["".join(node.itertext()) for node in names] == THEMES[:count]
+    assert not {str(k) for k in range(1, count + 1)} & set(texts(root))
+    assert radius_of(root) >= charts.RADAR_MIN_RADIUS
     # Everything drawn stays inside the 320-wide view box.
     width, height = (float(n) for n in root.get("viewBox").split()[2:])
     for points in [*shapes, outer_ring(root)]:
@@ -109,6 +149,9 @@ def test_each_series_has_one_point_per_axis(count, two):
     for node in root.iter(f"{SVG}text"):
         if node.get("x") is not None:
             assert 0 <= float(node.get("x")) <= width and 0 < float(node.get("y")) <= height
+    for node in names:
+        left, right = text_extent(node)
+        assert left >= 0 and right <= width, "".join(node.itertext())
 
 
 def test_a_full_score_on_the_first_axis_lies_on_the_outer_ring_straight_up():
@@ -206,22 +249,19 @@ def test_grid_rings_are_labelled_at_a_quarter_of_the_maximum():
     assert {"1,25", "2,5", "3,75", "5"} <= set(shown)
 
 
-def test_the_key_names_each_numbered_axis_and_wraps_long_names():
-    root = parse(radar())
-    shown = texts(root)
-    assert "Stratégie et gouvernance" in shown
-    assert "Équipements : moins nombreux et plus" in shown and "durables" in shown
-    assert all(
-        len(text) * core_charts.LABEL_SIZE * core_charts.LABEL_CHAR_WIDTH <= core_charts.WIDTH - 26
-        for text in shown
-    )
-    very_long = " ".join(["mot"] * 40)
-    key = texts(parse(radar_chart("long", "t", "d", [very_long, "B", "C"], [("", [1, 2, 3])])))
-    lines = [text for text in key if text.startswith("mot")]
-    assert len(lines) == 2  # two lines at most, the second cut with "…"
-    assert lines[0].endswith("mot") and lines[1].endswith("…")
-    without = texts(parse(radar(key=False)))
-    assert "Stratégie et gouvernance" not in without and without.count("12") == 1
+def test_long_axis_names_wrap_on_two_lines_then_are_cut_rather_than_shrink_the_radar():
+    root = parse(radar_chart("long", "t", "d", LONG_THEMES, [("2025", CURRENT)]))
+    assert radius_of(root) == pytest.approx(charts.RADAR_MIN_RADIUS, abs=0.1)
+    names = axis_names(root)
+    shown = ["".join(node.itertext()) for node in names]
+    assert "Accessibilité" in shown and any(text.endswith("…") for text in shown)
+    assert len(names) <= 2 * len(LONG_THEMES)
+    for node in names:
+        left, right = text_extent(node)
+        assert left >= 0 and right <= core_charts.WIDTH, "".join(node.itertext())
+    # Short names leave the radar its full size.
+    root = parse(radar_chart("short", "t", "d", ["A", "B", "C", "D"], [("2025", [1, 2, 3, 4])]))
+    assert radius_of(root) == pytest.approx(charts.RADAR_RADIUS, abs=0.1)
 
 
 def test_labels_titles_and_legends_are_escaped():
@@ -240,8 +280,46 @@ def test_labels_titles_and_legends_are_escaped():
     assert root.find(f"{SVG}title").text == evil
     assert root.find(f"{SVG}desc").text == evil
     shown = texts(root)
-    assert shown.count(evil) == 3  # series legend, "not scored" legend, key
+    assert shown.count(evil) == 3  # series legend, "not scored" legend, axis name
     assert "'<b>'" in shown and "B" in shown
+
+
+def test_a_value_on_too_few_answers_is_drawn_apart_not_as_a_spike():
+    # The first axis's 100 rests on one answer: no corner of the polygon goes out to it.
+    few = [[True, False, False, False], [False, False, False, False]]
+    series = [("2025", [100, 50, 50, 50]), ("2024", [20, 20, 20, 20])]
+    root = parse(radar_chart("few", "t", "d", ["A", "B", "C", "D"], series, few_answers=few))
+    previous, current = polygons(root)
+    cx, cy = centre_of(root)
+    radius = radius_of(root)
+    assert len(current) == 3 and len(previous) == 4
+    assert all(cy - y < radius / 2 + 0.1 for _, y in current)
+    # It is shown apart, at its place, with a dashed grey marker, and the legend says why.
+    dashed = [c for c in root.iter(f"{SVG}circle") if c.get("stroke-dasharray")]
+    at_top = [c for c in dashed if float(c.get("cy")) == pytest.approx(cy - radius, abs=0.1)]
+    assert len(at_top) == 1 and at_top[0].get("stroke") == core_charts.MUTED
+    assert float(at_top[0].get("cx")) == pytest.approx(cx, abs=0.1)
+    assert "Trop peu de réponses" in texts(root)
+    # Without such values, no legend entry; a flag on a value not scored changes nothing.
+    plain = radar_chart(
+        "plain",
+        "t",
+        "d",
+        ["A", "B", "C"],
+        [("2025", [1, None, 3])],
+        few_answers=[[False, True, False]],
+    )
+    assert "Trop peu de réponses" not in texts(parse(plain))
+    assert len(polygons(parse(plain))[0]) == 3
+
+
+def test_few_answers_must_match_the_series():
+    with pytest.raises(ValueError, match="one flag per value"):
+        radar_chart("bad", "t", "d", THEMES[:3], [("2025", [1, 2, 3])], few_answers=[[True]])
+    with pytest.raises(ValueError, match="one flag per value"):
+        radar_chart(
+            "bad", "t", "d", THEMES[:3], [("2025", [1, 2, 3])], few_answers=[[True] * 3] * 2
+        )
 
 
 @pytest.mark.parametrize("count", [0, 1, 2])

@@ -122,11 +122,12 @@ def test_report_is_a_french_pdf_by_default_with_scores_gaps_and_indicative_level
     reader, text = _pdf(response)
     assert response["Content-Disposition"] == f'attachment; filename="diagnostic-alpha-{YEAR}.pdf"'
     results = selectors.results(diagnostic)
-    # 18 points out of a weight of 35: 51 %, grade C, 514/1000, the first indicative level.
-    assert results.grade == "C" and round(results.out_of_1000) == 514
+    # 18 points out of a weight of 35: 51/100, grade C, the first indicative level (from 45).
+    assert results.score == 51 and results.grade == "C" and results.label_level_number == 1
     assert "Alpha secret agency" in text and str(YEAR) in text
-    assert re.search(rf"\bC {re.escape(_translated('fr', 'grade, from A (best) to E'))}", text)
-    assert "514" in text and "Niveau 1 (indicatif)" in text  # /1000 and the indicative level
+    assert "51/100 · C" in text and "score global sur 100 et note" in text
+    assert "Niveau indicatif Label NR : niveau 1." in text
+    assert "niveau 1 dès 45/100 (450/1000)" in text  # the level, explained once
     assert REEN_REFERENCE in text and "1er janvier 2023" in text  # a gap, its due date in French
     assert "Stratégie et gouvernance" in text  # themes and questions in French
     assert "Tenez-vous compte de l'indice de réparabilité" in text
@@ -246,3 +247,41 @@ def test_outsiders_and_missing_years_get_404(client, diagnostic, member, org_b):
     for name in ("report_pdf", "answers_xlsx"):
         url = reverse(f"diagnostics:{name}", args=[diagnostic.organisation.slug, YEAR + 1])
         assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_page_pdf_api_and_home_give_one_score_and_mark_themes_on_too_few_answers(
+    client, diagnostic
+):
+    """Issue 12, items 5 and 6: "40/100", "Note C", "404/1000" and "40 %" were four ways of
+    one score; a theme with one answer drew a 100/100 spike on a radar numbered 1 to 12."""
+    slug = diagnostic.organisation.slug
+    client.force_login(diagnostic.referent)
+    page = client.get(reverse("diagnostics:results", args=[slug, YEAR])).content.decode()
+    _, pdf = _pdf(client.get(reverse("diagnostics:report_pdf", args=[slug, YEAR])))
+    api = client.get(f"/api/v1/organisations/{slug}/diagnostics/{YEAR}").json()
+    home = client.get(reverse("web:organisation_home", args=[slug])).content.decode()
+    index = client.get(reverse("diagnostics:index", args=[slug])).content.decode()
+    # One figure, one way, everywhere: the rounded score out of 100 and its grade.
+    assert api["score"] == 51 and api["grade"] == "C" and api["headline"] == "51/100 · C"
+    for shown in (page, pdf, home, index):
+        assert "51/100 · C" in shown
+    for shown in (page, pdf):
+        assert "/1000" not in shown.replace("(450/1000)", "").replace("(700/1000)", "")
+        assert "514" not in shown and "51 %" not in shown and "Note C" not in shown
+        assert shown.count("Niveau indicatif Label NR : niveau 1.") == 1
+    # A theme's score says how many answers it rests on; under 3 it is marked.
+    themes = {theme["id"]: theme for theme in api["themes"]}
+    assert themes["equipment"]["score"] == 100 and themes["equipment"]["counted"] == 1
+    assert themes["equipment"]["too_few_answers"]
+    assert themes["strategy"]["counted"] == 3 and not themes["strategy"]["too_few_answers"]
+    assert "trop peu de réponses : 1" in page and "trop peu de réponses : 1" in pdf
+    assert "trop peu de réponses : 3" not in page
+    # The radar names its axes (short names), not 1 to 12, and draws the thin themes apart.
+    radar = page[page.index("<svg") : page.index("</svg>")]
+    assert ">Équipements</text>" in radar and ">Stratégie</text>" in radar
+    assert not re.search(r">(1|12)</text>", radar)
+    assert "Trop peu de réponses (hors du tracé)" in radar and 'stroke-dasharray="2 1.5"' in radar
+    # Too few answers make no stake: awareness (2 answers, 1 of 2 yes) is not one.
+    stakes = page[page.index("Vos enjeux") :]
+    assert "Sensibilisation et formation</strong>" not in stakes

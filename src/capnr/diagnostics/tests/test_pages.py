@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from capnr.diagnostics import services
+from capnr.diagnostics import selectors, services
 from capnr.diagnostics.models import Answer, Diagnostic
 from capnr.diagnostics.services import Submission
 from capnr.organisations.models import Role
@@ -205,13 +205,14 @@ def test_results_show_the_hand_computed_score_and_the_gaps(
         user=referent,
     )
     expected = round(100 * (p1 * 1 + p2 * 0.5) / (p1 + p2))
+    grade = selectors.results(diagnostic).grade
     reader = member(org_a, Role.READER)
     client.force_login(reader)
     page = client.get(url("results", 2025))
     body = page.content.decode()
     assert page.status_code == 200
-    assert f"{expected} / 100" in body
-    assert "<svg" in body and "indicatif" in body
+    assert f"{expected}/100 · {grade}" in body
+    assert "<svg" in body and "Niveau indicatif Label NR" in body
     assert reverse("actions:recommendations", args=["alpha"]) in body  # stakes lead to actions
     assert client.get(url("theme", 2025, "strategy")).status_code == 403
     gaps = [q for q in questions.values() if q.obligation]

@@ -8,6 +8,7 @@ import pytest
 
 from capnr.engine.diagnostic import (
     KINDS,
+    MIN_COUNTED_ANSWERS,
     PUBLIC_KINDS,
     REQUIRED,
     Applicability,
@@ -21,6 +22,7 @@ from capnr.engine.diagnostic import (
     applicable_questions,
     applies,
     referential,
+    rounded_score,
     score,
 )
 
@@ -95,6 +97,58 @@ def test_hand_computed_scores_with_partly_na_and_unknown():
 def test_nothing_answered_gives_no_score_rather_than_zero():
     results = score({}, AGENCY, SMALL)
     assert results.overall.percent is None and results.grade is None
+    assert results.score is None and results.label_level_number is None
+
+
+def test_the_headline_is_the_rounded_score_and_its_grade_never_contradicts_it():
+    # strategy.01 (3) partly, strategy.02 (1) partly, use.01 (2) yes, use.03 (1) no:
+    # (1.5 + 0.5 + 2) / 7 = 57.14 → 57, grade C; and a score just under a bound, rounded onto
+    # it, takes that bound's grade: the page never shows "40/100 · D".
+    answers = {"strategy.01": "partly", "strategy.02": "partly", "use.01": "yes", "use.03": "no"}
+    results = score(answers, AGENCY, SMALL)
+    assert results.score == 57 and results.grade == "C"
+    rounded = [rounded_score(x) for x in (39.5, 39.49, 40.5, 44.6, 0.0, 100.0)]
+    assert rounded == [40, 39, 41, 45, 0, 100]
+    # 159 yes out of 200 equal questions: 79.5 %, shown 80/100, so grade A (not B).
+    custom = Referential(
+        version="t",
+        themes=SMALL.themes,
+        questions=tuple(q(f"strategy.{n:02}", "strategy", 1) for n in range(1, 201)),
+        values=SMALL.values,
+        grades=SMALL.grades,
+        label_levels=SMALL.label_levels,
+    )
+    answers = {f"strategy.{n:02}": "yes" if n <= 159 else "no" for n in range(1, 201)}
+    results = score(answers, AGENCY, custom)
+    assert results.overall.percent == pytest.approx(79.5)
+    assert results.score == 80 and results.grade == "A"
+    # 89 yes of 200 = 44.5 %: shown as 45/100, which reaches the first indicative level (450).
+    answers = {f"strategy.{n:02}": "yes" if n <= 89 else "no" for n in range(1, 201)}
+    results = score(answers, AGENCY, custom)
+    assert results.score == 45 and results.label_level == "Niveau 1"
+    assert results.label_level_number == 1
+    answers = {f"strategy.{n:02}": "yes" if n <= 140 else "no" for n in range(1, 201)}
+    assert score(answers, AGENCY, custom).label_level_number == 2
+    answers = {f"strategy.{n:02}": "yes" if n <= 88 else "no" for n in range(1, 201)}
+    below = score(answers, AGENCY, custom)
+    assert below.score == 44 and below.label_level is None and below.label_level_number is None
+
+
+def test_a_theme_scored_on_too_few_answers_is_marked():
+    # use: use.01 yes is the only counted answer (use.03 is not applicable): 100/100 on one
+    # answer, which says little. strategy: two counted answers, still too few.
+    answers = {"use.01": "yes", "use.03": "na", "strategy.01": "no", "strategy.02": "yes"}
+    results = score(answers, AGENCY, SMALL)
+    use, strategy = results.themes["use"], results.themes["strategy"]
+    assert use.percent == 100 and use.answered == 2 and use.counted == 1
+    assert use.too_few_answers
+    assert strategy.counted == 2 and strategy.too_few_answers
+    assert MIN_COUNTED_ANSWERS == 3
+    # The overall rests on 3 counted answers: enough.
+    assert results.overall.counted == 3 and not results.overall.too_few_answers
+    # Not scored is not "too few": there is no figure to doubt.
+    only_na = score({"use.03": "na"}, AGENCY, SMALL).themes["use"]
+    assert only_na.percent is None and only_na.counted == 0 and not only_na.too_few_answers
 
 
 def test_applicability_by_kind_population_purchasing_and_public_status():
@@ -130,6 +184,9 @@ def test_the_referential_is_complete_and_consistent():
     assert len(data.questions) >= 80
     for theme in data.themes:
         assert sum(1 for x in data.questions if x.theme == theme.id) >= 5, theme.id
+        # The radar names its axes with the short names: a word or two that fit around it.
+        for short in (theme.short_fr, theme.short_en):
+            assert short and len(short) <= 13, theme.id
     for question in data.questions:
         assert question.text_fr.strip() and question.text_en.strip(), question.id
         assert re.fullmatch(r"[a-z_]+\.\d{2}", question.id), question.id

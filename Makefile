@@ -15,6 +15,9 @@ $(VENV)/.installed-app: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	# Bytecode for the sources too, as pip writes it for installed packages: a `capnr` command
+	# then starts without compiling Cap NR's modules, even where PYTHONDONTWRITEBYTECODE is set.
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m compileall -q src config >/dev/null
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-app pyproject.toml

@@ -20,11 +20,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.i18n import long_date
 from capnr.core.pdf import ReportUnavailable, render_pdf
 from capnr.diagnostics import presentation as diagnostic_presentation
 from capnr.diagnostics import selectors as diagnostic_selectors
@@ -142,7 +142,7 @@ def approval_status(approval: RoadmapApproval | None, item_count: int) -> str:
     else submitted for approval, or a draft while it holds no action to approve."""
     if approval is not None:
         return _("Responsible IT roadmap, approved on %(date)s") % {
-            "date": date_format(approval.approved_on, "DATE_FORMAT")
+            "date": long_date(approval.approved_on)
         }
     if item_count:
         return _("Responsible IT roadmap, submitted for approval")

@@ -6,7 +6,9 @@ management: 1. current state (the latest self-diagnostic's scores and grade, the
 hotspots), 2. objectives (the yearly effect the roadmap expects, and what is done so far),
 3. actions (the plan items by theme, with owner, due date, status and expected effect),
 4. indicators (targets and latest measurements), 5. governance (working groups, leads and
-missions), then a block for the approval. The template is ``roadmap/report.html``, its print
+missions), then a block for the approval. Its title says where the approval stands (approved on
+the date of the latest approval recorded, submitted for approval, or a draft while it holds no
+action), as its approval block does. The template is ``roadmap/report.html``, its print
 stylesheet ``templates/roadmap/report.css`` on top of the shared ``core/print.css``; making the
 PDF is ``capnr.core.pdf``'s job. French by default, in the request's language otherwise."""
 
@@ -22,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
+from capnr.core.i18n import long_date
 from capnr.core.pdf import ReportUnavailable, render_pdf
 from capnr.diagnostics import presentation as diagnostic_presentation
 from capnr.diagnostics import selectors as diagnostic_selectors
@@ -29,9 +32,15 @@ from capnr.inventory import presentation as footprint_presentation
 from capnr.inventory.selectors import latest_footprint
 
 from . import exports, selectors
-from .models import ItemStatus, PlanItem
+from .models import ItemStatus, PlanItem, RoadmapApproval
 
-__all__ = ["ReportUnavailable", "render_report_html", "render_report_pdf", "report_context"]
+__all__ = [
+    "ReportUnavailable",
+    "approval_status",
+    "render_report_html",
+    "render_report_pdf",
+    "report_context",
+]
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "roadmap" / "report.css"
 OPEN = (ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
@@ -127,6 +136,18 @@ def _governance(access: OrganisationAccess) -> list[dict[str, Any]]:
     return groups
 
 
+def approval_status(approval: RoadmapApproval | None, item_count: int) -> str:
+    """The report's subtitle: the roadmap approved on the date of the latest approval recorded,
+    else submitted for approval, or a draft while it holds no action to approve."""
+    if approval is not None:
+        return _("Responsible IT roadmap, approved on %(date)s") % {
+            "date": long_date(approval.approved_on)
+        }
+    if item_count:
+        return _("Responsible IT roadmap, submitted for approval")
+    return _("Responsible IT roadmap, draft: no action yet")
+
+
 def report_context(access: OrganisationAccess) -> dict[str, Any]:
     """Everything ``roadmap/report.html`` shows."""
     organisation = access.organisation
@@ -138,6 +159,7 @@ def report_context(access: OrganisationAccess) -> dict[str, Any]:
     for item in items:
         counts[item.status] += 1
     open_items = [item for item in items if item.status in OPEN]
+    approval = selectors.latest_approval(access=access)
     return {
         "access": access,
         "organisation": organisation,
@@ -160,7 +182,8 @@ def report_context(access: OrganisationAccess) -> dict[str, Any]:
         "state": _current_state(access),
         "effect": selectors.roadmap_effect(items),
         "sections": _actions(items, today),
-        "approval": selectors.latest_approval(access=access),
+        "approval": approval,
+        "approval_status": approval_status(approval, len(items)),
         "indicators": _indicators(items),
         "groups": _governance(access),
     }

@@ -21,6 +21,7 @@ from capnr.diagnostics import services as diagnostic_services
 from capnr.diagnostics.services import Submission
 from capnr.organisations.models import Role
 from capnr.roadmap import exports, ical
+from capnr.roadmap import services as roadmap_services
 from capnr.roadmap.models import CalendarFeed
 
 from .export_data import FORMULA, SHUTDOWN, build_plan
@@ -222,6 +223,37 @@ def test_the_roadmap_pdf_sums_the_expected_effect_and_follows_the_language(clien
     assert "Done so far (1 action): 2,500 kg CO₂e, 48,000 kWh and 9,600 € a year." in text
     assert "Approval" in text
     assert reader.metadata.title == "Responsible IT roadmap · Alpha secret agency"
+
+
+def test_the_roadmap_pdf_title_says_where_its_approval_stands_as_its_body_does(
+    client, plan, org_b, member
+):
+    reader, text = _pdf(_get(client, plan.referent, "report_pdf"))
+    submitted = "Feuille de route numérique responsable, soumise à validation"
+    assert submitted in text and reader.metadata.subject == f"{submitted}."
+    assert "pprouvée le" not in text
+
+    roadmap_services.approval_record(
+        access=plan.access,
+        user=plan.referent,
+        approved_on=dt.date(2025, 10, 2),
+        approved_by="Comité de direction",
+    )
+    reader, text = _pdf(_get(client, plan.referent, "report_pdf"))
+    approved = "Feuille de route numérique responsable, approuvée le 2 octobre 2025"
+    assert approved in text and reader.metadata.subject == f"{approved}."
+    assert "Approuvée le 2 octobre 2025 par : Comité de direction." in text
+    assert "soumise" not in text and "brouillon" not in text
+    reader, text = _pdf(_get(client, plan.referent, "report_pdf", "en"))
+    assert "Responsible IT roadmap, approved on Oct. 2, 2025" in text
+    assert "Approved on Oct. 2, 2025 by Comité de direction." in text
+
+    client.force_login(member(org_b, Role.REFERENT))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    reader, text = _pdf(client.get(reverse("roadmap:report_pdf", args=["bravo"])))
+    draft = "Feuille de route numérique responsable, brouillon : aucune action pour l'instant"
+    assert draft in text and reader.metadata.subject == f"{draft}."
+    assert "soumise" not in text and "pprouvée le" not in text
 
 
 def test_the_roadmap_pdf_is_tagged(client, plan):

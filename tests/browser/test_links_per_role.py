@@ -1,26 +1,30 @@
 """No page offers a link its viewer cannot follow: for each demo role, every link shown on every
 page it can reach answers below 400.
 
-Each role logs in through the real form, then the crawl goes breadth-first from where it
-landed, over every same-origin link of the pages' header, nav, main and footer (not /admin/,
-/api/, /static/, /i18n/ nor logging out; actions behind a POST form are buttons, not links, so
-they are not followed). Every distinct link is fetched once with the browser context's request
-API, which carries the session cookie and follows redirects. The links of a page are read in
-the browser only for the first page of each shape (pages that differ only by an id in the path
-share a template and a view, see ``test_pages._shape``), which keeps the crawl to a couple of
-minutes while still fetching every link found."""
+Each role logs in through the real form in Chromium, then the crawl goes breadth-first from
+where it landed, over every same-origin link in the header, nav, main and footer of each page
+(not /admin/, /api/, /static/, /i18n/ nor logging out; actions behind a POST form are buttons,
+not links, so they are not followed). Every distinct link is fetched once with the browser
+context's request API, which carries the session cookie and follows redirects, and the links of
+every HTML page are read from what it answered (the pages are rendered on the server and work
+without JavaScript, so the HTML holds every link). Reading every page, not one per shape as
+``test_pages`` does for its audits, costs nothing more than the fetch each link needs anyway,
+and finds the links that differ from one page of a shape to the next (each action of the
+catalogue links to its own theme of the diagnostic)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import APIRequestContext, Browser, Page
 
 from .conftest import DESKTOP, LOCALE, ORGANISATION
-from .test_pages import EXCLUDED_PREFIXES, LINK_SELECTOR, _same_origin_path, _shape
+from .test_pages import EXCLUDED_PREFIXES, _same_origin_path
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +36,39 @@ ROLES = [
     ("facilitator", ""),
     ("reader", "belrive-sur-lanne"),
 ]
-# Below this many links, the crawl itself is broken (a log-in that failed, a selector that
-# matches nothing), not the site.
+# The page regions whose links count, as in test_pages.LINK_SELECTOR.
+REGIONS = {"header", "nav", "main", "footer"}
+# Below this many links, the crawl itself is broken (a log-in that failed, a parser that finds
+# nothing), not the site.
 MIN_LINKS = 20
+
+
+class _Links(HTMLParser):
+    """The href of every <a> inside a header, nav, main or footer element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in REGIONS:
+            self.depth += 1
+        elif tag == "a" and self.depth:
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in REGIONS and self.depth:
+            self.depth -= 1
+
+
+def links_of(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    parser.close()
+    return parser.hrefs
 
 
 @dataclass
@@ -58,30 +92,29 @@ def _followed(path: str) -> bool:
     return not path.startswith(EXCLUDED_PREFIXES)
 
 
-def _crawl(page: Page, base_url: str, start: str) -> Crawl:
-    crawl = Crawl()
+def crawl(request: APIRequestContext, base_url: str, start: str) -> Crawl:
+    found = Crawl()
     queue = [start]
     seen = {start}
-    read_shapes: set[str] = set()
+    read: set[str] = set()  # pages whose links were read, by where they landed
     while queue:
         path = queue.pop(0)
-        response = page.context.request.get(base_url + path)
-        crawl.statuses[path] = response.status
+        response = request.get(base_url + path)
+        found.statuses[path] = response.status
         landed = _same_origin_path(base_url, response.url) or path
         html = "text/html" in response.headers.get("content-type", "")
-        if response.status >= 400 or not html or _shape(landed) in read_shapes:
+        if response.status >= 400 or not html or landed in read:
             continue
-        read_shapes.add(_shape(landed))
-        page.goto(base_url + landed)
-        crawl.pages_read += 1
-        for href in page.eval_on_selector_all(LINK_SELECTOR, "els => els.map(e => e.href)"):
-            link = _same_origin_path(base_url, href)
+        read.add(landed)
+        found.pages_read += 1
+        for href in links_of(response.text()):
+            link = _same_origin_path(base_url, urljoin(base_url + landed, href))
             if link is None or link in seen or not _followed(link):
                 continue
             seen.add(link)
-            crawl.shown_on[link] = landed
+            found.shown_on[link] = landed
             queue.append(link)
-    return crawl
+    return found
 
 
 @pytest.mark.parametrize(("role", "organisation"), ROLES)
@@ -100,17 +133,17 @@ def test_every_link_shown_to_a_role_can_be_followed(
         page = context.new_page()
         log_in(page, demo_accounts[(role, organisation)])
         landing = _same_origin_path(live_server.url, page.url) or "/"
-        crawl = _crawl(page, live_server.url, landing)
+        found = crawl(context.request, live_server.url, landing)
     finally:
         context.close()
     print(
-        f"\n{role} {organisation or '(coalition)'}: {len(crawl.statuses)} links checked, "
-        f"{crawl.pages_read} pages read, in {time.monotonic() - started:.0f} s"
+        f"\n{role} {organisation or '(coalition)'}: {len(found.statuses)} links checked, "
+        f"{found.pages_read} pages read, in {time.monotonic() - started:.0f} s"
     )
-    assert len(crawl.statuses) >= MIN_LINKS, (
-        f"the crawl from {landing} found only {len(crawl.statuses)} links: is it broken?"
+    assert len(found.statuses) >= MIN_LINKS, (
+        f"the crawl from {landing} found only {len(found.statuses)} links: is it broken?"
     )
-    broken = crawl.broken
+    broken = found.broken
     assert not broken, (
         f"{len(broken)} link(s) shown to the {role} cannot be followed:\n"
         + "\n".join(f"- {line}" for line in broken)

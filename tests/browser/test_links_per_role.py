@@ -18,13 +18,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import APIRequestContext, Browser, Page
 
 from .conftest import DESKTOP, LOCALE, ORGANISATION
-from .test_pages import EXCLUDED_PREFIXES, _same_origin_path
+from .test_pages import EXCLUDED_PREFIXES, Target, _audit, _same_origin_path
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +35,9 @@ ROLES = [
     ("contributor", ORGANISATION),
     ("reader", ORGANISATION),
     ("facilitator", ""),
-    ("reader", "belrive-sur-lanne"),
+    # An organisation that has not started (no inventory, no diagnostic): its empty states
+    # invite to begin, which a reader may not do.
+    ("reader", "ateliers-du-lien"),
 ]
 # The page regions whose links count, as in test_pages.LINK_SELECTOR.
 REGIONS = {"header", "nav", "main", "footer"}
@@ -148,3 +151,26 @@ def test_every_link_shown_to_a_role_can_be_followed(
         f"{len(broken)} link(s) shown to the {role} cannot be followed:\n"
         + "\n".join(f"- {line}" for line in broken)
     )
+
+
+def test_a_readers_theme_page_is_accessible_responsive_and_light(
+    browser: Browser,
+    live_server,
+    demo_accounts: dict[tuple[str, str], str],
+    log_in: Callable[[Page, str], None],
+    axe_source: str,
+    artifacts_dir: Path,
+) -> None:
+    """The read-only theme page (answers as text, no field) is only shown to readers and
+    contributors, whom test_pages's crawl as the référent never is: audited here the same way
+    (axe-core at 1280 and 320 px, no horizontal scroll, weight and request budgets)."""
+    context = browser.new_context(viewport=DESKTOP, locale=LOCALE)
+    try:
+        page = context.new_page()
+        log_in(page, demo_accounts[("reader", ORGANISATION)])
+        storage_state = context.storage_state()
+    finally:
+        context.close()
+    target = Target(f"/o/{ORGANISATION}/diagnostic/2025/theme/hosting/", logged_in=True)
+    report = _audit(browser, live_server.url, target, storage_state)
+    assert not report.problems, "\n".join(report.problems)

@@ -6,17 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
+from capnr.core.api_types import OMITTED, Payload
 from capnr.core.versioned import StaleEditError
 from capnr.diagnostics.api import router as diagnostics_router
+from capnr.engine.intake.files import InventoryFileError
 from capnr.inventory.api import router as inventory_router
+from capnr.inventory.services import refusal_message
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import visible_to
@@ -58,6 +65,24 @@ def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> Htt
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+@api.exception_handler(NinjaValidationError)
+def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    if getattr(request, "capnr_upload_too_large", False):
+        # The upload was stopped on its way in (inventory.uploads): say why, not "file required".
+        message = refusal_message(InventoryFileError("too_large", ""))
+        return api.create_response(request, {"detail": {"file": [message]}}, status=413)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = _("The request body is larger than the %(kb)s KB accepted.") % {
+        "kb": number_format(limit // 1024)
+    }
+    return api.create_response(request, {"detail": message}, status=413)
+
+
 @api.exception_handler(StaleEditError)
 def on_stale_edit(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=409)
@@ -84,18 +109,18 @@ class OrganisationOut(Schema):
     version: int
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(Payload):
     version: int
-    name: str | None = None
-    kind: str | None = None
+    name: str = OMITTED
+    kind: str = OMITTED
     headcount: int | None = None
     workstation_count: int | None = None
     population: int | None = None
-    purchasing_bracket: str | None = None
-    siret: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    city: str | None = None
+    purchasing_bracket: str = OMITTED
+    siret: str = OMITTED
+    address: str = OMITTED
+    postcode: str = OMITTED
+    city: str = OMITTED
 
 
 class SiteOut(Schema):
@@ -106,17 +131,17 @@ class SiteOut(Schema):
     version: int
 
 
-class SiteIn(Schema):
+class SiteIn(Payload):
     name: str
     commune: str = ""
     kind: str = "operations"
 
 
-class SitePatch(Schema):
+class SitePatch(Payload):
     version: int
-    name: str | None = None
-    commune: str | None = None
-    kind: str | None = None
+    name: str = OMITTED
+    commune: str = OMITTED
+    kind: str = OMITTED
 
 
 class DepartmentOut(Schema):
@@ -126,14 +151,14 @@ class DepartmentOut(Schema):
     version: int
 
 
-class DepartmentIn(Schema):
+class DepartmentIn(Payload):
     name: str
     parent_id: int | None = None
 
 
-class DepartmentPatch(Schema):
+class DepartmentPatch(Payload):
     version: int
-    name: str | None = None
+    name: str = OMITTED
     parent_id: int | None = None
 
 

@@ -209,6 +209,7 @@ def _save_answer(
         evidence=answer.evidence if answer else "",
         version=data.get("version") or 0,
         initial=data.get("initial_print") or "",
+        confirm=True,  # a button pressed on this one question: it confirms last year's answer
     )
     try:
         saved = services.answer_save(

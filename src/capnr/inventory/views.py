@@ -153,6 +153,7 @@ def import_list(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
             "imports": selectors.import_list(access=access)[:50],
             "max_mb": services.settings.CAPNR_IMPORT_MAX_MB,
         },
+        status=413 if getattr(request, "capnr_upload_too_large", False) else 200,
     )
 
 
@@ -160,7 +161,11 @@ def import_list(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
 @require_safe
 def import_detail(request: HttpRequest, access: OrganisationAccess, import_id: int) -> HttpResponse:
     inventory_import = selectors.import_get(access=access, pk=import_id)
-    context: dict[str, Any] = {"access": access, "item": inventory_import}
+    context: dict[str, Any] = {
+        "access": access,
+        "item": inventory_import,
+        "abandoned_days": services.ABANDONED_IMPORT_DAYS,
+    }
     if (
         inventory_import.status
         in {ImportStatus.MAPPING, ImportStatus.REJECTED, ImportStatus.TO_CONFIRM}

@@ -232,7 +232,7 @@ def _clean_item(access: OrganisationAccess, fields: dict[str, Any]) -> dict[str,
     except ValidationError as error:
         errors["title"] = error.messages[0]
     themes = {theme.id for theme in engine_diagnostic.referential().themes}
-    if "theme" in fields and fields["theme"] not in themes:
+    if fields.get("theme") not in themes:  # required, also for an item made through the API
         errors["theme"] = _("Choose one of the themes.")
     start, due = fields.get("start_date"), fields.get("due_date")
     if start and due and due < start:
@@ -367,7 +367,7 @@ def item_restore(*, access: OrganisationAccess, item: PlanItem) -> None:
 def purge_bin(*, now: dt.datetime | None = None) -> int:
     """Delete for good the items in the bin for more than 30 days, in every organisation, with
     their journal and indicators; returns how many items went. Run daily by the job
-    ``tasks.purge_bin`` (``capnr purge_roadmap_bin`` from cron)."""
+    ``tasks.purge_bin`` (``capnr purge`` from cron)."""
     limit = (now or timezone.now()) - dt.timedelta(days=BIN_DAYS)
     _total, details = PlanItem.objects.filter(deleted_at__lt=limit).delete()
     return details.get(PlanItem._meta.label, 0)

@@ -8,17 +8,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from capnr.api import selectors as api_selectors
 from capnr.api import services as api_services
-from capnr.core.access import LAST_ORGANISATION_KEY, OrganisationAccess, organisation_view
+from capnr.core.access import (
+    LAST_ORGANISATION_KEY,
+    Access,
+    OrganisationAccess,
+    organisation_view,
+)
 from capnr.organisations.selectors import organisation_choices_for, organisation_counts
 from capnr.organisations.tenancy import facilitates_a_coalition, visible_to
 
 from .forms import ApiTokenForm
 from .journey import journey_for
+from .portability import export_organisation
 
 
 @require_safe
@@ -126,3 +133,15 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@organisation_view(Access.ADMINISTER)
+@require_safe
+def organisation_export(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    """All of the organisation's data as a ZIP of JSON (portability; the way to leave), for the
+    référent. Another Cap NR instance reads it with ``capnr import_organisation``."""
+    organisation = access.organisation
+    response = HttpResponse(export_organisation(organisation), content_type="application/zip")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="capnr-{organisation.slug}-{day}.zip"'
+    return response

@@ -171,7 +171,8 @@ def test_a_reader_changes_nothing_from_a_theme_page(client, diagnostic, people):
             url(name, 2025, "strategy"), {**fields("strategy.01", "no"), "autosave": "strategy.01"}
         )
         assert response.status_code == 403, name
-    assert client.post(url("theme_confirm", 2025, "strategy")).status_code == 403
+    confirm = {**fields("strategy.01", "no"), "confirm_unchanged": "1"}
+    assert client.post(url("theme", 2025, "strategy"), confirm).status_code == 403
     assert list(Answer.objects.values_list("question_id", "value", "version")) == before
 
 

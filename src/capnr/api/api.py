@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.api_types import OMITTED, Payload
@@ -43,15 +44,87 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class LoggedInSession(SessionAuth):
+    """The browser's session, with the CSRF check on writes: asked only when someone is logged
+    in, so a request with no credentials (or a dead token) is told 401 "authenticate", not a
+    CSRF failure it could do nothing about."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+# The errors every operation may answer, documented on each (schemathesis checks that no status
+# code goes undocumented): added to the generated schema where the operation can meet them.
+ERROR_BODY = {
+    "type": "object",
+    "properties": {"detail": {"description": "What is wrong, in the user's language."}},
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": "The body cannot be read (not JSON, or not the form data expected).",
+    "401": "No credentials, or a token that is revoked or unknown.",
+    "403": "Known, but not allowed to do this (the role is not enough).",
+    "404": "No such organisation, or no such row in it, for this user.",
+    "409": "Someone saved this row since the version sent: read it again.",
+    "413": "The request body or the file is larger than accepted.",
+    "422": "A parameter or a field is missing or wrong; `detail` says which.",
+}
+
+
+def _errors_for(method: str, operation: dict[str, Any]) -> list[str]:
+    codes = ["401", "403"]
+    parameters = operation.get("parameters", [])
+    if any(parameter.get("in") == "path" for parameter in parameters):
+        codes.append("404")
+    if parameters or "requestBody" in operation:
+        codes.append("422")
+    if "requestBody" in operation:
+        codes += ["400", "413"]
+    if method in {"put", "patch"}:
+        codes.append("409")
+    return codes
+
+
+class CapNRApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for path in schema.get("paths", {}).values():
+            for method, operation in path.items():
+                responses = operation.setdefault("responses", {})
+                for code in _errors_for(method, operation):
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": ERRORS[code],
+                            "content": {"application/json": {"schema": ERROR_BODY}},
+                        },
+                    )
+        return schema
+
+
+api = CapNRApi(
     title="Cap NR API",
     version="1",
     description="Organisations, sites and departments, the inventory and its footprint, the "
     "self-diagnostic, the roadmap. Authenticate with a session cookie "
     "(and the CSRF token for writes) or a personal token: `Authorization: Bearer …`.",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), LoggedInSession()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401 with the scheme to use (RFC 6750); a bearer token that was sent but is unknown,
+    revoked or its user inactive is named ``invalid_token``."""
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    challenge = 'Bearer realm="Cap NR API"'
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        challenge += ', error="invalid_token"'
+    response["WWW-Authenticate"] = challenge
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -111,6 +111,7 @@ def asset_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse
             "page": page,
             "query": query.urlencode(),
             "counts": selectors.category_counts(access=access),
+            "category_labels": presentation.category_labels(),
             "pyramid": pyramid,
             "classes": classes,
             "undated": undated,

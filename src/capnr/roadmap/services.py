@@ -14,7 +14,6 @@ from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.i18n import english
@@ -44,23 +43,6 @@ if TYPE_CHECKING:
     from capnr.organisations.models import User
 
 BIN_DAYS = 30
-
-# The catalogue's KPI units are codes; an item's indicator keeps a readable unit.
-UNIT_LABELS = {
-    "count": _lazy("number"),
-    "count/yr": _lazy("per year"),
-    "years": _lazy("years"),
-    "days": _lazy("days"),
-    "pages/yr": _lazy("pages a year"),
-    "h/yr": _lazy("hours a year"),
-    "kWh/yr": _lazy("kWh a year"),
-    "kgCO2e/person/yr": _lazy("kgCO2e per person a year"),
-    "ratio": _lazy("ratio"),
-}
-
-
-def unit_label(code: str) -> str:
-    return str(UNIT_LABELS.get(code, code))
 
 
 class ItemConflict(Exception):
@@ -307,7 +289,7 @@ def item_create(
                 item=item,
                 kpi_id=kpi.id,
                 label=kpi.label_en if in_english else kpi.label_fr,
-                unit=unit_label(kpi.unit),
+                unit=kpi.unit_en if in_english else kpi.unit_fr,
                 direction=kpi.direction,
             )
             for kpi in action.kpis

@@ -3,8 +3,11 @@ tokens, legal pages, error pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +23,7 @@ from capnr.core.access import (
     OrganisationAccess,
     organisation_view,
 )
+from capnr.organisations.lockout import login_lockout_clear
 from capnr.organisations.selectors import organisation_choices_for, organisation_counts
 from capnr.organisations.tenancy import facilitates_a_coalition, visible_to
 
@@ -100,6 +104,27 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     else:
         messages.error(request, _("This token does not exist or was already revoked."))
     return redirect("web:account")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the reset email. Whoever completes it holds the mailbox: the login lock
+    on the account goes, so the locked-out page can send people here; the account's API
+    tokens are revoked (the page says so), as someone who knew the old password may hold one."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        login_lockout_clear(email=form.user.email)
+        api_services.api_tokens_revoke_all(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's password revokes one's API tokens too (the page says so)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        api_services.api_tokens_revoke_all(user=form.user)
+        return response
 
 
 @require_safe

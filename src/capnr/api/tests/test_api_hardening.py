@@ -89,5 +89,6 @@ def test_column_numbers_outside_the_file_are_refused(api, mapping):
     item = upload.json()
     response = api("post", f"/inventory/imports/{item['id']}/columns", {"mapping": mapping})
     assert response.status_code == 422, response.content
-    assert "0 to 1" in json.dumps(response.json()) or "0 à 1" in json.dumps(response.json())
+    said = json.dumps(response.json(), ensure_ascii=False)
+    assert "0 to 1" in said or "0 à 1" in said
     assert InventoryImport.objects.get(pk=item["id"]).status == "mapping"

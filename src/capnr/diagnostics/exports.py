@@ -1,9 +1,9 @@
-"""The workbook of every answer of a diagnostic, for the référent and the facilitator.
+"""The workbook of every answer of a diagnostic, for everyone in the organisation.
 
 One row per question that applies to the organisation, answered or not, with comments and
-evidence: it holds everything people wrote, so only those who run the diagnostic get it. Cells are
-written by ``capnr.core.spreadsheets.xlsx_bytes``, which neutralises text that would read as a
-formula."""
+evidence: what the theme pages show every member, read-only for those who do not answer. Cells
+are written by ``capnr.core.spreadsheets.xlsx_bytes``, which neutralises text that would read as
+a formula."""
 
 from __future__ import annotations
 
@@ -88,9 +88,8 @@ def answers_rows(diagnostic: Diagnostic) -> list[list[Any]]:
 
 
 def answers_xlsx(access: OrganisationAccess, diagnostic: Diagnostic) -> bytes:
-    """The workbook: the answers, and a sheet saying what they are. Only for those who run the
-    diagnostic (the référent, the facilitator), because it carries every comment."""
-    access.require_diagnostic()
+    """The workbook: the answers, and a sheet saying what they are. Anyone who may read the
+    organisation's diagnostic gets it, comments included, as on the theme pages."""
     require_same_organisation(access, diagnostic)
     organisation = diagnostic.organisation
     about = (

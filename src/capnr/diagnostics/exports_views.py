@@ -45,8 +45,8 @@ def report_pdf(request: HttpRequest, access: OrganisationAccess, year: int) -> H
 @organisation_view()
 @require_safe
 def answers_xlsx(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
-    """Every answer with its comment: for the référent and the facilitator only (403 otherwise,
-    raised by ``exports.answers_xlsx``)."""
+    """Every answer with its comment, for every member (readers included) and the facilitator;
+    another organisation's diagnostic is not found (404)."""
     diagnostic = selectors.diagnostic_get(access=access, year=year)
     content = exports.answers_xlsx(access, diagnostic)
     return _download(content, _filename(access, year, "xlsx"), XLSX)

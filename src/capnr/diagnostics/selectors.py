@@ -151,6 +151,23 @@ def delegations_for_user(*, access: OrganisationAccess, user: User) -> QuerySet[
     )
 
 
+def editable_question_ids(
+    *, access: OrganisationAccess, diagnostic: Diagnostic, user: User
+) -> frozenset[str]:
+    """The questions ``user`` may answer in ``diagnostic`` (while it is open): every one that
+    applies for whoever runs the diagnostic, the ones handed to them for a contributor, none
+    for a reader. Everyone in the organisation reads them all."""
+    if access.can_run_diagnostic:
+        return frozenset(q.id for q in questions_for(diagnostic.organisation))
+    if not access.can_contribute:
+        return frozenset()
+    return frozenset(
+        delegations_for_user(access=access, user=user)
+        .filter(diagnostic=diagnostic)
+        .values_list("question_id", flat=True)
+    )
+
+
 def delegation_for_user(*, access: OrganisationAccess, user: User, pk: int) -> Delegation:
     delegation = delegations_for_user(access=access, user=user).filter(pk=pk).first()
     if delegation is None:

@@ -22,6 +22,7 @@ from capnr.core.tokens import hash_token, new_raw_token
 from capnr.engine import diagnostic as engine
 from capnr.organisations.models import Membership, Role
 
+from . import selectors
 from .models import (
     Answer,
     AnswerValue,
@@ -246,14 +247,24 @@ def answers_save(
     submissions: Iterable[Submission],
     user: User,
 ) -> BatchResult:
-    """Save a theme page: every question on its own, so one conflict loses nothing else."""
-    _require_diagnostic(access, diagnostic)
+    """Save a theme page: every question on its own, so one conflict loses nothing else.
+    Whoever runs the diagnostic saves any question; a contributor only those handed to them
+    (PermissionDenied for any other, and for a reader), which marks their delegation answered."""
+    require_same_organisation(access, diagnostic)
+    submissions = list(submissions)
+    editable = selectors.editable_question_ids(access=access, diagnostic=diagnostic, user=user)
+    if not editable or any(s.question_id not in editable for s in submissions):
+        raise PermissionDenied("Only the référent, the facilitator or the delegate answers this.")
     _check_open(diagnostic)
     result = BatchResult([], [], {})
     for submission in submissions:
         try:
             with transaction.atomic():
                 written = _write(diagnostic, submission, user=user)
+                if written is not None and not access.can_run_diagnostic:
+                    diagnostic.delegations.filter(
+                        question_id=submission.question_id, user=user, revoked_at__isnull=True
+                    ).update(answered_at=timezone.now())
             if written is not None:
                 (result.confirmed if written.confirmed else result.saved).append(
                     submission.question_id

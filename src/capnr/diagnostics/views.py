@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +37,7 @@ class QuestionItem:
     delegation: Delegation | None = None
     conflict: services.AnswerConflict | None = None
     errors: list[str] | None = None
+    editable: bool = True  # False: shown read-only, the answer and its notes as text
 
     @property
     def priority_label(self) -> str:
@@ -55,6 +56,7 @@ def _item(
     data: Any = None,
     prefix: str | None = None,
     delegation: Delegation | None = None,
+    editable: bool = True,
 ) -> QuestionItem:
     form = AnswerForm(data, initial=initial_for(answer), prefix=prefix)
     return QuestionItem(
@@ -67,6 +69,7 @@ def _item(
         answer=answer,
         form=form,
         delegation=delegation,
+        editable=editable,
     )
 
 
@@ -234,10 +237,22 @@ class ThemePage:
     questions: list[engine.Question]  # all that apply to the organisation: they number the theme's
     theme_questions: list[engine.Question]
     delegations: dict[str, Delegation]  # the active delegations, by question id
+    editable: frozenset[str]  # the questions this user may answer while the diagnostic is open
+
+    def may_change(self, question_id: str) -> bool:
+        return question_id in self.editable and not self.diagnostic.is_submitted
+
+    def require_editable(self) -> None:
+        """A post needs a question of the theme to answer: readers, and contributors with no
+        question of this theme handed to them, only read it."""
+        if not any(q.id in self.editable for q in self.theme_questions):
+            raise PermissionDenied("You may read these answers but not change them.")
 
 
-def _theme_page(access: OrganisationAccess, year: int, theme_id: str) -> ThemePage:
-    access.require_diagnostic()
+def _theme_page(
+    request: HttpRequest, access: OrganisationAccess, year: int, theme_id: str
+) -> ThemePage:
+    """Every member reads every theme; each question is editable only by who may answer it."""
     diagnostic = _diagnostic(access, year)
     theme = _theme_or_404(theme_id)
     questions = referential.questions_for(access.organisation)
@@ -250,21 +265,26 @@ def _theme_page(access: OrganisationAccess, year: int, theme_id: str) -> ThemePa
         questions=questions,
         theme_questions=theme_questions,
         delegations={d.question_id: d for d in selectors.delegations(diagnostic)},
+        editable=selectors.editable_question_ids(
+            access=access, diagnostic=diagnostic, user=request.user
+        ),
     )
 
 
 def _theme_items(
     page: ThemePage, answers: dict[str, Answer], data: Any = None
 ) -> list[QuestionItem]:
-    """The page's questions; those the form sent are bound to what was typed."""
+    """The page's questions; those the form sent, and this user may change, are bound to what
+    was typed (anything else posted is ignored)."""
     return [
         _item(
             q,
             page.questions,
             answers.get(q.id),
-            data=data if _posted(data, q.id) else None,
+            data=data if page.may_change(q.id) and _posted(data, q.id) else None,
             prefix=q.id,
             delegation=page.delegations.get(q.id),
+            editable=page.may_change(q.id),
         )
         for q in page.theme_questions
     ]
@@ -278,10 +298,11 @@ def theme_answers(
     """One theme's questions on one page; a POST saves the questions it sends. The autosave
     script posts to :func:`theme_autosave`; a POST here that names ``autosave`` is still answered
     the same way, for pages opened before the script moved there."""
-    page = _theme_page(access, year, theme)
+    page = _theme_page(request, access, year, theme)
     if request.method != "POST":
         answers = selectors.answers_by_question(page.diagnostic)
         return _render_theme(request, access, page, _theme_items(page, answers), answers)
+    page.require_editable()
     if request.POST.get("autosave", ""):
         return _autosave(request, access, page)
     return _save_theme(request, access, page)
@@ -294,7 +315,9 @@ def theme_autosave(
 ) -> HttpResponse:
     """The autosave script (``web/static/capnr/diagnostic.js``) posts one question of the theme
     at a time, ``autosave=<question id>`` with that question's fields, and gets JSON back."""
-    return _autosave(request, access, _theme_page(access, year, theme))
+    page = _theme_page(request, access, year, theme)
+    page.require_editable()
+    return _autosave(request, access, page)
 
 
 def _json_error(message: str, status: int) -> JsonResponse:
@@ -309,6 +332,8 @@ def _autosave(request: HttpRequest, access: OrganisationAccess, page: ThemePage)
     question = next((q for q in page.theme_questions if q.id == question_id), None)
     if question is None or not _posted(request.POST, question_id):
         return _json_error(_("Unknown question."), 400)
+    if question_id not in page.editable:
+        return _json_error(_("This question is not yours to answer."), 403)
     answer = selectors.answer_get(page.diagnostic, question_id)
     form = AnswerForm(request.POST, initial=initial_for(answer), prefix=question_id)
     valid = form.is_valid()
@@ -426,7 +451,12 @@ def _items_after_refusal(
             shown.append(item)
             continue
         fresh = _item(
-            item.question, page.questions, answers.get(qid), prefix=qid, delegation=item.delegation
+            item.question,
+            page.questions,
+            answers.get(qid),
+            prefix=qid,
+            delegation=item.delegation,
+            editable=item.editable,
         )
         fresh.conflict = conflicts.get(qid)
         shown.append(fresh)
@@ -463,6 +493,8 @@ def _render_theme(
             "previous_theme": theme_ids[position - 1] if position > 0 else "",
             "next_theme": theme_ids[position + 1] if position + 1 < len(theme_ids) else "",
             "read_only": page.diagnostic.is_submitted,
+            "can_edit": any(item.editable for item in items),
+            "can_run": access.can_run_diagnostic,
         },
         status=status,
     )

@@ -230,12 +230,22 @@ def test_a_comment_that_looks_like_a_formula_stays_text(client, diagnostic):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.READER, Role.CONTRIBUTOR])
-def test_members_who_do_not_run_the_diagnostic_get_the_report_but_not_the_answers(
+def test_members_who_do_not_run_the_diagnostic_get_the_report_and_every_answer(
     client, diagnostic, member, org_a, role
 ):
+    """Readers and contributors read every answer and comment (issue 12): the theme pages show
+    them read-only, and the workbook too."""
     colleague = member(org_a, role)
     _pdf(_get(client, colleague, "report_pdf", diagnostic))
-    assert _get(client, colleague, "answers_xlsx", diagnostic).status_code == 403
+    response = _get(client, colleague, "answers_xlsx", diagnostic, "en")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    by_id = {
+        row[1]: dict(zip(header, row, strict=True))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert by_id["strategy.02"]["Evidence"] == "Minutes of the board, March"
 
 
 @pytest.mark.django_db

@@ -219,3 +219,20 @@ def test_the_overview_links_readers_to_the_themes_and_the_workbook_only(
     body = client.get(url("overview", 2025)).content.decode()
     assert url("theme", 2025, "strategy") in body and url("answers_xlsx", 2025) in body
     assert url("workshop", 2025) not in body and url("submit", 2025) not in body
+
+
+@pytest.mark.parametrize("role", ["referent", "contributor", "reader", "facilitator", "outsider"])
+def test_the_pages_and_the_api_give_the_same_answer_on_who_reads_answers(
+    client, diagnostic, people, role
+):
+    """Issue 13, finding 3: a reader got 403 on the theme pages and the workbook, but every
+    answer and comment through the API. One rule now: whoever reads the organisation reads its
+    answers and comments, on the pages, in the workbook and through the API; others get 404."""
+    client.force_login(people[role])
+    page = client.get(url("theme", 2025, "strategy"))
+    workbook = client.get(url("answers_xlsx", 2025))
+    api = client.get("/api/v1/organisations/alpha/diagnostics/2025/answers")
+    statuses = {page.status_code, workbook.status_code, api.status_code}
+    assert statuses == ({404} if role == "outsider" else {200}), (role, statuses)
+    if role != "outsider":
+        assert COMMENT in page.content.decode() and COMMENT in json.dumps(api.json())

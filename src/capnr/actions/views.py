@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -88,9 +90,10 @@ def _action_or_none(action_id: str, model_id: str = "") -> engine_catalogue.Acti
 # --- Recommendations ------------------------------------------------------------------------
 
 
-@organisation_view()
-@require_safe
-def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+def _recommended(
+    request: HttpRequest, access: OrganisationAccess
+) -> tuple[prefill.OrganisationFacts, recommend.Recommendations]:
+    """The organisation's facts and the recommendations drawn from them."""
     facts = prefill.facts_for(request, access)
     catalogue = engine_catalogue.catalogue()
     statuses, _rows = _plan_statuses(access)
@@ -109,19 +112,14 @@ def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpRes
         hotspots=prefill.footprint_hotspots(access),
         today=timezone.localdate(),
     )
-    entries = result.matrix
+    return facts, result
+
+
+@organisation_view()
+@require_safe
+def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    facts, result = _recommended(request, access)
     lists = result.lists()
-    matrix = impact_effort_matrix(
-        [
-            MatrixPoint(
-                number=entry.number,
-                effort=entry.action.effort,
-                score=entry.score if entry.quantified else None,
-                in_roadmap=entry.status in ("planned", "in_progress", "done"),
-            )
-            for entry in entries
-        ]
-    )
     return render(
         request,
         "actions/recommendations.html",
@@ -134,9 +132,38 @@ def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpRes
                 for key, rows in reversed(lists.items())
                 for entry, _repeat in rows
             },
-            "matrix": matrix,
-            "matrix_entries": entries,
+            "recommended": len(result.matrix),
             "facts": facts,
+            **_labels(),
+        },
+    )
+
+
+@organisation_view()
+@require_safe
+def matrix(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    """Every recommended action once, placed by its yearly effect and its effort, beside the
+    table of the same actions (its own page: with the three lists it made one long page)."""
+    facts, result = _recommended(request, access)
+    entries = result.matrix
+    chart = impact_effort_matrix(
+        [
+            MatrixPoint(
+                number=entry.number,
+                effort=entry.action.effort,
+                score=entry.score if entry.quantified else None,
+                in_roadmap=entry.status in ("planned", "in_progress", "done"),
+            )
+            for entry in entries
+        ]
+    )
+    return render(
+        request,
+        "actions/matrix.html",
+        {
+            "access": access,
+            "matrix": chart,
+            "matrix_entries": entries,
             "price": prefill.price_figure(facts.prefill),
             **_labels(),
         },
@@ -144,6 +171,9 @@ def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpRes
 
 
 # --- Catalogue ------------------------------------------------------------------------------
+
+
+CATALOGUE_PER_PAGE = 20
 
 
 @organisation_view()
@@ -163,11 +193,18 @@ def catalogue(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             actions = [action for action in actions if recommend.modelled(action)]
     statuses, _rows = _plan_statuses(access)
     labels = _labels()
+    # A page of actions at a time, in the catalogue's theme order (issue 12: a short page).
+    order = {theme.id: index for index, theme in enumerate(themes())}
+    actions.sort(key=lambda action: order.get(action.theme, len(order)))
+    page = Paginator(actions, CATALOGUE_PER_PAGE).get_page(request.GET.get("page"))
+    per_theme = Counter(action.theme for action in actions)
     sections = []
     for theme in themes():
-        mine = [action for action in actions if action.theme == theme.id]
+        mine = [action for action in page.object_list if action.theme == theme.id]
         if mine:
-            sections.append((theme.id, labels["theme_titles"][theme.id], mine))
+            sections.append((theme.id, labels["theme_titles"][theme.id], mine, per_theme[theme.id]))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "actions/catalogue.html",
@@ -175,6 +212,8 @@ def catalogue(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             "access": access,
             "form": form,
             "sections": sections,
+            "page": page,
+            "query": query.urlencode(),
             "simulated": {action.id for action in actions if recommend.modelled(action)},
             "count": len(actions),
             "total": len(engine_catalogue.catalogue().actions),

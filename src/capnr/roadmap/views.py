@@ -79,18 +79,21 @@ def roadmap(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     timeline = None
     if view == "timeline":
         timeline = charts.timeline(items, today=timezone.localdate(), language_en=_english())
+    views = [
+        ("theme", _("By theme")),
+        ("group", _("By working group")),
+        ("status", _("By status")),
+        ("timeline", _("Timeline")),
+    ]
     return render(
         request,
         "roadmap/roadmap.html",
         {
             "access": access,
             "view": view,
-            "views": [
-                ("theme", _("By theme")),
-                ("group", _("By working group")),
-                ("status", _("By status")),
-                ("timeline", _("Timeline")),
-            ],
+            "views": views,
+            # One table, a row group per section (a table per section repeated its header).
+            "view_caption": dict(views)[view],
             "sections": sections,
             "items": items,
             "timeline": timeline,

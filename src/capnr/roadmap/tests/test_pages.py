@@ -167,6 +167,22 @@ def test_the_timeline_draws_dated_items_and_lists_the_others(client, referent, f
     assert 'href="?by=timeline" aria-current="page"' in body
 
 
+def test_the_sections_are_row_groups_of_one_table(client, referent, full_roadmap):
+    """Issue 12: a table per section repeated its caption and header row each time."""
+    client.force_login(referent)
+    sections = []
+    for view in ("theme", "group", "status"):
+        body = client.get(url("roadmap"), {"by": view}).content.decode()
+        assert body.count("<table") == 1, view
+        groups = body.count('<th scope="rowgroup"')
+        assert groups >= 1 and body.count("<tbody>") == groups, view
+        sections.append(groups)
+    assert max(sections) >= 2  # several sections, still one table
+    timeline = client.get(url("roadmap"), {"by": "timeline"}).content.decode()
+    table = timeline[timeline.index("<table") : timeline.index("</table>")]
+    assert "Date de début" in table and 'scope="rowgroup"' not in table
+
+
 def test_the_item_page_shows_kpi_chart_table_and_journal(client, referent, full_roadmap):
     client.force_login(referent)
     item, kpi = full_roadmap["done"], full_roadmap["kpi"]

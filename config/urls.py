@@ -6,6 +6,7 @@ from capnr.api.api import api
 from capnr.diagnostics.urls import public_urlpatterns as diagnostic_public_urls
 from capnr.organisations import views as organisation_views
 from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
+from capnr.web import views as web_views
 
 handler400 = "capnr.web.views.error_400"
 handler403 = "capnr.web.views.error_403"
@@ -15,7 +16,7 @@ handler500 = "capnr.web.views.error_500"
 accounts = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/", web_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -29,7 +30,7 @@ accounts = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        web_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -95,10 +95,37 @@ def test_an_oversized_upload_is_stopped_while_it_arrives(
     settings.CAPNR_IMPORT_MAX_MB = 0.01  # about 10 KB
     big = SimpleUploadedFile("big.csv", GLPI_EN.encode() * 200)
     response = referent_client.post(reverse("inventory:imports", args=[org_a.slug]), {"file": big})
-    assert response.status_code == 200
+    assert response.status_code == 413
     assert "0.01 Mo" in response.content.decode() or "limite" in response.content.decode()
     assert not InventoryImport.objects.exists()
     assert not (tmp_path / "imports").exists() or not any((tmp_path / "imports").iterdir())
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_request_far_over_the_limit_gets_413_and_the_limit_on_the_page_and_the_api(
+    referent_client, org_a, settings, language
+):
+    """Issue 13, finding 5: a request whose declared length is over the limit was stopped where
+    Django does not catch it (HTTP 500), and the API then said "file: Field required"."""
+    settings.CAPNR_IMPORT_MAX_MB = 0.01
+    big = b"Nom;Type\r\n" + b"PC;Portable\r\n" * 20_000  # about 280 KB: over limit + room
+    referent_client.cookies["django_language"] = language
+    expected = {"fr": "dépasse la limite de 0,01 Mo", "en": "larger than the limit of 0.01 MB"}
+    page = referent_client.post(
+        reverse("inventory:imports", args=[org_a.slug]),
+        {"file": SimpleUploadedFile("big.csv", big)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert page.status_code == 413
+    assert expected[language] in page.content.decode().replace("\xa0", " ")
+    api = referent_client.post(
+        f"/api/v1/organisations/{org_a.slug}/inventory/imports",
+        {"file": SimpleUploadedFile("big.csv", big)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert api.status_code == 413, api.content
+    assert expected[language] in api.json()["detail"]["file"][0].replace("\xa0", " ")
+    assert not InventoryImport.objects.exists()
 
 
 def test_the_upload_handler_stops_before_the_service_sees_the_file(
@@ -115,7 +142,7 @@ def test_the_upload_handler_stops_before_the_service_sees_the_file(
         reverse("inventory:imports", args=[org_a.slug]),
         {"file": SimpleUploadedFile("big.csv", b"x" * 50_000)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 413
 
 
 def test_without_an_inventory_the_age_section_says_so_and_gives_the_rough_estimate(

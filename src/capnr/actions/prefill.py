@@ -15,6 +15,10 @@ Order of precedence, last wins:
    screens" and "fewer desk phones" do not show the same zero;
 6. **user**: what the person typed in the form.
 
+When the diagnostic says an action is already in place, ``Prefill.done_values`` gives the inputs
+of the change it made (the ``[[done]]`` entries of ``planning.toml``: the usual state before it,
+to today's pre-filled values), for what it already saves each year.
+
 The electricity price is not an input of a model but a parameter of every computation: the
 profile's price when given (``services.price_for``), else the sourced national default.
 """
@@ -128,6 +132,27 @@ class Prefill:
 
     def values(self, model_id: str, action_id: str = "") -> dict[str, Value]:
         return {name: item.value for name, item in self.for_model(model_id, action_id).items()}
+
+    def done_values(self, model_id: str, action_id: str) -> dict[str, Value] | None:
+        """The inputs that make the model's run the change ``action_id`` has already made (the
+        ``[[done]]`` entries of ``planning.toml``: the usual state before it, to today's pre-filled
+        values); None when the planning assumptions give none for it."""
+        changes = [item for item in planning().done_for(action_id) if item.model == model_id]
+        if not changes:
+            return None
+        today = self.values(model_id, action_id)
+        known: dict[str, Value] = {name: 0.0 for name in RETIRED}
+        known.update(self.retired)
+        known.update(today)
+        model = engine_impact.MODELS[model_id]
+        done = dict(today)
+        for change in changes:
+            value = change.compute(known)
+            spec = model.input(change.input)
+            if spec.kind != "choice" and spec.minimum is not None and spec.maximum is not None:
+                value = min(max(float(value), spec.minimum), spec.maximum)
+            done[change.input] = value
+        return done
 
 
 def build_prefill(

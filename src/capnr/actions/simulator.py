@@ -1,12 +1,14 @@
-"""What a simulator page shows: its input fields (value, unit, valid range, source) and a model
-run turned into figures, indicators, notes and the lesson of the French grid. The engine
-computes; this module only checks the inputs through it and words the results."""
+"""What a simulator page shows: its input fields (value, unit, valid range, source; the ones that
+matter first, the rest under "Advanced settings"), a model run turned into figures, indicators,
+notes, the lesson of the French grid and the action's next step, what an action already in place
+saves each year, and why a run saves nothing when it does. The engine computes; this module only
+checks the inputs through it and words the results."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -14,9 +16,13 @@ from django.utils.translation import pgettext_lazy
 
 from capnr.core.i18n import english
 from capnr.engine import impact as engine_impact
+from capnr.engine.planning import planning
 from capnr.engine.reference import reference_data
 
-from .prefill import Filled
+from .prefill import Filled, Prefill
+
+if TYPE_CHECKING:
+    from capnr.engine.catalogue import Action
 
 CONFIDENCE_LABELS = {
     "high": pgettext_lazy("confidence", "high"),
@@ -155,6 +161,10 @@ class FieldRow:
         return self.filled.label
 
     @property
+    def advanced(self) -> bool:
+        return self.spec.advanced
+
+    @property
     def has_own_data(self) -> bool:
         own = ("inventory", "estimate", "profile", "diagnostic", "user")
         return self.filled.source in own or self.to_enter
@@ -199,6 +209,16 @@ class Results:
     kpis: list[Kpi] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     lesson: str = ""  # "energy", "embodied" or ""
+    next_step: str = ""  # the model's advice: the next step of this very action
+
+    @property
+    def saves_nothing(self) -> bool:
+        """Figures that are all zero, bounds included: the page says why instead of 0 €."""
+        impact = self.impact
+        figures = (impact.kwh, impact.eur, impact.kgco2e_total)
+        return self.has_carbon and all(
+            bound == 0 for figure in figures for bound in (figure.value, figure.low, figure.high)
+        )
 
     @property
     def confidence_label(self) -> str:
@@ -257,6 +277,7 @@ def results(model_id: str, impact: engine_impact.Impact) -> Results:
         impact=impact,
         kpis=[_kpi(model, name, value) for name, value in impact.kpis.items()],
         notes=notes,
+        next_step=model.next_step_en if english() else model.next_step_fr,
     )
     total = impact.kgco2e_total.value
     if total > 0 and shown.embodied_share >= 0.5:
@@ -272,6 +293,111 @@ def compute(
     model_id: str, values: Mapping[str, float | str], price: Mapping[str, Any]
 ) -> engine_impact.Impact:
     return engine_impact.compute(model_id, values, **price)
+
+
+# --- Already done, and why nothing is saved ----------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One input the change already made moved: its usual value before, and today's."""
+
+    label: str
+    unit: str
+    before: str
+    today: str
+
+
+@dataclass
+class Done:
+    """What an action the diagnostic says is in place saves each year, from the usual state
+    before it (``[[done]]`` of ``planning.toml``) to the organisation's pre-filled one."""
+
+    action: Action
+    results: Results
+    changes: list[Change]
+    sources: dict[str, dict[str, str]]
+
+
+def already_done(model_id: str, prefill: Prefill, in_place: list[Action]) -> list[Done]:
+    """The yearly saving of each action in place whose change the planning assumptions describe;
+    none for an action without them, or whose change saves nothing with these figures."""
+    model = engine_impact.MODELS[model_id]
+    found = []
+    for action in in_place:
+        done = prefill.done_values(model_id, action.id)
+        if done is None:
+            continue
+        checked, errors = check(model_id, {k: Filled(v, "action") for k, v in done.items()})
+        if checked is None or errors:
+            continue
+        shown = results(model_id, compute(model_id, checked, prefill.price))
+        if shown.saves_nothing or shown.total.value <= 0:
+            continue
+        today = prefill.values(model_id, action.id)
+        changes = []
+        entries = planning().done_for(action.id)
+        for entry in entries:
+            spec = model.input(entry.input)
+            if entry.form != "value" or spec.kind == "choice":
+                continue
+            changes.append(
+                Change(
+                    label=spec.label_en if english() else spec.label_fr,
+                    unit=spec.unit_en if english() else spec.unit_fr,
+                    before=amount(done[entry.input]),
+                    today=amount(today[entry.input]),
+                )
+            )
+        sources = reference_data().sources
+        found.append(
+            Done(
+                action,
+                shown,
+                changes,
+                {entry.source: sources[entry.source] for entry in entries},
+            )
+        )
+    return found
+
+
+@dataclass
+class Nothing:
+    """Why a run saves nothing, said instead of a row of zeros: an own figure still to enter, a
+    simulator shared by several actions opened without one (nothing changes), an action already
+    done (nothing left with today's values), or the values as they are."""
+
+    reason: str  # "to_enter", "choose", "done" or "values"
+    rows: list[FieldRow] = field(default_factory=list)  # the figures to enter
+    actions: list[Action] = field(default_factory=list)  # the actions to choose from
+
+
+def why_nothing(
+    shown: Results | None,
+    rows: list[FieldRow],
+    *,
+    action: Action | None,
+    using: list[Action],
+    done: list[Done],
+) -> Nothing | None:
+    if shown is None or not shown.saves_nothing:
+        return None
+    if done:
+        return Nothing("done")
+    targeted = [item for item in using if planning().targets_for(item.id)]
+    if action is None and targeted:
+        return Nothing("choose", actions=targeted)
+    to_enter = [row for row in rows if row.to_enter and _is_zero(row.filled.value)]
+    if to_enter:
+        return Nothing("to_enter", rows=to_enter)
+    return Nothing("values")
+
+
+def _is_zero(value: Any) -> bool:
+    try:
+        return float(str(value).replace(",", ".")) == 0
+    except ValueError:
+        return False
 
 
 def _stored_bounds(results: Mapping[str, Any], name: str) -> engine_impact.Bounds:

@@ -14,12 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from capnr.core.access import Access, OrganisationAccess, organisation_view
 from capnr.core.i18n import english as _english
+from capnr.core.i18n import long_date
 from capnr.diagnostics.models import AnswerValue
 from capnr.diagnostics.referential import EFFORT_LABELS, WHO_LABELS, theme_title, themes
 from capnr.engine import catalogue as engine_catalogue
@@ -318,10 +318,15 @@ def _simulation(
         if not recommend.is_relevant(item, facts.answers, facts.applicable)
         and recommend.considered_questions(item, facts.answers, facts.applicable)
     ]
+    done = sim.already_done(model_id, facts.prefill, in_place)
     sources = {}
     for row in rows:
         if row.source is not None:
             sources[row.spec.source_id] = row.source
+    for item in done:
+        sources.update(item.sources)
+    main = [row for row in rows if not row.advanced]
+    advanced = [row for row in rows if row.advanced]
     context = {
         "access": access,
         "model": model,
@@ -331,9 +336,15 @@ def _simulation(
         "action": action,
         "using": using,
         "in_place": in_place,
-        "own_rows": [row for row in rows if row.has_own_data],
-        "other_rows": [row for row in rows if not row.has_own_data],
+        "in_place_left": [item for item in in_place if item.id not in {d.action.id for d in done}],
+        "own_rows": [row for row in main if row.has_own_data],
+        "other_rows": [row for row in main if not row.has_own_data],
+        "advanced_rows": advanced,
+        # Open when it holds a value to correct or one the person changed.
+        "advanced_open": any(row.error or row.filled.source == "user" for row in advanced),
         "rows": rows,
+        "done": done,
+        "nothing": sim.why_nothing(results, rows, action=action, using=using, done=done),
         "errors": errors,
         "results": results,
         "values": values or {},
@@ -384,7 +395,7 @@ def scenario_save(request: HttpRequest, access: OrganisationAccess, model_id: st
     sources = {name: item.source for name, item in filled.items()}
     name = form.cleaned_data["name"] or _("%(model)s, %(date)s") % {
         "model": _model_title(model_id),
-        "date": date_format(timezone.localdate(), "DATE_FORMAT"),
+        "date": long_date(timezone.localdate()),
     }
     try:
         scenario = services.scenario_save(

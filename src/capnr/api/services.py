@@ -33,6 +33,15 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
     )
 
 
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live token of ``user``: done when their password changes or is reset, since
+    a token copied by whoever knew the old password must not outlive it. Returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def api_token_user(raw: str) -> User | None:
     """The active user behind a token secret, or None."""
     token = (

@@ -57,9 +57,20 @@ class OrganisationAccess:
         facilitator of a cohort it belongs to, who runs the workshop with them."""
         return self.level >= Access.ADMINISTER or self.role == FACILITATOR
 
+    @property
+    def can_submit_diagnostic(self) -> bool:
+        """Submit the diagnostic as the year's reference, or reopen it: the organisation's own
+        decision, so the référent's (or a superuser's). The facilitator runs the workshop and
+        answers with them, but does not submit."""
+        return self.level >= Access.ADMINISTER
+
     def require_diagnostic(self) -> None:
         if not self.can_run_diagnostic:
             raise PermissionDenied("Only the référent or the facilitator runs the diagnostic.")
+
+    def require_diagnostic_submit(self) -> None:
+        if not self.can_submit_diagnostic:
+            raise PermissionDenied("Only the organisation's référent submits or reopens it.")
 
     def require(self, need: Access) -> None:
         if self.level < need:

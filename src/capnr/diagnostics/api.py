@@ -1,9 +1,11 @@
 """Self-diagnostic endpoints under /api/v1/organisations/{slug}/diagnostics: the yearly
 diagnostics, their scores, and the answers, one question at a time with optimistic locking.
 
-Reading needs READ; starting, answering, submitting and reopening need what the pages need
-(``access.require_diagnostic()``: the référent, the cohort's facilitator, a superuser), which the
-services check. Messages that explain a refusal come from the services, in the user's language.
+Reading needs READ; starting and answering need what the pages need
+(``access.require_diagnostic()``: the référent, the cohort's facilitator, a superuser);
+submitting and reopening, ``access.require_diagnostic_submit()`` (the référent, a superuser:
+never the facilitator). The services check both. Messages that explain a refusal come from the
+services, in the user's language.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from capnr.core.access import OrganisationAccess, organisation_endpoint
+from capnr.core.api_types import Payload
 from capnr.engine import diagnostic as engine
 
 from . import selectors, services
@@ -98,7 +101,7 @@ class DiagnosticOut(DiagnosticSummaryOut):
     )
 
 
-class StartIn(Schema):
+class StartIn(Payload):
     year: int | None = Field(None, description="The year to diagnose; the current year if null.")
 
 
@@ -115,7 +118,7 @@ class AnswerOut(Schema):
     version: int = Field(..., description="Send it back as `version` to change this answer.")
 
 
-class AnswerIn(Schema):
+class AnswerIn(Payload):
     value: AnswerChoice = Field(
         "",
         description="yes, partly (in progress), no, na (not applicable), unknown (don't know), "
@@ -363,7 +366,7 @@ def answer_put(
 @organisation_endpoint()
 def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: int) -> Status[Any]:
     """Mark the diagnostic submitted: its answers can no longer change until it is reopened.
-    For the référent, the cohort's facilitator or a superuser; 409 if already submitted."""
+    For the référent or a superuser (403 for the facilitator); 409 if already submitted."""
     diagnostic = selectors.diagnostic_get(access=access, year=year)
     try:
         services.diagnostic_submit(
@@ -384,8 +387,8 @@ def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: in
 @organisation_endpoint()
 def diagnostic_reopen(request: HttpRequest, access: OrganisationAccess, year: int) -> Any:
     """Submission is never final: reopen the diagnostic so its answers can change again.
-    Reopening a diagnostic in progress changes nothing. For the référent, the cohort's
-    facilitator or a superuser."""
+    Reopening a diagnostic in progress changes nothing. For the référent or a superuser (403
+    for the facilitator)."""
     diagnostic = selectors.diagnostic_get(access=access, year=year)
     services.diagnostic_reopen(access=access, diagnostic=diagnostic)
     return _detail(diagnostic)

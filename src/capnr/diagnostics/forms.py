@@ -30,6 +30,7 @@ class AnswerForm(forms.Form):
         max_length=500,
         help_text=_("A document, a link or a figure (e.g. “PUE 1.6 in 2025”)."),
     )
+    confirm = forms.BooleanField(label=_("Confirm last year's answer"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     initial_print = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
@@ -78,17 +79,16 @@ class NoteForm(forms.Form):
 
 
 def initial_for(answer: Answer | None) -> dict[str, Any]:
+    """What a question's form shows, with the version and fingerprint it started from. A
+    carried-over answer left as shown stays to confirm: only the ``confirm`` box (or a button
+    that says so) confirms it."""
     value = answer.value if answer else ""
     comment = answer.comment if answer else ""
     evidence = answer.evidence if answer else ""
-    """What a question's form shows, with the version and fingerprint it started from."""
     return {
         "value": value,
         "comment": comment,
         "evidence": evidence,
         "version": answer.version if answer else 0,
-        # A carried-over answer is never "untouched": saving the page confirms it.
-        "initial_print": ""
-        if answer and answer.to_confirm
-        else fingerprint(value, comment, evidence),
+        "initial_print": fingerprint(value, comment, evidence),
     }

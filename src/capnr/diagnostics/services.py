@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,6 +70,10 @@ class Submission:
     evidence: str
     version: int
     initial: str = ""
+    # The user asked for last year's answer to be confirmed as it is (a confirm box ticked, the
+    # theme's "confirm the unchanged answers" button, a one-question page saved); without it a
+    # question the page showed and the user left alone is not written, carried over or not.
+    confirm: bool = False
 
 
 def fingerprint(value: str, comment: str, evidence: str) -> str:
@@ -147,14 +151,21 @@ def diagnostic_start(*, access: OrganisationAccess, year: int, user: User | None
     return diagnostic
 
 
+@dataclass(frozen=True)
+class _Written:
+    answer: Answer
+    confirmed: bool  # last year's answer confirmed as it was: nothing else changed
+
+
 def _write(
     diagnostic: Diagnostic,
     submission: Submission,
     *,
     user: User | None,
     email: str = "",
-) -> Answer | None:
-    """Save one question's answer if it changed; refuse it if someone saved in between."""
+) -> _Written | None:
+    """Save one question's answer if it changed, or confirm last year's when asked; refuse it if
+    someone saved in between."""
     _check_question(diagnostic, submission.question_id)
     _check_value(submission.value)
     comment, evidence = submission.comment.strip(), submission.evidence.strip()
@@ -168,8 +179,11 @@ def _write(
         current is not None
         and fingerprint(current.value, current.comment, current.evidence) == shown
     )
-    untouched = submission.initial and submission.initial == shown
-    if untouched or (same and current is not None and not current.to_confirm):
+    carried = current is not None and current.to_confirm
+    untouched = bool(submission.initial) and submission.initial == shown
+    if untouched and not (submission.confirm and carried):
+        return None  # left as the page showed it: a carried-over answer stays to confirm
+    if same and not carried:
         return None  # nothing new to write
     if current is None and not (submission.value or comment or evidence):
         return None
@@ -187,9 +201,10 @@ def _write(
             raise ValidationError(_("This answer was removed meanwhile; reload the page."))
         try:
             with transaction.atomic():
-                return Answer.objects.create(
+                created = Answer.objects.create(
                     diagnostic=diagnostic, question_id=submission.question_id, **fields
                 )
+            return _Written(created, confirmed=False)
         except IntegrityError:
             current = Answer.objects.get(diagnostic=diagnostic, question_id=submission.question_id)
             raise AnswerConflict(submission.question_id, current) from None
@@ -204,7 +219,7 @@ def _write(
         current.refresh_from_db()
         raise AnswerConflict(submission.question_id, current)
     current.refresh_from_db()
-    return current
+    return _Written(current, confirmed=same)
 
 
 def answer_save(
@@ -212,14 +227,16 @@ def answer_save(
 ) -> Answer | None:
     _require_diagnostic(access, diagnostic)
     _check_open(diagnostic)
-    return _write(diagnostic, submission, user=user)
+    written = _write(diagnostic, submission, user=user)
+    return written.answer if written is not None else None
 
 
 @dataclass
 class BatchResult:
-    saved: list[str]
+    saved: list[str]  # questions whose answer changed
     conflicts: list[AnswerConflict]
     errors: dict[str, list[str]]
+    confirmed: list[str] = field(default_factory=list)  # last year's answers confirmed as is
 
 
 def answers_save(
@@ -236,8 +253,11 @@ def answers_save(
     for submission in submissions:
         try:
             with transaction.atomic():
-                if _write(diagnostic, submission, user=user) is not None:
-                    result.saved.append(submission.question_id)
+                written = _write(diagnostic, submission, user=user)
+            if written is not None:
+                (result.confirmed if written.confirmed else result.saved).append(
+                    submission.question_id
+                )
         except AnswerConflict as conflict:
             result.conflicts.append(conflict)
         except ValidationError as error:
@@ -246,23 +266,11 @@ def answers_save(
 
 
 @transaction.atomic
-def carried_over_confirm(
-    *, access: OrganisationAccess, diagnostic: Diagnostic, theme: str, user: User
-) -> int:
-    """Confirm, unchanged, every answer of ``theme`` carried over from last year."""
-    _require_diagnostic(access, diagnostic)
-    _check_open(diagnostic)
-    ids = [q.id for q in questions_for(diagnostic.organisation) if q.theme == theme]
-    return Answer.objects.filter(
-        diagnostic=diagnostic, question_id__in=ids, to_confirm=True
-    ).update(
-        to_confirm=False, answered_by=user, version=F("version") + 1, updated_at=timezone.now()
-    )
-
-
-@transaction.atomic
 def diagnostic_submit(*, access: OrganisationAccess, diagnostic: Diagnostic, user: User) -> None:
-    _require_diagnostic(access, diagnostic)
+    """The organisation's référent (or a superuser) makes the answers this year's reference;
+    the facilitator, who runs the workshop with them, does not."""
+    access.require_diagnostic_submit()
+    require_same_organisation(access, diagnostic)
     _check_open(diagnostic)
     Diagnostic.objects.filter(pk=diagnostic.pk).update(
         status=DiagnosticStatus.SUBMITTED,
@@ -275,8 +283,9 @@ def diagnostic_submit(*, access: OrganisationAccess, diagnostic: Diagnostic, use
 
 @transaction.atomic
 def diagnostic_reopen(*, access: OrganisationAccess, diagnostic: Diagnostic) -> None:
-    """Submission is never final: the référent (or the facilitator) can reopen."""
-    _require_diagnostic(access, diagnostic)
+    """Submission is never final: the référent (or a superuser) can reopen."""
+    access.require_diagnostic_submit()
+    require_same_organisation(access, diagnostic)
     if not diagnostic.is_submitted:
         return
     Diagnostic.objects.filter(pk=diagnostic.pk).update(
@@ -404,10 +413,11 @@ def delegated_answer_save(
         raise PermissionDenied("Only the delegated question can be answered.")
     diagnostic = delegation.diagnostic
     _check_open(diagnostic)
-    answer = _write(diagnostic, submission, user=user, email=delegation.email)
-    if answer is not None:
-        Delegation.objects.filter(pk=delegation.pk).update(answered_at=timezone.now())
-    return answer
+    written = _write(diagnostic, submission, user=user, email=delegation.email)
+    if written is None:
+        return None
+    Delegation.objects.filter(pk=delegation.pk).update(answered_at=timezone.now())
+    return written.answer
 
 
 # --- Workshop -------------------------------------------------------------------------------

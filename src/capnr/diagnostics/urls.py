@@ -17,11 +17,6 @@ urlpatterns = [
         name="theme_autosave",
     ),
     path(
-        "diagnostic/<int:year>/theme/<slug:theme>/confirm/",
-        views.theme_confirm,
-        name="theme_confirm",
-    ),
-    path(
         "diagnostic/<int:year>/question/<str:question_id>/delegate/",
         views.delegate,
         name="delegate",

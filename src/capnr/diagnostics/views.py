@@ -70,7 +70,11 @@ def _item(
     )
 
 
-def _submission(question_id: str, form: AnswerForm) -> services.Submission:
+def _submission(
+    question_id: str, form: AnswerForm, *, confirm: bool = False
+) -> services.Submission:
+    """What the form sent for one question; ``confirm`` when the user's act confirms last year's
+    answer whatever its box says (the theme's button, a page of this one question)."""
     data = form.cleaned_data
     return services.Submission(
         question_id=question_id,
@@ -79,6 +83,7 @@ def _submission(question_id: str, form: AnswerForm) -> services.Submission:
         evidence=data.get("evidence") or "",
         version=data.get("version") or 0,
         initial=data.get("initial_print") or "",
+        confirm=confirm or bool(data.get("confirm")),
     )
 
 
@@ -192,6 +197,7 @@ def diagnostic_overview(
             "results": results,
             "delegations": delegations,
             "can_run": access.can_run_diagnostic,
+            "can_submit": access.can_submit_diagnostic,
         },
     )
 
@@ -324,7 +330,7 @@ def _autosave(request: HttpRequest, access: OrganisationAccess, page: ThemePage)
     initial = initial_for(selectors.answer_get(page.diagnostic, question_id))
     return JsonResponse(
         {
-            "status": "saved" if result.saved else "unchanged",
+            "status": "saved" if result.saved or result.confirmed else "unchanged",
             "version": initial["version"],
             "initial": initial["initial_print"],
         }
@@ -332,13 +338,16 @@ def _autosave(request: HttpRequest, access: OrganisationAccess, page: ThemePage)
 
 
 def _save_theme(request: HttpRequest, access: OrganisationAccess, page: ThemePage) -> HttpResponse:
-    """The form post: save every question sent, each on its own. All saved → on to the page
-    asked for; otherwise the page again (409) with the refused questions marked."""
+    """The form post: save every question sent, each on its own; last year's answers are
+    confirmed only where their box is ticked, or all those left unchanged when the button that
+    says so (``confirm_unchanged``) was pressed. All saved → on to the page asked for;
+    otherwise the page again (409) with the refused questions marked."""
     items = _theme_items(page, selectors.answers_by_question(page.diagnostic), request.POST)
     posted = [item for item in items if item.form.is_bound]
     invalid = {item.question.id for item in posted if not item.form.is_valid()}
+    confirm_unchanged = bool(request.POST.get("confirm_unchanged"))
     submissions = [
-        _submission(item.question.id, item.form)
+        _submission(item.question.id, item.form, confirm=confirm_unchanged)
         for item in posted
         if item.question.id not in invalid
     ]
@@ -351,13 +360,7 @@ def _save_theme(request: HttpRequest, access: OrganisationAccess, page: ThemePag
         return redirect("diagnostics:overview", access.organisation.slug, page.diagnostic.year)
     conflicts = {conflict.question_id: conflict for conflict in result.conflicts}
     if not invalid and not conflicts and not result.errors:
-        if result.saved:
-            count = len(result.saved)
-            messages.success(
-                request,
-                ngettext("%(count)s answer saved.", "%(count)s answers saved.", count)
-                % {"count": count},
-            )
+        _say_saved(request, result)
         return _redirect_after_save(request, access, page)
     answers = selectors.answers_by_question(page.diagnostic)
     items = _items_after_refusal(page, items, answers, invalid, conflicts, result.errors)
@@ -366,6 +369,28 @@ def _save_theme(request: HttpRequest, access: OrganisationAccess, page: ThemePag
         _("Some answers were not saved: see the questions marked below. The others are saved."),
     )
     return _render_theme(request, access, page, items, answers, status=409)
+
+
+def _say_saved(request: HttpRequest, result: services.BatchResult) -> None:
+    """Count what was written: answers changed, and last year's answers confirmed as they were."""
+    if result.saved:
+        count = len(result.saved)
+        messages.success(
+            request,
+            ngettext("%(count)s answer saved.", "%(count)s answers saved.", count)
+            % {"count": count},
+        )
+    if result.confirmed:
+        count = len(result.confirmed)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s answer from last year confirmed.",
+                "%(count)s answers from last year confirmed.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 def _redirect_after_save(
@@ -441,33 +466,6 @@ def _render_theme(
         },
         status=status,
     )
-
-
-@organisation_view()
-@require_POST
-def theme_confirm(
-    request: HttpRequest, access: OrganisationAccess, year: int, theme: str
-) -> HttpResponse:
-    access.require_diagnostic()
-    diagnostic = _diagnostic(access, year)
-    _theme_or_404(theme)
-    try:
-        count = services.carried_over_confirm(
-            access=access, diagnostic=diagnostic, theme=theme, user=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s answer from last year confirmed.",
-                "%(count)s answers from last year confirmed.",
-                count,
-            )
-            % {"count": count},
-        )
-    return redirect("diagnostics:theme", access.organisation.slug, year, theme)
 
 
 def _members(access: OrganisationAccess) -> list[tuple[int, str]]:
@@ -550,7 +548,7 @@ def delegation_revoke(
 @organisation_view()
 @require_POST
 def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
-    access.require_diagnostic()
+    access.require_diagnostic_submit()
     diagnostic = _diagnostic(access, year)
     try:
         services.diagnostic_submit(access=access, diagnostic=diagnostic, user=request.user)
@@ -566,7 +564,7 @@ def diagnostic_submit(request: HttpRequest, access: OrganisationAccess, year: in
 @organisation_view()
 @require_POST
 def diagnostic_reopen(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
-    access.require_diagnostic()
+    access.require_diagnostic_submit()
     diagnostic = _diagnostic(access, year)
     services.diagnostic_reopen(access=access, diagnostic=diagnostic)
     messages.success(request, _("Diagnostic reopened: answers can be changed again."))
@@ -627,7 +625,8 @@ def _delegated_page(
             try:
                 services.delegated_answer_save(
                     delegation=delegation,
-                    submission=_submission(question.id, item.form),
+                    # The question is alone on the page: saving it confirms last year's answer.
+                    submission=_submission(question.id, item.form, confirm=True),
                     user=user,
                 )
             except services.AnswerConflict as conflict:

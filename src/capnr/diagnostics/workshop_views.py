@@ -159,6 +159,11 @@ def workshop_question(
         if screen.diagnostic.is_submitted:
             messages.error(request, _("This diagnostic is submitted: nothing was saved."))
             return redirect(screen.here)
+        # The timer follows what the workshop does, never a page view (a GET writes nothing):
+        # the theme of the question worked on is the one being discussed.
+        services.workshop_visit(
+            access=access, diagnostic=screen.diagnostic, theme=screen.question.theme
+        )
         post = _add_note if request.POST.get("action") == "note" else _save_answer
         response = post(request, access, screen)
         if response is not None:
@@ -209,6 +214,7 @@ def _save_answer(
         evidence=answer.evidence if answer else "",
         version=data.get("version") or 0,
         initial=data.get("initial_print") or "",
+        confirm=True,  # a button pressed on this one question: it confirms last year's answer
     )
     try:
         saved = services.answer_save(
@@ -230,6 +236,11 @@ def _save_answer(
         return None
     if saved is not None:
         messages.success(request, _saved_message(screen.position + 1, saved))
+    following = screen.questions[screen.position + 1 : screen.position + 2]
+    if following:  # the workshop moves on to it, maybe to the next theme
+        services.workshop_visit(
+            access=access, diagnostic=screen.diagnostic, theme=following[0].theme
+        )
     return redirect(screen.next_url)
 
 
@@ -247,8 +258,6 @@ def _render_screen(
 ) -> HttpResponse:
     diagnostic, question, position = screen.diagnostic, screen.question, screen.position
     now = timezone.now()
-    if request.method == "GET" and not diagnostic.is_submitted:
-        services.workshop_visit(access=access, diagnostic=diagnostic, theme=question.theme, now=now)
     times = selectors.theme_times(diagnostic)
     seconds, running = _seconds_on(diagnostic, times, question.theme, now)
     progress = selectors.progress(diagnostic, screen.answers)

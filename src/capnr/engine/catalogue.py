@@ -31,24 +31,26 @@ CO_BENEFITS = ("security", "money", "comfort", "compliance", "image", "skills")
 # eco-design); "" (no model): an enabling or governance step.
 MODELS = MODEL_IDS
 DIRECTIONS = ("up", "down")
-UNITS = (
-    "%",
-    "count",
-    "count/yr",
-    "days",
-    "years",
-    "°C",
-    "ratio",
-    "kWh/yr",
-    "€/yr",
-    "kg",
-    "kg/yr",
-    "kgCO2e/person/yr",
-    "GB",
-    "KB",
-    "pages/yr",
-    "h/yr",
-)
+# A KPI's unit: its code in the data files, and how a page writes it (French, English).
+UNIT_LABELS: dict[str, tuple[str, str]] = {
+    "%": ("%", "%"),
+    "count": ("nombre", "number"),
+    "count/yr": ("nombre par an", "number per year"),
+    "days": ("jours", "days"),
+    "years": ("ans", "years"),
+    "°C": ("°C", "°C"),
+    "ratio": ("ratio", "ratio"),
+    "kWh/yr": ("kWh/an", "kWh/yr"),
+    "€/yr": ("€/an", "€/yr"),
+    "kg": ("kg", "kg"),
+    "kg/yr": ("kg/an", "kg/yr"),
+    "kgCO2e/person/yr": ("kg CO2e par personne et par an", "kgCO2e per person per year"),
+    "GB": ("Go", "GB"),
+    "KB": ("Ko", "KB"),
+    "pages/yr": ("pages par an", "pages a year"),
+    "h/yr": ("heures par an", "hours a year"),
+}
+UNITS = tuple(UNIT_LABELS)
 TEXTS = ("title", "summary", "why")
 FIELDS = frozenset(
     {
@@ -89,6 +91,14 @@ class Kpi:
     label_en: str
     unit: str
     direction: str  # "up": higher is better; "down": lower is better
+
+    @property
+    def unit_fr(self) -> str:
+        return UNIT_LABELS[self.unit][0]
+
+    @property
+    def unit_en(self) -> str:
+        return UNIT_LABELS[self.unit][1]
 
 
 @dataclass(frozen=True)

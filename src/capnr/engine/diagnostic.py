@@ -21,6 +21,15 @@ from typing import Any
 
 ANSWERS = ("yes", "partly", "no", "na", "unknown")
 EFFORTS = ("easy", "medium", "hard")
+# The axes of the REEN law's responsible digital strategy a question answers: code, then how
+# a page writes it (French, English).
+REEN_AXES: dict[str, tuple[str, str]] = {
+    "strategie": ("stratégie", "strategy"),
+    "achats": ("achats", "purchasing"),
+    "duree_de_vie": ("durée de vie", "lifetime"),
+    "ecoconception": ("écoconception", "eco-design"),
+    "sobriete": ("sobriété", "sufficiency"),
+}
 WHO = (
     "it",
     "purchasing",
@@ -125,6 +134,14 @@ class Question:
     applies_to: Applicability = field(default_factory=Applicability)
     obligation: Obligation | None = None
 
+    @property
+    def reen_fr(self) -> str:
+        return REEN_AXES[self.reen][0] if self.reen else ""
+
+    @property
+    def reen_en(self) -> str:
+        return REEN_AXES[self.reen][1] if self.reen else ""
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -169,6 +186,8 @@ def _question(raw: Mapping[str, Any], where: str, themes: set[str]) -> Question:
         raise ReferentialError(f"{where}: priority must be 1, 2 or 3")
     if raw["effort"] not in EFFORTS:
         raise ReferentialError(f"{where}: effort must be one of {EFFORTS}")
+    if raw["reen"] and raw["reen"] not in REEN_AXES:
+        raise ReferentialError(f"{where}: reen must be '' or one of {tuple(REEN_AXES)}")
     who = _strings(raw["who"], f"{where} who")
     unknown_who = [item for item in who if item not in WHO]
     if unknown_who:

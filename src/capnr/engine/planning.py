@@ -1,6 +1,6 @@
 """Planning assumptions of the action catalogue: ``data/actions/planning.toml``.
 
-Three kinds of entries, each with its value, the id of its source in ``data/sources.csv`` and a
+Four kinds of entries, each with its value, the id of its source in ``data/sources.csv`` and a
 short note (format: ``data/actions/SCHEMA.md``):
 
 - **targets**: the typical target of a catalogue action on one input of the action's impact
@@ -8,6 +8,10 @@ short note (format: ``data/actions/SCHEMA.md``):
   actions sharing a model ("fewer second screens", "fewer desk phones") do not open the
   simulator on the same zero;
 - **diagnostic rules**: a diagnostic answer that moves the starting point of a model's input;
+- **changes done**: when the diagnostic says an action is already in place, the inputs (in the
+  forms of a target) that make the model's run the change the organisation has made, from the
+  usual state before it to today's, so that the simulator says what it already saves each year
+  instead of opening on the nothing left to gain;
 - **recommendation parameters**: the spending of a "low" cost action used to test its payback,
   and the weight of a diagnostic gap by answer.
 
@@ -135,9 +139,14 @@ class Planning:
     diagnostic: tuple[DiagnosticRule, ...]
     low_cost_eur: Parameter
     gap_weights: GapWeights
+    done: tuple[Target, ...] = ()
 
     def targets_for(self, action_id: str) -> tuple[Target, ...]:
         return tuple(target for target in self.targets if target.action == action_id)
+
+    def done_for(self, action_id: str) -> tuple[Target, ...]:
+        """The change ``action_id`` made, for the saving it already makes once in place."""
+        return tuple(change for change in self.done if change.action == action_id)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -347,10 +356,10 @@ def load_planning(
     version = header.get("version")
     if not isinstance(version, str) or not version:
         raise PlanningError("catalogue.toml: missing version")
-    unknown = sorted(set(content) - {"target", "diagnostic", "recommend"})
+    unknown = sorted(set(content) - {"target", "diagnostic", "done", "recommend"})
     if unknown:
         raise PlanningError(f"{FILE}: unknown section(s) {unknown}")
-    for name in ("target", "diagnostic"):
+    for name in ("target", "diagnostic", "done"):
         if not isinstance(content.get(name, []), list):
             raise PlanningError(f"{FILE}: {name} must be an array of tables ([[{name}]])")
     targets: list[Target] = []
@@ -374,6 +383,17 @@ def load_planning(
             raise PlanningError(f"{place}: the same answer and input as {seen[same]}")
         seen[same] = place
         rules.append(rule)
+    done: list[Target] = []
+    for index, raw in enumerate(content.get("done", []), start=1):
+        place = f"{FILE} done {index}"
+        change = _target(raw, place, actions, models, source_ids)
+        done_key = ("done", change.action, change.input)
+        if done_key in seen:
+            raise PlanningError(
+                f"{place}: {change.action} → {change.input} is already set by {seen[done_key]}"
+            )
+        seen[done_key] = place
+        done.append(change)
     if "recommend" not in content:
         raise PlanningError(f"{FILE}: missing [recommend]")
     low_cost, gap_weights = _recommend(content["recommend"], source_ids)
@@ -383,6 +403,7 @@ def load_planning(
         diagnostic=tuple(rules),
         low_cost_eur=low_cost,
         gap_weights=gap_weights,
+        done=tuple(done),
     )
 
 

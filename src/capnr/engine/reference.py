@@ -153,6 +153,23 @@ class ReferenceData:
         return arrays
 
 
+def _sources() -> dict[str, dict[str, str]]:
+    """sources.csv, each row with its wording in both languages: ``citation_en`` (sources.csv's
+    ``citation``) and ``citation_fr`` (sources_fr.csv)."""
+    sources = {row["id"]: row for row in _rows("sources.csv")}
+    french = {row["id"]: row["citation"] for row in _rows("sources_fr.csv")}
+    if set(french) != set(sources):
+        missing, unknown = sorted(set(sources) - set(french)), sorted(set(french) - set(sources))
+        raise ValueError(
+            f"Reference data sources_fr.csv: no French citation for {missing}; "
+            f"unknown sources {unknown}"
+        )
+    for source_id, row in sources.items():
+        row["citation_en"] = row["citation"]
+        row["citation_fr"] = french[source_id]
+    return sources
+
+
 def _float(text: str, where: str) -> float:
     try:
         return float(text)
@@ -163,7 +180,7 @@ def _float(text: str, where: str) -> float:
 @cache
 def reference_data() -> ReferenceData:
     # Loaded in this order, so that a broken file is reported the same way every time.
-    sources = {row["id"]: row for row in _rows("sources.csv")}
+    sources = _sources()
     categories = _categories()
     parameters = _capnr_parameters(sources)
     terminals = _boavizta_terminals()

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
+from capnr.core.api_types import Id, Pages, Payload
 
 from . import selectors, services
 
@@ -34,12 +35,16 @@ class ImportOut(Schema):
     error_message: str
 
 
-class ColumnsIn(Schema):
+class RefusedOut(Schema):
+    detail: dict[str, list[str]]  # the field and what is wrong with it, in the user's language
+
+
+class ColumnsIn(Payload):
     mapping: dict[int, str]
     save_as: str = ""
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(Payload):
     category_choices: dict[str, str] = {}
 
 
@@ -66,7 +71,7 @@ class AssetOut(Schema):
         return asset.department.name if asset.department else None
 
 
-@router.post("/{slug}/inventory/imports", response={201: ImportOut})
+@router.post("/{slug}/inventory/imports", response={201: ImportOut, 413: RefusedOut})
 @organisation_endpoint(Access.CONTRIBUTE)
 def import_upload(
     request: HttpRequest,
@@ -115,15 +120,15 @@ def import_confirm(
 
 
 @router.get("/{slug}/inventory/assets", response=list[AssetOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 @organisation_endpoint()
 def asset_list(
     request: HttpRequest,
     access: OrganisationAccess,
     category: str = "",
     status: str = "",
-    site: int | None = None,
-    department: int | None = None,
+    site: Id | None = None,
+    department: Id | None = None,
 ) -> Any:
     return selectors.asset_list(
         access=access, category=category, status=status, site=site, department=department

@@ -118,6 +118,7 @@ class Asset(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     MAPPING = "mapping", _("Columns to confirm")
     VALIDATING = "validating", _("Checking the rows")
     TO_CONFIRM = "to_confirm", _("Ready: waiting for your confirmation")
@@ -169,7 +170,7 @@ class InventoryImport(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in {ImportStatus.VALIDATING, ImportStatus.STORING}
+        return self.status in {ImportStatus.READING, ImportStatus.VALIDATING, ImportStatus.STORING}
 
 
 class ColumnMapping(models.Model):

@@ -40,12 +40,16 @@ def _sum(block: dict[str, Any], criterion: str) -> Figure:
     return Figure(sum(values[0]), sum(values[1]), sum(values[2]))
 
 
+def category_labels() -> dict[str, str]:
+    """Every category's name in the page's language, by code."""
+    return {
+        category.code: category.label_en if english() else category.label_fr
+        for category in reference_data().categories
+    }
+
+
 def category_label(code: str) -> str:
-    data = reference_data()
-    for category in data.categories:
-        if category.code == code:
-            return category.label_en if english() else category.label_fr
-    return code
+    return category_labels().get(code, code)
 
 
 def breakdown(run: FootprintRun, by: str) -> list[BreakdownRow]:

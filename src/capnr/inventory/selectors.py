@@ -14,6 +14,7 @@ from capnr.core.owned import get_for_access
 from capnr.engine.reference import reference_data
 
 from .models import Asset, AssetStatus, FootprintRun, InventoryImport
+from .presentation import category_label
 
 AGE_CLASSES = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10), (10, 200))
 
@@ -54,8 +55,6 @@ def _years_before(day: date, years: float) -> date:
 
 def category_counts(*, access: OrganisationAccess) -> list[dict[str, Any]]:
     """Devices in service per category, with their labels, largest first."""
-    data = reference_data()
-    labels = {c.code: c for c in data.categories}
     counted = (
         Asset.objects.for_access(access)
         .exclude(status=AssetStatus.RETIRED)
@@ -67,9 +66,7 @@ def category_counts(*, access: OrganisationAccess) -> list[dict[str, Any]]:
         {
             "category": row["category"],
             "devices": row["devices"],
-            "label": labels[row["category"]].label_fr
-            if row["category"] in labels
-            else row["category"],
+            "label": category_label(row["category"]),
         }
         for row in counted
     ]

@@ -6,6 +6,7 @@ assets before the last step, and that step writes everything or nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import shutil
 import sqlite3
@@ -24,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from capnr.core.access import Access, OrganisationAccess
@@ -34,7 +36,7 @@ from capnr.engine.intake.columns import (
     saved_mapping_covers,
     suggest_mapping,
 )
-from capnr.engine.intake.files import InventoryFileError
+from capnr.engine.intake.files import OLE_MAGIC, ZIP_MAGIC, InventoryFileError
 from capnr.engine.intake.reader import load_table, read_columns, save_table
 from capnr.engine.intake.recognition import load_category_map
 from capnr.engine.intake.table import ColumnTable
@@ -103,7 +105,7 @@ def refusal_message(error: InventoryFileError) -> str:
             "The file is larger than the limit of %(mb)s MB. Split it, or export only "
             "the columns you need."
         )
-        % {"mb": settings.CAPNR_IMPORT_MAX_MB},
+        % {"mb": number_format(settings.CAPNR_IMPORT_MAX_MB)},
         "empty": _("The file is empty."),
         "headers_only": _("The file has a header row but no data rows."),
         "binary": _("This file is not a text table: save it as CSV or XLSX and try again."),
@@ -147,11 +149,18 @@ def _read(path: Path) -> ColumnTable:
         raise ImportRefused(refusal_message(error), error.code) from error
 
 
+# A spreadsheet larger than this is read by the background worker, not inside the upload
+# request (a 45 MB workbook takes seconds and about 1 GB to unpack): the upload answers at once
+# and the import's page follows the reading. Delimited text files are read in the request.
+BACKGROUND_READ_BYTES = 2 * 1024 * 1024
+
+
 def import_upload(
     *, access: OrganisationAccess, user: User, uploaded: UploadedFile, full_reimport: bool = False
 ) -> InventoryImport:
     """Keep the file aside and propose a column mapping. A file that cannot be read is refused
-    with a clear message and nothing is kept."""
+    with a clear message and nothing is kept; a large spreadsheet is read in the background
+    (status ``reading``), and refused there if it cannot be read."""
     access.require(Access.CONTRIBUTE)
     if uploaded.size is not None and uploaded.size > _max_bytes():
         raise ImportRefused(refusal_message(InventoryFileError("too_large", "")), "too_large")
@@ -160,8 +169,54 @@ def import_upload(
     with path.open("wb") as target:
         for chunk in uploaded.chunks():
             target.write(chunk)
+    if _is_spreadsheet(path) and path.stat().st_size > BACKGROUND_READ_BYTES:
+        item = InventoryImport.objects.create(
+            organisation=access.organisation,
+            uploaded_by=user,
+            file_name=name[:255],
+            file_size=path.stat().st_size,
+            stored_path=str(path),
+            full_reimport=full_reimport,
+            status=ImportStatus.READING,
+        )
+        from .tasks import read_import
+
+        read_import.enqueue(item.pk)
+        item.refresh_from_db()
+        return item
     return _import_create(
         access=access, user=user, path=path, file_name=name, full_reimport=full_reimport
+    )
+
+
+def _is_spreadsheet(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(8).startswith((ZIP_MAGIC, OLE_MAGIC))
+
+
+def import_read(*, import_id: int) -> None:
+    """The background reading of a large spreadsheet (job ``tasks.read_import``): the same
+    reading and column suggestion as in the request; a file that cannot be read ends the import
+    as failed, its message kept, its files deleted."""
+    item = InventoryImport.objects.filter(pk=import_id, status=ImportStatus.READING).first()
+    if item is None:
+        return  # cancelled meanwhile, or already read
+    path = Path(item.stored_path)
+    try:
+        table = _read(path)
+    except ImportRefused as refusal:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        InventoryImport.objects.filter(pk=item.pk).update(
+            status=ImportStatus.FAILED,
+            error_message=str(refusal),
+            summary={**item.summary, "refusal": refusal.code},
+            stored_path="",
+            finished_at=timezone.now(),
+        )
+        return
+    fields = _read_fields(OrganisationAccess(item.organisation, Access.CONTRIBUTE, ""), table, path)
+    InventoryImport.objects.filter(pk=item.pk, status=ImportStatus.READING).update(
+        status=ImportStatus.MAPPING, **fields
     )
 
 
@@ -224,13 +279,34 @@ def _import_create(
     except ImportRefused:
         shutil.rmtree(path.parent, ignore_errors=True)
         raise
+    try:
+        fields = _read_fields(access, table, path, mapping_name)
+    except ImportRefused:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    return InventoryImport.objects.create(
+        organisation=access.organisation,
+        uploaded_by=user,
+        file_name=file_name[:255],
+        file_size=path.stat().st_size,
+        stored_path=str(path),
+        full_reimport=full_reimport,
+        **fields,
+    )
+
+
+def _read_fields(
+    access: OrganisationAccess, table: ColumnTable, path: Path, mapping_name: str = ""
+) -> dict[str, Any]:
+    """What reading the file gives an import: its header, how it was read, a few sample rows,
+    the suggested (or saved) column mapping and the row count. Keeps the table beside the file
+    for the next steps."""
     save_table(table, path.parent / TABLE_FILE)
     header = list(table.header)
     saved = ColumnMapping.objects.for_access(access)
     if mapping_name:
         named = saved.filter(name=mapping_name).first()
         if named is None:
-            shutil.rmtree(path.parent, ignore_errors=True)
             raise ImportRefused(
                 _("No saved column mapping is named “%(name)s”.") % {"name": mapping_name},
                 "unknown_mapping",
@@ -243,14 +319,9 @@ def _import_create(
             break
     if not mapping:
         mapping = {s.column_index: s.field for s in suggest_mapping(header) if s.field}
-    return InventoryImport.objects.create(
-        organisation=access.organisation,
-        uploaded_by=user,
-        file_name=file_name[:255],
-        file_size=path.stat().st_size,
-        stored_path=str(path),
-        header=header,
-        detected={
+    return {
+        "header": header,
+        "detected": {
             **asdict(table.detected),
             "header_line": table.header_line,
             "samples": [
@@ -258,13 +329,18 @@ def _import_create(
                 for row in range(min(5, len(table)))
             ],
         },
-        mapping={str(k): v for k, v in mapping.items()},
-        full_reimport=full_reimport,
-        total_rows=len(table),
-    )
+        "mapping": {str(k): v for k, v in mapping.items()},
+        "total_rows": len(table),
+    }
 
 
-def _check_mapping(mapping: Mapping[int, str]) -> None:
+def _check_mapping(mapping: Mapping[int, str], header: Sequence[str]) -> None:
+    outside = sorted(index for index in mapping if not 0 <= index < len(header))
+    if outside:
+        raise ValidationError(
+            _("The file has no column %(columns)s: its columns are numbered 0 to %(last)s.")
+            % {"columns": ", ".join(map(str, outside)), "last": len(header) - 1}
+        )
     fields = [field for field in mapping.values() if field]
     duplicates = sorted({field for field in fields if fields.count(field) > 1})
     if duplicates:
@@ -301,7 +377,7 @@ def import_set_mapping(
     }:
         raise ValidationError(_("This import can no longer change its columns."))
     clean = {int(index): field for index, field in mapping.items() if field}
-    _check_mapping(clean)
+    _check_mapping(clean, inventory_import.header)
     if save_as.strip():
         ColumnMapping.objects.update_or_create(
             organisation=access.organisation,
@@ -1013,6 +1089,38 @@ def import_cancel(*, access: OrganisationAccess, inventory_import: InventoryImpo
         shutil.rmtree(_workdir(inventory_import), ignore_errors=True)
 
 
+# An import left unconfirmed (or failed) this long is abandoned: its copy of the file and its
+# checked rows are deleted by the daily purge (``capnr purge``), and it shows as cancelled.
+ABANDONED_IMPORT_DAYS = 7
+ABANDONABLE = (
+    ImportStatus.READING,
+    ImportStatus.MAPPING,
+    ImportStatus.VALIDATING,
+    ImportStatus.TO_CONFIRM,
+    ImportStatus.REJECTED,
+    ImportStatus.FAILED,
+)
+
+
+def purge_abandoned_imports(*, now: dt.datetime | None = None) -> int:
+    """Cancel the imports of every organisation left unconfirmed for more than
+    ``ABANDONED_IMPORT_DAYS`` days and delete their files; returns how many. Run daily by the
+    job ``tasks.purge_abandoned_imports`` (``capnr purge`` from cron)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=ABANDONED_IMPORT_DAYS)
+    purged = 0
+    for item in InventoryImport.objects.filter(status__in=ABANDONABLE, created_at__lt=limit):
+        claimed = InventoryImport.objects.filter(pk=item.pk, status=item.status).update(
+            status=ImportStatus.CANCELLED,
+            finished_at=now,
+            summary={**item.summary, "abandoned": True},
+        )
+        if claimed and item.stored_path:  # a job that moved on meanwhile keeps its files
+            shutil.rmtree(_workdir(item), ignore_errors=True)
+        purged += claimed
+    return purged
+
+
 def import_retry(
     *,
     access: OrganisationAccess,
@@ -1023,6 +1131,8 @@ def import_retry(
     require_same_organisation(access, inventory_import)
     if inventory_import.status != ImportStatus.FAILED:
         raise ValidationError(_("Only a failed import can be retried."))
+    if inventory_import.summary.get("refusal"):
+        raise ValidationError(_("This file could not be read: upload a corrected file."))
     if (_workdir(inventory_import) / ROWS_FILE).exists() and inventory_import.summary.get(
         "category_choices"
     ) is not None:

@@ -8,6 +8,14 @@ from . import services
 
 
 @task()
+def read_import(import_id: int) -> None:
+    try:
+        services.import_read(import_id=import_id)
+    finally:
+        gc.unfreeze()
+
+
+@task()
 def check_import(import_id: int) -> None:
     try:
         services.import_check(import_id=import_id)
@@ -23,3 +31,10 @@ def store_import(import_id: int) -> None:
         services.import_store(import_id=import_id)
     finally:
         gc.unfreeze()
+
+
+@task()
+def purge_abandoned_imports() -> int:
+    """Cancel the imports left unconfirmed for more than a week and delete their files, in
+    every organisation. Queued each day by ``capnr purge`` from cron."""
+    return services.purge_abandoned_imports()

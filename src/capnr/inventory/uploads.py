@@ -23,10 +23,16 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         boundary: Any,
         encoding: str | None = None,
     ) -> None:
-        # A little room for the other form fields around the file.
-        if content_length and content_length > self._limit() + 64 * 1024:
-            self._refuse()
+        # A little room for the other form fields around the file. Django does not catch
+        # StopUpload here (it answered 500): the request is refused when its file begins, after
+        # the fields before it (the CSRF token) are read.
+        self.oversized = bool(content_length and content_length > self._limit() + 64 * 1024)
         self.received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "oversized", False):
+            self._refuse()
+        super().new_file(*args, **kwargs)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received = getattr(self, "received", 0) + len(raw_data)

@@ -123,6 +123,7 @@ def asset_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse
     query = request.GET.copy()
     query.pop("page", None)
     context["query"] = query.urlencode()
+    context["category_labels"] = presentation.category_labels()
     return render(request, "inventory/asset_list.html", context)
 
 
@@ -161,6 +162,7 @@ def import_list(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
             "imports": selectors.import_list(access=access)[:50],
             "max_mb": services.settings.CAPNR_IMPORT_MAX_MB,
         },
+        status=413 if getattr(request, "capnr_upload_too_large", False) else 200,
     )
 
 
@@ -168,7 +170,11 @@ def import_list(request: HttpRequest, access: OrganisationAccess) -> HttpRespons
 @require_safe
 def import_detail(request: HttpRequest, access: OrganisationAccess, import_id: int) -> HttpResponse:
     inventory_import = selectors.import_get(access=access, pk=import_id)
-    context: dict[str, Any] = {"access": access, "item": inventory_import}
+    context: dict[str, Any] = {
+        "access": access,
+        "item": inventory_import,
+        "abandoned_days": services.ABANDONED_IMPORT_DAYS,
+    }
     if (
         inventory_import.status
         in {ImportStatus.MAPPING, ImportStatus.REJECTED, ImportStatus.TO_CONFIRM}

@@ -293,6 +293,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When someone holding the dead link last asked the référents for a new one (throttled).
+    new_invitation_requested_at = models.DateTimeField(null=True, blank=True)
 
     edit_need = Access.ADMINISTER
     objects = OrganisationOwnedQuerySet.as_manager()
@@ -312,3 +314,7 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+    def is_addressed_to(self, user: User) -> bool:
+        """Whether ``user``'s account is the invited address: only its owner may accept."""
+        return user.email.strip().lower() == self.email.strip().lower()

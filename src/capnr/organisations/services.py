@@ -5,12 +5,14 @@ level it needs itself, so no caller can skip the rule."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,12 +35,27 @@ from .validators import normalise_siret
 
 
 class InvitationUnusable(Exception):
-    """An invitation link that is unknown, expired, revoked or already used."""
+    """An invitation link that is unknown, expired, revoked or already used, or opened by an
+    account that is not the invited address (``other_account``)."""
 
     def __init__(self, reason: str, invitation: Invitation | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.invitation = invitation
+
+
+# Someone holding a dead invitation link may ask the référents for a new one at most once in
+# this interval: each request emails every référent, and the page is public.
+NEW_INVITATION_REQUEST_INTERVAL = timedelta(hours=1)
+
+
+class NewInvitationAlreadyRequested(Exception):
+    """A new invitation was asked for from this link less than the interval ago."""
+
+    def __init__(self, invitation: Invitation, retry_at: datetime) -> None:
+        super().__init__(f"already requested; next request possible at {retry_at}")
+        self.invitation = invitation
+        self.retry_at = retry_at
 
 
 ORGANISATION_PROFILE_FIELDS = (
@@ -286,8 +303,12 @@ def invitation_accept(
 ) -> Membership:
     """Use an invitation once: join as ``user`` (logged in) or create the account.
 
-    The row is locked so that two clicks on the same link cannot both succeed."""
+    Only the owner of the invited address joins: a link forwarded to, or opened by, another
+    account raises ``other_account``. The row is locked so that two clicks on the same link
+    cannot both succeed."""
     invitation = invitation_find(raw_token=raw_token)
+    if user is not None and not invitation.is_addressed_to(user):
+        raise InvitationUnusable("other_account", invitation)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationUnusable("used", invitation)
@@ -311,10 +332,30 @@ def _rank(role: str) -> int:
     return {Role.READER: 1, Role.CONTRIBUTOR: 2, Role.REFERENT: 3}[Role(role)]
 
 
-def invitation_request_new(*, invitation: Invitation, message_url: str) -> int:
-    """Someone holding an expired or used link asks for a new one: tell the référents.
+def invitation_request_new(
+    *, invitation: Invitation, message_url: str, now: datetime | None = None
+) -> int:
+    """Someone holding an expired or used link asks for a new one: tell the référents, at most
+    once per NEW_INVITATION_REQUEST_INTERVAL for the link (else NewInvitationAlreadyRequested).
 
     Returns how many people were notified."""
+    now = now or timezone.now()
+    # One conditional update claims the slot, so two requests at once cannot both send.
+    claimed = (
+        Invitation.objects.filter(pk=invitation.pk)
+        .filter(
+            Q(new_invitation_requested_at__isnull=True)
+            | Q(new_invitation_requested_at__lte=now - NEW_INVITATION_REQUEST_INTERVAL)
+        )
+        .update(new_invitation_requested_at=now)
+    )
+    if not claimed:
+        last = Invitation.objects.values_list("new_invitation_requested_at", flat=True).get(
+            pk=invitation.pk
+        )
+        raise NewInvitationAlreadyRequested(
+            invitation, (last or now) + NEW_INVITATION_REQUEST_INTERVAL
+        )
     referents = list(
         User.objects.filter(
             memberships__organisation=invitation.organisation,

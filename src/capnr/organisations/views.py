@@ -370,19 +370,39 @@ def invitation_revoke(
     return redirect("organisations:members", slug=access.organisation.slug)
 
 
+def _invitation_refused(
+    request: HttpRequest, error: services.InvitationUnusable, token: str
+) -> HttpResponse:
+    """Why the link cannot be used: 403 for another account than the invited address, 410 for a
+    known invitation that is no longer usable, 404 for an unknown link."""
+    if error.reason == "other_account":
+        return render(
+            request,
+            "organisations/invitation_other_account.html",
+            {"invitation": error.invitation},
+            status=403,
+        )
+    return render(
+        request,
+        "organisations/invitation_unusable.html",
+        {"reason": error.reason, "invitation": error.invitation, "token": token},
+        status=410 if error.invitation else 404,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: the link from the invitation email."""
+    """Public: the link from the invitation email. Only the invited address joins: logged in as
+    another account, the page says so and offers to log out."""
     try:
         invitation = services.invitation_find(raw_token=token)
     except services.InvitationUnusable as error:
-        return render(
-            request,
-            "organisations/invitation_unusable.html",
-            {"reason": error.reason, "invitation": error.invitation, "token": token},
-            status=410 if error.invitation else 404,
-        )
+        return _invitation_refused(request, error, token)
     user = request.user if request.user.is_authenticated else None
+    if user is not None and not invitation.is_addressed_to(user):  # type: ignore[arg-type]
+        return _invitation_refused(
+            request, services.InvitationUnusable("other_account", invitation), token
+        )
     account_exists = user is None and selectors.account_exists(email=invitation.email)
     form = (
         None
@@ -398,12 +418,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"] if form else "",
             )
         except services.InvitationUnusable as error:
-            return render(
-                request,
-                "organisations/invitation_unusable.html",
-                {"reason": error.reason, "invitation": error.invitation, "token": token},
-                status=410,
-            )
+            return _invitation_refused(request, error, token)
         if user is None:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
@@ -437,12 +452,20 @@ def invitation_request_new(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": "unknown", "invitation": None, "token": token},
             status=404,
         )
-    notified = services.invitation_request_new(
-        invitation=invitation,
-        message_url=request.build_absolute_uri(
-            reverse("organisations:members", args=[invitation.organisation.slug])
-        ),
-    )
+    try:
+        notified = services.invitation_request_new(
+            invitation=invitation,
+            message_url=request.build_absolute_uri(
+                reverse("organisations:members", args=[invitation.organisation.slug])
+            ),
+        )
+    except services.NewInvitationAlreadyRequested as already:
+        return render(
+            request,
+            "organisations/invitation_requested.html",
+            {"invitation": invitation, "already": True, "retry_at": already.retry_at},
+            status=429,
+        )
     return render(
         request,
         "organisations/invitation_requested.html",

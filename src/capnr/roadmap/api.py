@@ -21,6 +21,7 @@ from ninja.responses import Status
 
 from capnr.actions import selectors as action_selectors
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
+from capnr.core.api_types import Payload
 from capnr.organisations import selectors as organisation_selectors
 
 from . import exports, selectors, services
@@ -79,7 +80,7 @@ class PlanItemOut(Schema):
     version: int = Field(..., description="Send it back as `version` to change this item.")
 
 
-class PlanItemIn(Schema):
+class PlanItemIn(Payload):
     action_id: str = Field(
         "",
         description="A catalogue action id: its title, theme and indicators come along unless "
@@ -101,7 +102,7 @@ class PlanItemIn(Schema):
     scenario_id: int | None = None
 
 
-class PlanItemUpdate(Schema):
+class PlanItemUpdate(Payload):
     version: int = Field(..., description="The item's version the client last saw.")
     title: str | None = None
     description: str | None = None
@@ -135,7 +136,7 @@ class JournalEntryOut(Schema):
     created_at: dt.datetime
 
 
-class JournalEntryIn(Schema):
+class JournalEntryIn(Payload):
     date: dt.date | None = Field(None, description="When it happened; today if left out.")
     text: str = Field(..., description="What happened (4,000 characters at most).")
     side_effect: bool = False
@@ -149,7 +150,7 @@ class MeasurementOut(Schema):
     author: str | None
 
 
-class MeasurementIn(Schema):
+class MeasurementIn(Payload):
     date: dt.date | None = Field(None, description="The day measured; today if left out.")
     # Required, but checked after the access rights, so that a 403 or 404 comes before a 422.
     value: float | None = Field(None, allow_inf_nan=False, description="The value measured.")

@@ -286,7 +286,7 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
                 model_id=model,
                 inputs=params,
                 input_sources=_sources(model, params, fleet),
-                name=f"Démo — {action_id}",
+                name=f"Chiffrage initial — {_title(action_id)}",
                 user=people["referent"],
                 action_id=action_id,
             )
@@ -331,6 +331,13 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
         note="Feuille de route 2025-2027 validée avec le bilan des gains rapides.",
     )
     assert Commitment.DEPLOYED  # the choices used above exist
+
+
+def _title(action_id: str) -> str:
+    """The action's French title: the demo's people work in French and name things in words."""
+    from capnr.engine.catalogue import catalogue
+
+    return catalogue().action(action_id).title_fr
 
 
 def _model(action_id: str) -> str:

@@ -14,7 +14,6 @@ from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.i18n import english
@@ -44,23 +43,6 @@ if TYPE_CHECKING:
     from capnr.organisations.models import User
 
 BIN_DAYS = 30
-
-# The catalogue's KPI units are codes; an item's indicator keeps a readable unit.
-UNIT_LABELS = {
-    "count": _lazy("number"),
-    "count/yr": _lazy("per year"),
-    "years": _lazy("years"),
-    "days": _lazy("days"),
-    "pages/yr": _lazy("pages a year"),
-    "h/yr": _lazy("hours a year"),
-    "kWh/yr": _lazy("kWh a year"),
-    "kgCO2e/person/yr": _lazy("kgCO2e per person a year"),
-    "ratio": _lazy("ratio"),
-}
-
-
-def unit_label(code: str) -> str:
-    return str(UNIT_LABELS.get(code, code))
 
 
 class ItemConflict(Exception):
@@ -232,7 +214,7 @@ def _clean_item(access: OrganisationAccess, fields: dict[str, Any]) -> dict[str,
     except ValidationError as error:
         errors["title"] = error.messages[0]
     themes = {theme.id for theme in engine_diagnostic.referential().themes}
-    if "theme" in fields and fields["theme"] not in themes:
+    if fields.get("theme") not in themes:  # required, also for an item made through the API
         errors["theme"] = _("Choose one of the themes.")
     start, due = fields.get("start_date"), fields.get("due_date")
     if start and due and due < start:
@@ -307,7 +289,7 @@ def item_create(
                 item=item,
                 kpi_id=kpi.id,
                 label=kpi.label_en if in_english else kpi.label_fr,
-                unit=unit_label(kpi.unit),
+                unit=kpi.unit_en if in_english else kpi.unit_fr,
                 direction=kpi.direction,
             )
             for kpi in action.kpis
@@ -367,7 +349,7 @@ def item_restore(*, access: OrganisationAccess, item: PlanItem) -> None:
 def purge_bin(*, now: dt.datetime | None = None) -> int:
     """Delete for good the items in the bin for more than 30 days, in every organisation, with
     their journal and indicators; returns how many items went. Run daily by the job
-    ``tasks.purge_bin`` (``capnr purge_roadmap_bin`` from cron)."""
+    ``tasks.purge_bin`` (``capnr purge`` from cron)."""
     limit = (now or timezone.now()) - dt.timedelta(days=BIN_DAYS)
     _total, details = PlanItem.objects.filter(deleted_at__lt=limit).delete()
     return details.get(PlanItem._meta.label, 0)

@@ -20,8 +20,9 @@ def send_digests(today_iso: str, base_url: str) -> int:
 def purge_bin() -> int:
     """Delete for good the roadmap items in the bin for more than 30 days, in every organisation.
 
-    Queued each day by ``capnr purge_roadmap_bin`` from cron; the cut-off is taken when the job
-    runs, so a job that waited in the queue purges nothing still restorable."""
+    Queued each day by ``capnr purge`` (or ``capnr purge_roadmap_bin``) from cron; the cut-off
+    is taken when the job runs, so a job that waited in the queue purges nothing still
+    restorable."""
     purged = services.purge_bin()
     logger.info("Roadmap bin purged: %s item(s)", purged)
     return purged

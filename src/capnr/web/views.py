@@ -3,22 +3,33 @@ tokens, legal pages, error pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from capnr.api import selectors as api_selectors
 from capnr.api import services as api_services
-from capnr.core.access import LAST_ORGANISATION_KEY, OrganisationAccess, organisation_view
+from capnr.core.access import (
+    LAST_ORGANISATION_KEY,
+    Access,
+    OrganisationAccess,
+    organisation_view,
+)
+from capnr.organisations.lockout import login_lockout_clear
 from capnr.organisations.selectors import organisation_choices_for, organisation_counts
 from capnr.organisations.tenancy import facilitates_a_coalition, visible_to
 
 from .forms import ApiTokenForm
 from .journey import journey_for
+from .portability import export_organisation
 
 
 @require_safe
@@ -95,6 +106,27 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("web:account")
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the reset email. Whoever completes it holds the mailbox: the login lock
+    on the account goes, so the locked-out page can send people here; the account's API
+    tokens are revoked (the page says so), as someone who knew the old password may hold one."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        login_lockout_clear(email=form.user.email)
+        api_services.api_tokens_revoke_all(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's password revokes one's API tokens too (the page says so)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        api_services.api_tokens_revoke_all(user=form.user)
+        return response
+
+
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")
@@ -126,3 +158,15 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@organisation_view(Access.ADMINISTER)
+@require_safe
+def organisation_export(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    """All of the organisation's data as a ZIP of JSON (portability; the way to leave), for the
+    référent. Another Cap NR instance reads it with ``capnr import_organisation``."""
+    organisation = access.organisation
+    response = HttpResponse(export_organisation(organisation), content_type="application/zip")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="capnr-{organisation.slug}-{day}.zip"'
+    return response

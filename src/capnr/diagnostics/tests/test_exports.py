@@ -127,7 +127,7 @@ def test_report_is_a_french_pdf_by_default_with_scores_gaps_and_indicative_level
     assert "Alpha secret agency" in text and str(YEAR) in text
     assert re.search(rf"\bC {re.escape(_translated('fr', 'grade, from A (best) to E'))}", text)
     assert "514" in text and "Niveau 1 (indicatif)" in text  # /1000 and the indicative level
-    assert REEN_REFERENCE in text and "1 janvier 2023" in text  # a gap, its due date in French
+    assert REEN_REFERENCE in text and "1er janvier 2023" in text  # a gap, its due date in French
     assert "Stratégie et gouvernance" in text  # themes and questions in French
     assert "Tenez-vous compte de l'indice de réparabilité" in text
     assert reader.trailer["/Root"]["/Lang"] == "fr"

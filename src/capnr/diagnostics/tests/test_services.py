@@ -57,10 +57,20 @@ def test_a_new_year_is_prefilled_from_the_last_one_and_each_answer_is_to_confirm
     # Carried answers count neither in progress nor in the score until confirmed.
     assert selectors.progress(second).answered == 0
     assert selectors.results(second).overall.percent is None
-    confirmed = services.carried_over_confirm(
-        access=access, diagnostic=second, theme="strategy", user=referent
+    # Confirmed as they are only when asked, question by question (the page's confirm boxes,
+    # or its button that confirms every unchanged answer of a theme).
+    shown = {q: services.fingerprint(a.value, a.comment, a.evidence) for q, a in carried.items()}
+    confirmed = services.answers_save(
+        access=access,
+        diagnostic=second,
+        submissions=[
+            Submission(qid, a.value, a.comment, a.evidence, a.version, shown[qid], confirm=True)
+            for qid, a in carried.items()
+            if qid.startswith("strategy.")
+        ],
+        user=referent,
     )
-    assert confirmed == 2
+    assert sorted(confirmed.confirmed) == ["strategy.01", "strategy.02"] and not confirmed.saved
     assert selectors.progress(second).answered == 2
     # Last year's diagnostic is untouched.
     assert first.answers.get(question_id="strategy.01").to_confirm is False

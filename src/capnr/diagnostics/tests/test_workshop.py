@@ -251,9 +251,13 @@ def test_the_timer_accrues_per_theme(client, org_a, referent, access_of, diagnos
     page = client.get(url("workshop_question", org_a, second.id)).content.decode()
     assert "8 min on this theme" in page
     assert 'data-seconds="48' in page and "data-running" in page  # the script counts on
-    # Going back to the first theme closes the second one's interval.
+    # Looking at the first theme again changes nothing: a GET writes nothing.
     page = client.get(url("workshop_question", org_a, questions[0].id)).content.decode()
-    assert "12 min on this theme" in page
+    assert "12 min on this theme" in page and "data-running" not in page
+    diagnostic.refresh_from_db()
+    assert diagnostic.workshop_theme == second.theme
+    # Working on it (a note, an answer) closes the second one's interval.
+    client.post(url("workshop_question", org_a, questions[0].id), {"action": "note", "text": "x"})
     assert ThemeTime.objects.get(diagnostic=diagnostic, theme=second.theme).seconds >= 8 * 60
     diagnostic.refresh_from_db()
     assert diagnostic.workshop_theme == first_theme

@@ -28,6 +28,10 @@ from .spec import (
 )
 
 _DATA = files("capnr.engine") / "data"
+# A simulator with more inputs than this shows at most MAIN_INPUTS first, the rest under its
+# "Advanced settings" (the inputs marked advanced = true in the data file).
+MAX_INPUTS_AT_ONCE = 8
+MAIN_INPUTS = 5
 
 
 class UnknownModel(KeyError):
@@ -167,7 +171,15 @@ def _input_spec(
         offset=float(raw.get("offset", 0)),
         profile_key=profile_key,
         prefill=raw.get("prefill"),
+        advanced=_flag(raw, "advanced", where),
     )
+
+
+def _flag(raw: dict[str, Any], name: str, where: str) -> bool:
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        raise _problem(where, f"{name} must be true or false, got {value!r}")
+    return value
 
 
 _PREFILL_KINDS = ("count", "lifetime", "replacements", "retired", "it_load_kw", "pue", "headcount")
@@ -217,6 +229,22 @@ def _outputs(
     return tuple(outputs)
 
 
+def _presentation(raw: dict[str, Any], inputs: list[InputSpec], where: str) -> tuple[str, str]:
+    """Check how the simulator presents the model: at most ``MAIN_INPUTS`` inputs shown first
+    when it has more than ``MAX_INPUTS_AT_ONCE``; returns its next step (French, English)."""
+    main = [spec.name for spec in inputs if not spec.advanced]
+    if len(inputs) > MAX_INPUTS_AT_ONCE and len(main) > MAIN_INPUTS:
+        raise _problem(
+            where,
+            f"{len(inputs)} inputs: at most {MAIN_INPUTS} may be shown first, the others "
+            f"advanced = true (shown first now: {', '.join(main)})",
+        )
+    next_step = (raw.get("next_step_fr", ""), raw.get("next_step_en", ""))
+    if not all(isinstance(text, str) and text.strip() for text in next_step):
+        raise _problem(where, "needs its next step in French and in English")
+    return next_step[0].strip(), next_step[1].strip()
+
+
 def _model(
     declaration: Declaration,
     raw: dict[str, Any],
@@ -262,6 +290,7 @@ def _model(
                 confidence=origin.confidence,
             )
         )
+    next_step = _presentation(raw, resolved, where)
     for figure_id in raw["figures"]:
         if figure_id not in figures:
             raise _problem(where, f"unknown figure {figure_id!r}")
@@ -310,6 +339,8 @@ def _model(
         outputs=_outputs(raw, where, units),
         acts_on=acts_on,
         declaration=declaration,
+        next_step_fr=next_step[0],
+        next_step_en=next_step[1],
     )
 
 

@@ -84,6 +84,9 @@ class ImpactModel:
     rules: tuple[Rule, ...] = ()
     outputs: tuple[Output, ...] = ()
     acts_on: tuple[str, ...] = ()  # footprint category codes
+    # The advice the simulator gives under the figures: the next step of this very action.
+    next_step_fr: str = ""
+    next_step_en: str = ""
 
     def input(self, name: str) -> InputSpec:
         for spec in self.inputs:

@@ -53,6 +53,7 @@ class InputSpec:
     offset: float = 0.0
     profile_key: str | None = None
     prefill: str | None = None
+    advanced: bool = False  # shown under the simulator's "Advanced settings"
 
     @property
     def default_bounds(self) -> Bounds | None:

@@ -44,6 +44,7 @@ from .files import (
     HEADER_SEARCH_ROWS,
     OLE_MAGIC,
     SPREADSHEET_SUFFIXES,
+    UTF8_SEQUENCE,
     ZIP_MAGIC,
     Detected,
     _choose_delimiter,
@@ -102,6 +103,8 @@ def read_csv_columns(
             return _attempt(raw, "utf-8", max_columns, max_rows)
         except _NotUtf8:
             pass
+        if UTF8_SEQUENCE.search(raw):
+            return None  # UTF-8 and Windows-1252 lines mixed: the careful reader reads each
         cp1252 = raw.decode("cp1252", errors="replace").encode("utf-8")
         try:
             return _attempt(cp1252, "cp1252", max_columns, max_rows)

@@ -54,6 +54,11 @@ DELIMITERS = (";", ",", "\t", "|")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _SEP_LINE = re.compile(r"sep=(.)\r?\n", re.IGNORECASE)
+# A well-formed UTF-8 sequence for a character beyond ASCII; French Windows-1252 text almost
+# never holds one (its accented letters are single bytes followed by ASCII).
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 _DOCTYPE = re.compile(rb"<!\s*(doctype|entity)", re.IGNORECASE)
 # Cell references (r="AB12") and row numbers (r="12") of XLSX sheets. calamine accepts either
 # quote, any case and whitespace around "=": the fast patterns (literal prefix) take the usual
@@ -95,6 +100,9 @@ class Detected:
     sheet: str = ""  # the sheet read, "" for CSV
     ocs_style: bool = False  # lines ending with the delimiter, split without quote handling
     dropped_columns: int = 0  # empty columns (no header, no value) left out
+    # In a UTF-8 file, the lines that are not UTF-8 (a line pasted from an older export): each
+    # was read as Windows-1252, and the check step warns about each.
+    legacy_lines: tuple[int, ...] = ()
 
 
 @dataclass
@@ -243,21 +251,42 @@ class _Limits:
 # --- Delimited text -------------------------------------------------------------------------
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    """(text, encoding). The engine's rule (UTF-8 with or without BOM, else Windows-1252) plus
-    UTF-16 with a BOM (Excel's "Unicode text"). NUL bytes elsewhere mean binary."""
+def _decode(raw: bytes) -> tuple[str, str, tuple[int, ...]]:
+    """(text, encoding, lines read as Windows-1252 in a UTF-8 file). The engine's rule (UTF-8
+    with or without BOM, else Windows-1252) plus UTF-16 with a BOM (Excel's "Unicode text"),
+    and files that mix UTF-8 and Windows-1252 lines, read line by line. NUL bytes elsewhere
+    mean binary."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode("utf-16"), "utf-16"
+            return raw.decode("utf-16"), "utf-16", ()
         except UnicodeDecodeError as error:
             raise _error_binary() from error
     if b"\x00" in raw:
         raise _error_binary()
-    text = decode(raw)
-    if raw.startswith(codecs.BOM_UTF8):
-        return text, "utf-8-sig"
-    # UTF-8 shortens any non-ASCII text; Windows-1252 maps one byte to one character.
-    return text, ("utf-8" if raw.isascii() or len(text) < len(raw) else "cp1252")
+    bom = raw.startswith(codecs.BOM_UTF8)
+    encoding = "utf-8-sig" if bom else "utf-8"
+    try:
+        return raw.decode("utf-8-sig"), encoding, ()
+    except UnicodeDecodeError:
+        pass
+    if bom or UTF8_SEQUENCE.search(raw):
+        text, legacy = mixed_lines(raw[len(codecs.BOM_UTF8) :] if bom else raw)
+        return text, encoding, legacy
+    return decode(raw), "cp1252", ()
+
+
+def mixed_lines(raw: bytes) -> tuple[str, tuple[int, ...]]:
+    """A mostly UTF-8 text decoded line by line: each line as UTF-8 when it is, else as
+    Windows-1252; and the numbers (1-based) of the lines read so."""
+    texts: list[str] = []
+    legacy: list[int] = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            texts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            texts.append(line.decode("cp1252", errors="replace"))
+            legacy.append(number)
+    return "\n".join(texts), tuple(legacy)
 
 
 def _choose_delimiter(text: str) -> str:
@@ -316,7 +345,7 @@ def _csv_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int] 
 
 
 def _read_text(raw: bytes, limits: _Limits) -> RawTable:
-    text, encoding = _decode(raw)
+    text, encoding, legacy_lines = _decode(raw)
     sample = text[:65536]
     if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise _error_binary()
@@ -375,7 +404,13 @@ def _read_text(raw: bytes, limits: _Limits) -> RawTable:
             numbers = [starts[index] for index in kept] if starts else [i + 1 for i in kept]
     if not rows:
         raise _error_empty()
-    detected = Detected("csv", encoding=encoding, delimiter=delimiter, ocs_style=ocs_style)
+    detected = Detected(
+        "csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        ocs_style=ocs_style,
+        legacy_lines=legacy_lines,
+    )
     return _shape(rows, numbers, detected, limits)
 
 

@@ -66,6 +66,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Pays inconnu : écrivez son nom ou son code ISO à trois lettres (FRA, DEU, BEL).",
         "en": "Unknown country: write its name or its three-letter ISO code (FRA, DEU, BEL).",
     },
+    "text_too_long": {
+        "fr": "Ce texte fait {length} caractères ; ce champ en contient {limit} au plus.",
+        "en": "This text is {length} characters long; this field holds {limit} at most.",
+    },
     "serial_duplicate": {
         "fr": "Ce numéro de série figure sur plusieurs lignes : un appareil par ligne.",
         "en": "This serial number appears on several rows: each device once, please.",
@@ -108,6 +112,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "column, a rule (--category-map) or leave them out (--unrecognised exclude).",
     },
     # Warnings: the row is kept, the person is told.
+    "line_not_utf8": {
+        "fr": "Cette ligne n'est pas en UTF-8 comme le reste du fichier : elle a été lue en "
+        "Windows-1252. Vérifiez ses accents.",
+        "en": "This line is not UTF-8 like the rest of the file: it was read as Windows-1252. "
+        "Check its accented letters.",
+    },
     "date_in_future": {
         "fr": "Date d'achat dans le futur : l'âge de l'appareil n'est pas compté.",
         "en": "Purchase date in the future: the device's age is not counted.",

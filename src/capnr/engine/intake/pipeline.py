@@ -92,6 +92,21 @@ STATUS_WORDS = {
     "lost_stolen": "retired",
 }
 ENTITY_SEPARATOR = ">"
+# The longest text each stored field holds (the inventory's and organisations' models say the
+# same; a test compares them). A longer cell is a problem of its row, found at the check step:
+# it would fail the store, or cost memory all the way to the footprint.
+TEXT_LIMITS = {
+    "name": 200,
+    "manufacturer": 120,
+    "model": 200,
+    "serial_number": 120,
+    "inventory_number": 120,
+    "os_name": 120,
+    "site": 200,
+    "department": 200,  # a department's name; for a GLPI entity, each part of its path
+    "entity": 200,
+}
+QUOTED_TEXT = 60  # how much of an over-long cell a problem quotes
 # Fields that say what a device is: a row with none of them is a leftover, not a device.
 IDENTITY_FIELDS = ("name", "category", "type", "manufacturer", "model", "serial_number",
                    "inventory_number")  # fmt: skip
@@ -544,6 +559,9 @@ def check_table(
     annual = checker.numbers("annual_kwh", checker.column("annual_kwh"), _non_negative, live)
     country_of = _countries(checker, live)
     _duplicates(checker, live)
+    _lengths(checker, live)
+    for line in getattr(table.detected, "legacy_lines", ()):
+        checker.warnings.append(Problem("line_not_utf8", line, "", ""))
     _check_engine_columns(checker, category, live)
     groups = _groups(checker, live & (confidence < UNCERTAIN_BELOW) & identity,
                      category, confidence, rule, keys, quantity_all)  # fmt: skip
@@ -665,6 +683,33 @@ def _dates(checker: _Checker, live: BoolArray, as_of: date) -> tuple[list[str], 
         for value in future_values:
             purchase_iso[value] = ""
     return purchase_iso, list(retirement.iso), purchase.order or retirement.order
+
+
+def _lengths(checker: _Checker, live: BoolArray) -> None:
+    """A cell longer than its field holds is a problem of its row (quoted in part)."""
+    for name, limit in TEXT_LIMITS.items():
+        column = checker.fields.get(name)
+        if column is None:
+            continue
+        if name == "entity":
+            lengths = [
+                max((len(part.strip()) for part in v.split(ENTITY_SEPARATOR)), default=0)
+                for v in column.values
+            ]
+        else:
+            lengths = [len(value) for value in column.values]
+        too_long = [index for index, length in enumerate(lengths) if length > limit]
+        if not too_long:
+            continue
+        for row in np.flatnonzero(np.isin(column.codes, too_long) & live).tolist():
+            value = column.values[column.codes[row]]
+            quoted = value if len(value) <= QUOTED_TEXT else value[:QUOTED_TEXT] + "…"
+            checker.problems.append(
+                Problem(
+                    "text_too_long", int(checker.lines[row]), name, quoted,
+                    {"length": lengths[column.codes[row]], "limit": limit},
+                )
+            )  # fmt: skip
 
 
 def _countries(checker: _Checker, live: BoolArray) -> list[str]:

@@ -460,3 +460,14 @@ def test_broken_toml_names_its_file(tmp_path: Path):
     (tmp_path / "catalogue_b.toml").write_text("[[action]\nid = ", "utf-8")
     with pytest.raises(CatalogueError, match=r"catalogue_b\.toml: not valid TOML"):
         _load(tmp_path)
+
+
+def test_kpi_units_and_reen_axes_are_written_in_words_in_both_languages():
+    from capnr.engine.catalogue import catalogue
+    from capnr.engine.diagnostic import REEN_AXES, referential
+
+    kpis = [kpi for action in catalogue().actions for kpi in action.kpis]
+    assert {kpi.unit_fr for kpi in kpis if kpi.unit == "kWh/yr"} == {"kWh/an"}
+    assert all(kpi.unit_fr and kpi.unit_en for kpi in kpis)
+    questions = [q for q in referential().questions if q.reen]
+    assert questions and all(q.reen in REEN_AXES and "_" not in q.reen_fr for q in questions)

@@ -165,3 +165,34 @@ def test_acts_on_names_footprint_categories():
 
 def test_only_the_kpi_model_gives_no_figures():
     assert [m.id for m in MODELS.values() if not m.quantified] == ["kpi_only"]
+
+
+def test_a_model_with_many_inputs_shows_at_most_five_first_and_every_model_advises():
+    for model in MODELS.values():
+        first = [spec.name for spec in model.inputs if not spec.advanced]
+        if len(model.inputs) > datafile.MAX_INPUTS_AT_ONCE:
+            assert 0 < len(first) <= datafile.MAIN_INPUTS, model.id
+        assert model.next_step_fr.startswith("Prochaine étape"), model.id
+        assert model.next_step_en.startswith("Next step"), model.id
+    shutdown = [spec.name for spec in MODELS["auto_shutdown"].inputs if not spec.advanced]
+    assert shutdown == ["desktops", "laptops", "monitors", "share_left_on", "daily_hours"]
+
+
+def test_a_model_with_too_many_inputs_shown_first_is_refused():
+    raw = raw_data_file()
+    raw["models"]["auto_shutdown"]["inputs"][6].pop("advanced")  # working_days
+    with pytest.raises(ValueError, match=r"18 inputs: at most 5 may be shown first") as caught:
+        read_data_file(raw)
+    assert "[models.auto_shutdown]" in str(caught.value)
+    raw = raw_data_file()
+    raw["models"]["printing"]["inputs"][0]["advanced"] = "yes"
+    with pytest.raises(ValueError, match="advanced must be true or false, got 'yes'"):
+        read_data_file(raw)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_model_without_its_next_step_is_refused(language):
+    raw = raw_data_file()
+    raw["models"]["printing"][f"next_step_{language}"] = " "
+    with pytest.raises(ValueError, match=r"\[models\.printing\].*next step in French and in"):
+        read_data_file(raw)

@@ -73,10 +73,12 @@ def test_the_shipped_values_are_those_the_app_relied_on():
     assert by_key["hosting.virtualise_consolidate", "servers_after"].share == 0.5
     host = by_key["hosting.better_host", "pue_after"]
     assert (host.value, host.source) == (1.55, "ademe2025")
-    rules = {(r.question, r.answer, r.model): r.value for r in shipped.diagnostic}
-    assert rules["use.02", "yes", "power_settings"] == 0.1
-    assert rules["hosting.01", "yes", "setpoint"] == 24.0
-    assert rules["use.05", "yes", "printing"] == "no"
+    rules = {(r.question, r.answer, r.model, r.input): r.value for r in shipped.diagnostic}
+    assert rules["use.02", "yes", "power_settings", "share_without_settings"] == 0.1
+    assert rules["hosting.01", "yes", "setpoint", "current_setpoint_c"] == 24.0
+    # Already at 24 °C: what is left is up to the top of the ASHRAE recommended range.
+    assert rules["hosting.01", "yes", "setpoint", "new_setpoint_c"] == 27.0
+    assert rules["use.05", "yes", "printing", "follow_me"] == "no"
     assert shipped.low_cost_eur.value == 5000.0
     assert [shipped.gap_weights.of(a) for a in ("no", "unknown", "partly", None)] == [
         1.0,
@@ -413,3 +415,45 @@ def test_a_missing_file_is_refused(tmp_path: Path):
 def test_planning_errors_are_catalogue_errors():
     assert issubclass(PlanningError, CatalogueError)
     assert {"laptops_retired", "smartphones_retired"} <= set(RETIRED)
+
+
+# -- changes already done -------------------------------------------------------------------------
+
+
+def test_the_shipped_changes_done_start_from_the_usual_state_before():
+    shipped = planning()
+    setpoint = {change.input: change for change in shipped.done_for("hosting.raise_setpoint")}
+    assert (setpoint["current_setpoint_c"].value, setpoint["current_setpoint_c"].form) == (
+        22.0,
+        "value",
+    )
+    assert setpoint["new_setpoint_c"].form == "same_as"
+    assert setpoint["new_setpoint_c"].of == "current_setpoint_c"
+    duplex = {change.input: change for change in shipped.done_for("use.duplex_default")}
+    assert duplex["duplex_before"].value == MODELS["printing"].input("duplex_before").default
+    assert shipped.done_for("strategy.plan") == ()
+    for change in shipped.done:
+        assert change.source in reference_data().sources and change.note.strip(), change
+        MODELS[change.model].input(change.input)
+
+
+DONE = {
+    "action": "hosting.better_host",
+    "input": "pue_before",
+    "value": 2.5,
+    "source": "capnr_estimate",
+    "note": "n",
+}
+
+
+def test_a_change_done_loads_and_a_bad_one_is_refused_with_its_place(tmp_path: Path):
+    loaded = _load(_write(tmp_path, extra=_table("[[done]]", DONE)))
+    (change,) = loaded.done_for("hosting.better_host")
+    assert (change.model, change.input, change.value) == ("consolidation", "pue_before", 2.5)
+    with pytest.raises(PlanningError, match=r"planning\.toml done 1: unknown action"):
+        _load(_write(tmp_path, extra=_table("[[done]]", {**DONE, "action": "use.nothing"})))
+    with pytest.raises(PlanningError, match=r"done 1 .*value 9 of pue_before is outside 1–5"):
+        _load(_write(tmp_path, extra=_table("[[done]]", {**DONE, "value": 9})))
+    twice = _table("[[done]]", DONE) + _table("[[done]]", {**DONE, "value": 2.0})
+    with pytest.raises(PlanningError, match=r"done 2: .* already set by planning\.toml done 1"):
+        _load(_write(tmp_path, extra=twice))

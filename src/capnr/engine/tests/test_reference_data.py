@@ -40,3 +40,9 @@ def test_france_has_its_own_average_and_marginal_factors():
     data = reference_data()
     assert {("FRA", "average"), ("FRA", "marginal")} <= set(data.capnr_electricity)
     assert "FRA" in data.countries and "DEU" in data.countries
+
+
+def test_every_source_is_worded_in_both_languages():
+    for source_id, source in reference_data().sources.items():
+        assert source["citation_en"] == source["citation"], source_id
+        assert source["citation_fr"] and source["citation_fr"] != source["citation_en"], source_id

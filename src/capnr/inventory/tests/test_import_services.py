@@ -324,3 +324,30 @@ def test_command_line_import_excludes_unrecognised_rows_and_reports_what_it_left
         left = {(item["reason"], item["devices"]) for item in document["excluded"]}
         assert ("consumable", 4) in left
     assert ("not_covered", 1) in left
+
+
+def test_the_checks_text_limits_are_the_models_field_lengths():
+    from capnr.engine.intake.pipeline import TEXT_LIMITS
+
+    fields = {name: Asset._meta.get_field(name).max_length for name in TEXT_LIMITS
+              if name not in {"site", "department", "entity"}}  # fmt: skip
+    fields["site"] = Site._meta.get_field("name").max_length
+    fields["department"] = fields["entity"] = Department._meta.get_field("name").max_length
+    assert fields == TEXT_LIMITS
+
+
+def test_an_over_long_site_name_is_refused_at_the_check_with_its_row(referent, org_a):
+    """Finding 4: it was stored, then the footprint asked numpy for far too much memory."""
+    user, access = referent
+    text = GLPI_FR + "PC-004;Org;" + "Très long site " * 20 + ";Portable;Dell;E7;SN9;INV9;\r\n"
+    item = upload(access, user, text)
+    item = services.import_set_mapping(
+        access=access, inventory_import=item, mapping={int(k): v for k, v in item.mapping.items()}
+    )
+    assert item.status == ImportStatus.REJECTED
+    assert [(p["row"], p["column"], p["code"]) for p in item.problems] == [
+        (5, "site", "text_too_long")
+    ]
+    assert "299 caractères" in item.problems[0]["message"]  # stripped of its last space
+    assert not Asset.objects.filter(organisation=org_a).exists()
+    assert not Site.objects.filter(organisation=org_a, name__startswith="Très").exists()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from capnr.engine.catalogue import catalogue
 from capnr.organisations.models import Role
@@ -87,7 +88,20 @@ def test_an_item_from_a_catalogue_action_copies_its_kpis(access):
     assert item.action_id == action.id and item.theme == action.theme
     kpis = KpiTarget.objects.filter(item=item)
     assert sorted(kpi.kpi_id for kpi in kpis) == sorted(kpi.id for kpi in action.kpis)
-    assert {kpi.unit for kpi in kpis} == {kpi.unit for kpi in action.kpis}
+    assert {kpi.unit for kpi in kpis} == {kpi.unit_fr for kpi in action.kpis}
+
+
+def test_an_items_indicators_keep_their_unit_in_words_of_the_page_language(access):
+    action = next(a for a in catalogue().actions if any(k.unit == "kWh/yr" for k in a.kpis))
+    units = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            item = services.item_create(
+                access=access, fields={"title": f"In {language}"}, action_id=action.id
+            )
+        units[language] = {kpi.unit for kpi in KpiTarget.objects.filter(item=item)}
+    assert "kWh/an" in units["fr"] and "kWh/yr" in units["en"]
+    assert not {"per year", "number", "count/yr"} & (units["fr"] | units["en"])
 
 
 def test_an_unknown_catalogue_action_is_refused(access):

@@ -293,3 +293,71 @@ def test_server_columns_are_checked_and_french_spellings_understood() -> None:
     assert assets.number("cpu_core_units")[0] == 8
     assert assets.number("time_workload_percent")[0] == 50
     assert assets.text("archetype").tolist() == ["platform_compute_low"]
+
+
+def test_over_long_cells_are_problems_of_their_rows_quoted_in_part(tmp_path) -> None:
+    """Finding 4 of the hardening review: a 1 MB department name on 200,000 assets was stored,
+    then asked numpy for hundreds of GiB at the footprint. An over-long cell is refused at the
+    check step, on each of its rows, with the column and the lengths."""
+    huge = "D" * 100_000
+    long_site = "S" * 201
+    rows = [f"PC-{i};Ordinateur portable;{huge if i % 2 else 'RH'};Siège" for i in range(2000)]
+    rows[1:] = [row.replace(huge, "RH") if i > 40 else row for i, row in enumerate(rows[1:], 1)]
+    rows.append(f"PC-X;Ordinateur portable;RH;{long_site}")
+    rows.append("PC-Y;Ordinateur portable;Agence > " + "E" * 300 + ";Siège")
+    path = write(tmp_path, "long.csv", "Nom;Type;Service;Site\n" + "\n".join(rows) + "\n")
+    problems = check(path).problems
+    assert {p.code for p in problems} == {"text_too_long"}
+    by_column = {}
+    for problem in problems:
+        by_column.setdefault(problem.column, []).append(problem)
+    assert len(by_column["department"]) == 21  # 20 rows with the huge name, and the long one
+    assert len(by_column["site"]) == 1
+    first = by_column["department"][0]
+    assert first.row == 3 and len(first.value) == 61 and first.value.endswith("…")
+    assert first.params == {"length": 100_000, "limit": 200}
+    assert "100000 caractères" in first.message("fr")
+    assert by_column["site"][0].row == 2002 and by_column["site"][0].value == long_site[:60] + "…"
+    assert by_column["department"][-1].row == 2003
+
+
+def test_a_cell_at_the_limit_is_accepted_and_an_entity_is_measured_part_by_part(tmp_path):
+    entity = f"Agence > {'R' * 200} > {'S' * 150}"  # each department of the path fits
+    path = write(
+        tmp_path,
+        "limit.csv",
+        "Nom;Type;Entité;Modèle\n"
+        f"{'N' * 200};Ordinateur portable;{entity};{'M' * 200}\n"
+        f"PC-2;Ordinateur portable;Agence > {'T' * 201};M\n",
+    )
+    problems = check(path).problems
+    assert [(p.code, p.row, p.column) for p in problems] == [("text_too_long", 3, "entity")]
+
+
+def test_a_utf8_file_with_a_windows_1252_line_is_read_line_by_line_and_warned_about(tmp_path):
+    """Finding 9 of the hardening review: one pasted cp1252 line made the whole file read as
+    cp1252 ("Hélène" stored as "HÃ©lÃ¨ne", the "catégorie" header unrecognised)."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "Nom;catégorie;Utilisateur\n".encode()
+        + "PC-1;Ordinateur portable;Hélène\n".encode()
+        + "PC-2;Ordinateur portable;Jérôme\n".encode("cp1252")
+        + "PC-3;Écran;Zoé\n".encode()
+    )
+    table = read_columns(path)
+    assert table.detected.encoding == "utf-8" and table.detected.legacy_lines == (3,)
+    assert table.header[1] == "catégorie"
+    assert table.columns[2].values == ["Hélène", "Jérôme", "Zoé"]
+    intake = check_table(table, IntakeOptions(as_of=AS_OF))
+    assert not intake.problems
+    assert intake.categories() == {"laptop": 2, "monitor": 1}
+    assert [(w.code, w.row) for w in intake.warnings] == [("line_not_utf8", 3)]
+    assert "Windows-1252" in intake.warnings[0].message("fr")
+
+
+def test_a_windows_1252_file_is_still_read_whole(tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes("Nom;catégorie\nPC-1;Ordinateur portable\nPC-2;Écran\n".encode("cp1252"))
+    table = read_columns(path)
+    assert table.detected.encoding == "cp1252" and table.detected.legacy_lines == ()
+    assert table.header[1] == "catégorie"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 import pytest
 
@@ -745,7 +744,9 @@ def test_the_prefilter_finds_the_same_rule_as_trying_every_rule():
             assert matcher.first(folded) == matcher.first_in_order(folded), (field, text)
 
 
-def test_fifty_thousand_distinct_combinations_are_quick():
+def test_fifty_thousand_distinct_combinations_are_each_guessed_as_alone():
+    """Many distinct models in one file are guessed as each would be on its own (the speed of
+    this case is printed by `make bench`, never asserted here)."""
     rng = random.Random(1)
     bases = ["Latitude 54%d0", "OptiPlex 70%d0", "P24%d9H", "ProLiant DL3%d0", "XK-%d Pro"]
     n = 50_000
@@ -753,11 +754,8 @@ def test_fifty_thousand_distinct_combinations_are_quick():
     types = [["Portable", "Écran", "", "Server", "Personal Computer"][i % 5] for i in range(n)]
     makers = [rng.choice(["Dell Inc.", "HP", "Lenovo", ""]) for _ in range(n)]
     recognition._model_guess.cache_clear()
-    category_rules()
-    started = time.perf_counter()
     guesses = infer_categories(types, models, None, makers)
-    elapsed = time.perf_counter() - started
     assert len(guesses.categories) == n
-    # About 0.5 to 0.8 s on the 2-core CI machine for 50,000 distinct models; the bound is
-    # loose so that a busy machine does not fail it, a regression to seconds does.
-    assert elapsed < 3.0, elapsed
+    for i in rng.sample(range(n), 200):
+        alone = infer_categories([types[i]], [models[i]], None, [makers[i]])
+        assert alone.categories[0] == guesses.categories[i], (types[i], models[i], makers[i])

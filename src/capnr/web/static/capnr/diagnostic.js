@@ -34,8 +34,11 @@
         fieldset.querySelector("input[name$='-version']").value = body.version;
         fieldset.querySelector("input[name$='-initial_print']").value = body.initial;
         status.textContent = words.saved;
-        var carried = fieldset.querySelector(".carried");
-        if (carried) { carried.remove(); }
+        if (body.status === "saved") {  // changed or confirmed: no longer last year's to confirm
+          fieldset.querySelectorAll(".carried, .confirm-carried").forEach(function (element) {
+            element.remove();
+          });
+        }
       } else if (body.status === "conflict") {
         var other = body.other;
         status.textContent = body.message + " → " + (other.value || "–") +

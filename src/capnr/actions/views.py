@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -343,6 +343,8 @@ def _simulation(
         # Open when it holds a value to correct or one the person changed.
         "advanced_open": any(row.error or row.filled.source == "user" for row in advanced),
         "rows": rows,
+        # The save form carries every input in one hidden field (one element, not one each).
+        "carried_inputs": urlencode([(row.name, row.value) for row in rows]),
         "done": done,
         "nothing": sim.why_nothing(results, rows, action=action, using=using, done=done),
         "errors": errors,
@@ -383,7 +385,12 @@ def scenario_save(request: HttpRequest, access: OrganisationAccess, model_id: st
         raise Http404("No such simulator.")
     action = _action_or_none(request.POST.get("action", ""), model_id)
     names = {spec.name for spec in engine_impact.MODELS[model_id].inputs}
-    submitted = {name: request.POST[name] for name in names if name in request.POST}
+    carried = QueryDict(request.POST.get("inputs", ""))
+    submitted = {
+        name: request.POST.get(name, carried.get(name))
+        for name in names
+        if name in request.POST or name in carried
+    }
     form = ScenarioSaveForm(request.POST, auto_id="save-%s")
     facts = prefill.facts_for(request, access)
     filled = prefill.with_user_values(

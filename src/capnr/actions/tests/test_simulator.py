@@ -231,13 +231,11 @@ def test_a_contributor_saves_a_scenario_and_sees_its_inputs_sources_and_results(
     assert url("scenario", scenario.pk) in simulator
 
 
-def test_the_save_form_carries_the_inputs_in_one_field_and_saves_them(
-    client, fleet, contributor
-):
+def test_the_save_form_carries_the_inputs_in_one_field_and_saves_them(client, fleet, contributor):
     client.force_login(contributor)
     page = client.get(url("simulator", "auto_shutdown"), {"laptops": "90", "desktops": "480"})
     body = page.content.decode()
-    save_form = body[body.index('class="sim-save'):]
+    save_form = body[body.index('class="sim-save') :]
     save_form = save_form[: save_form.index("</form>")]
     assert 'name="laptops"' not in save_form  # one hidden field, not one per input
     carried = html.unescape(re.search(r'name="inputs" value="([^"]*)"', save_form).group(1))

@@ -34,6 +34,7 @@ from .forms import (
     JournalForm,
     KpiForm,
     MeasurementForm,
+    MeasurementRecordForm,
     MeetingNoteForm,
     MemberForm,
     PlanItemForm,
@@ -172,7 +173,8 @@ def item_detail(request: HttpRequest, access: OrganisationAccess, item_id: int) 
         {
             "kpi": kpi,
             "chart": charts.kpi_chart(kpi, language_en=_english()),
-            "form": MeasurementForm(auto_id=f"kpi-{kpi.pk}-%s"),
+            # The Note column only when a measurement has a note.
+            "has_notes": any(measurement.note for measurement in kpi.measurements.all()),
         }
         for kpi in detail["kpis"]
     ]
@@ -193,6 +195,9 @@ def item_detail(request: HttpRequest, access: OrganisationAccess, item_id: int) 
             "journal": detail["journal"],
             "kpis": kpi_charts,
             "can_edit": can_edit,
+            "measurement_form": MeasurementRecordForm(
+                kpis=detail["kpis"], auto_id="measurement-%s"
+            ),
             "journal_form": JournalForm(auto_id="journal-%s"),
             "kpi_form": KpiForm(auto_id="new-kpi-%s"),
         },
@@ -377,6 +382,31 @@ def measurement_add(
         saved=_("Measurement recorded."),
         invalid=_("A measurement needs a date and a number."),
         anchor=f"kpi-{kpi_id}",
+    )
+
+
+@organisation_view(Access.CONTRIBUTE)
+@require_POST
+def measurement_record(
+    request: HttpRequest, access: OrganisationAccess, item_id: int
+) -> HttpResponse:
+    """The item page's one measurement form: the indicator is a field of the form."""
+    item = selectors.item_get(access=access, pk=item_id)
+    form = MeasurementRecordForm(request.POST, kpis=item.kpis.all())
+    if not form.is_valid():
+        messages.error(request, _("A measurement needs an indicator, a date and a number."))
+        return _back_to_item(access, item_id, "kpis")
+    data = dict(form.cleaned_data)
+    kpi = selectors.kpi_get(access=access, item=item, pk=data.pop("kpi"))
+    return _add_to_item(
+        request,
+        access,
+        item_id,
+        form=MeasurementForm(request.POST),
+        save=partial(services.measurement_add, access=access, kpi=kpi, user=request.user),
+        saved=_("Measurement recorded."),
+        invalid=_("A measurement needs a date and a number."),
+        anchor=f"kpi-{kpi.pk}",
     )
 
 

@@ -191,7 +191,9 @@ def test_the_item_page_shows_kpi_chart_table_and_journal(client, referent, full_
     assert f'id="kpi-{kpi.pk}-chart"' in body
     assert "8 months, no incident" in body and "side-effect" in body
     assert body.count('name="date"') == 2  # one measurement form, one journal form
-    assert f'id="kpi-{kpi.pk}-date"' in body and 'id="journal-date"' in body
+    assert 'id="measurement-kpi"' in body and f'<option value="{kpi.pk}"' in body
+    assert 'id="measurement-date"' in body and 'id="journal-date"' in body
+    assert body.count(url("measurement_record", item.pk)) == 1  # one form for all indicators
     assert url("item_edit", item.pk) in body and url("item_delete", item.pk) in body
 
 
@@ -399,6 +401,27 @@ def test_a_contributor_adds_meeting_notes_but_does_not_manage_members(client, co
     assert client.post(url("member_add", group.pk), {"name": "X"}).status_code == 403
 
 
+def test_the_one_measurement_form_records_for_the_chosen_indicator_of_this_item_only(
+    client, access, referent, contributor, reader, full_roadmap
+):
+    own, kpi = full_roadmap["done"], full_roadmap["kpi"]
+    other = PlanItem.objects.exclude(pk=own.pk).first()
+    foreign = services.kpi_add(access=access, item=other, user=referent, label="Elsewhere")
+    measurement = {"kpi": str(kpi.pk), "date": TODAY.isoformat(), "value": "26.5", "note": "ok"}
+    client.force_login(reader)
+    assert client.post(url("measurement_record", own.pk), measurement).status_code == 403
+    client.force_login(contributor)
+    response = client.post(url("measurement_record", own.pk), measurement)
+    assert response.status_code == 302 and response["Location"].endswith(f"#kpi-{kpi.pk}")
+    assert KpiMeasurement.objects.filter(kpi=kpi, value=26.5, note="ok").exists()
+    before = KpiMeasurement.objects.count()
+    # An indicator of another item is not a choice here; a value must be a number.
+    for wrong in ({"kpi": str(foreign.pk)}, {"value": "x"}, {"kpi": ""}):
+        response = client.post(url("measurement_record", own.pk), {**measurement, **wrong})
+        assert response.status_code == 302 and response["Location"].endswith("#kpis")
+    assert KpiMeasurement.objects.count() == before
+
+
 # --- Other organisations ----------------------------------------------------------------------
 
 
@@ -410,6 +433,7 @@ def test_an_outsider_gets_404_everywhere(client, org_b, member, full_roadmap):
         assert client.get(page).status_code == 404, page
     assert client.post(url("journal_add", item.pk), {"text": "x"}).status_code == 404
     assert client.post(url("measurement_add", item.pk, kpi.pk), {}).status_code == 404
+    assert client.post(url("measurement_record", item.pk), {}).status_code == 404
     # Their own URLs do not reach our rows either.
     own = reverse("roadmap:item", args=["bravo", item.pk])
     assert client.get(own).status_code == 404

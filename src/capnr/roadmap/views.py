@@ -199,7 +199,6 @@ def item_detail(request: HttpRequest, access: OrganisationAccess, item_id: int) 
                 kpis=detail["kpis"], auto_id="measurement-%s"
             ),
             "journal_form": JournalForm(auto_id="journal-%s"),
-            "kpi_form": KpiForm(auto_id="new-kpi-%s"),
         },
     )
 
@@ -351,9 +350,19 @@ def journal_add(request: HttpRequest, access: OrganisationAccess, item_id: int) 
 
 
 @organisation_view(Access.CONTRIBUTE)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def kpi_add(request: HttpRequest, access: OrganisationAccess, item_id: int) -> HttpResponse:
+    """Adding an indicator is rarer than recording a measurement: its form has a page of its
+    own (linked from the item's page), which keeps the item's page short."""
     item = selectors.item_get(access=access, pk=item_id)
+    if request.method != "POST":
+        if not services.can_edit_item(access, item, request.user):
+            raise PermissionDenied
+        return render(
+            request,
+            "roadmap/kpi_form.html",
+            {"access": access, "item": item, "form": KpiForm(auto_id="new-kpi-%s")},
+        )
     return _add_to_item(
         request,
         access,

@@ -422,6 +422,23 @@ def test_the_one_measurement_form_records_for_the_chosen_indicator_of_this_item_
     assert KpiMeasurement.objects.count() == before
 
 
+def test_an_indicator_is_added_from_its_own_page_linked_from_the_item(
+    client, referent, reader, full_roadmap
+):
+    item = full_roadmap["done"]
+    client.force_login(reader)
+    assert client.get(url("kpi_add", item.pk)).status_code == 403
+    assert url("kpi_add", item.pk) not in client.get(url("item", item.pk)).content.decode()
+    client.force_login(referent)
+    detail = client.get(url("item", item.pk)).content.decode()
+    assert f'href="{url("kpi_add", item.pk)}"' in detail and 'name="direction"' not in detail
+    page = client.get(url("kpi_add", item.pk)).content.decode()
+    assert 'id="new-kpi-label"' in page and 'name="direction"' in page
+    response = client.post(url("kpi_add", item.pk), {"label": "Printers off", "direction": "up"})
+    assert response.status_code == 302 and response["Location"].endswith("#kpis")
+    assert item.kpis.filter(label="Printers off").exists()
+
+
 # --- Other organisations ----------------------------------------------------------------------
 
 

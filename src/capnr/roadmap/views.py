@@ -198,7 +198,6 @@ def item_detail(request: HttpRequest, access: OrganisationAccess, item_id: int) 
             "measurement_form": MeasurementRecordForm(
                 kpis=detail["kpis"], auto_id="measurement-%s"
             ),
-            "journal_form": JournalForm(auto_id="journal-%s"),
         },
     )
 
@@ -334,9 +333,19 @@ def _add_to_item(
 
 
 @organisation_view(Access.CONTRIBUTE)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def journal_add(request: HttpRequest, access: OrganisationAccess, item_id: int) -> HttpResponse:
+    """Like adding an indicator, a journal entry has a page of its own, linked from the item's
+    page, which keeps the item's page short."""
     item = selectors.item_get(access=access, pk=item_id)
+    if request.method != "POST":
+        if not services.can_edit_item(access, item, request.user):
+            raise PermissionDenied
+        return render(
+            request,
+            "roadmap/journal_form.html",
+            {"access": access, "item": item, "form": JournalForm(auto_id="journal-%s")},
+        )
     return _add_to_item(
         request,
         access,

@@ -190,9 +190,12 @@ def test_the_item_page_shows_kpi_chart_table_and_journal(client, referent, full_
     assert 'id="kpis"' in body and f'id="kpi-{kpi.pk}"' in body and 'id="journal"' in body
     assert f'id="kpi-{kpi.pk}-chart"' in body
     assert "8 months, no incident" in body and "side-effect" in body
-    assert body.count('name="date"') == 2  # one measurement form, one journal form
+    assert body.count('name="date"') == 1  # one measurement form; the journal's has its page
     assert 'id="measurement-kpi"' in body and f'<option value="{kpi.pk}"' in body
-    assert 'id="measurement-date"' in body and 'id="journal-date"' in body
+    assert 'id="measurement-date"' in body and 'id="journal-date"' not in body
+    assert f'href="{url("journal_add", item.pk)}"' in body
+    page = client.get(url("journal_add", item.pk)).content.decode()
+    assert 'id="journal-date"' in page and 'name="side_effect"' in page
     assert body.count(url("measurement_record", item.pk)) == 1  # one form for all indicators
     assert url("item_edit", item.pk) in body and url("item_delete", item.pk) in body
 
@@ -428,6 +431,7 @@ def test_an_indicator_is_added_from_its_own_page_linked_from_the_item(
     item = full_roadmap["done"]
     client.force_login(reader)
     assert client.get(url("kpi_add", item.pk)).status_code == 403
+    assert client.get(url("journal_add", item.pk)).status_code == 403
     assert url("kpi_add", item.pk) not in client.get(url("item", item.pk)).content.decode()
     client.force_login(referent)
     detail = client.get(url("item", item.pk)).content.decode()

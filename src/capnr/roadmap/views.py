@@ -195,9 +195,6 @@ def item_detail(request: HttpRequest, access: OrganisationAccess, item_id: int) 
             "journal": detail["journal"],
             "kpis": kpi_charts,
             "can_edit": can_edit,
-            "measurement_form": MeasurementRecordForm(
-                kpis=detail["kpis"], auto_id="measurement-%s"
-            ),
         },
     )
 
@@ -404,12 +401,25 @@ def measurement_add(
 
 
 @organisation_view(Access.CONTRIBUTE)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def measurement_record(
     request: HttpRequest, access: OrganisationAccess, item_id: int
 ) -> HttpResponse:
-    """The item page's one measurement form: the indicator is a field of the form."""
+    """One measurement form for all of an item's indicators (the indicator is a field of the
+    form), on a page of its own linked from the item's page, like the journal's and the
+    indicators' forms: the item's page stays a short page to read. ``?kpi=`` preselects one."""
     item = selectors.item_get(access=access, pk=item_id)
+    if request.method != "POST":
+        if not services.can_edit_item(access, item, request.user):
+            raise PermissionDenied
+        form = MeasurementRecordForm(
+            kpis=item.kpis.all(), auto_id="measurement-%s", initial={"kpi": request.GET.get("kpi")}
+        )
+        return render(
+            request,
+            "roadmap/measurement_form.html",
+            {"access": access, "item": item, "form": form},
+        )
     form = MeasurementRecordForm(request.POST, kpis=item.kpis.all())
     if not form.is_valid():
         messages.error(request, _("A measurement needs an indicator, a date and a number."))

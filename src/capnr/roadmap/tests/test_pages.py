@@ -190,13 +190,15 @@ def test_the_item_page_shows_kpi_chart_table_and_journal(client, referent, full_
     assert 'id="kpis"' in body and f'id="kpi-{kpi.pk}"' in body and 'id="journal"' in body
     assert f'id="kpi-{kpi.pk}-chart"' in body
     assert "8 months, no incident" in body and "side-effect" in body
-    assert body.count('name="date"') == 1  # one measurement form; the journal's has its page
-    assert 'id="measurement-kpi"' in body and f'<option value="{kpi.pk}"' in body
-    assert 'id="measurement-date"' in body and 'id="journal-date"' not in body
+    # A page to read: the forms (a measurement, an indicator, an entry) have pages of their own.
+    assert 'name="date"' not in body
     assert f'href="{url("journal_add", item.pk)}"' in body
     page = client.get(url("journal_add", item.pk)).content.decode()
     assert 'id="journal-date"' in page and 'name="side_effect"' in page
-    assert body.count(url("measurement_record", item.pk)) == 1  # one form for all indicators
+    assert f'href="{url("measurement_record", item.pk)}"' in body
+    page = client.get(url("measurement_record", item.pk), {"kpi": kpi.pk}).content.decode()
+    assert 'id="measurement-kpi"' in page and f'<option value="{kpi.pk}" selected' in page
+    assert 'id="measurement-date"' in page and 'name="value"' in page
     assert url("item_edit", item.pk) in body and url("item_delete", item.pk) in body
 
 
@@ -432,6 +434,7 @@ def test_an_indicator_is_added_from_its_own_page_linked_from_the_item(
     client.force_login(reader)
     assert client.get(url("kpi_add", item.pk)).status_code == 403
     assert client.get(url("journal_add", item.pk)).status_code == 403
+    assert client.get(url("measurement_record", item.pk)).status_code == 403
     assert url("kpi_add", item.pk) not in client.get(url("item", item.pk)).content.decode()
     client.force_login(referent)
     detail = client.get(url("item", item.pk)).content.decode()

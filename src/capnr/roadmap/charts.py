@@ -536,10 +536,14 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
             f'<path d="M{num(left)} {num(y)}H{num(right)}" stroke="{color}"'
             f' stroke-width="2" stroke-dasharray="{dash}" fill="none"/>'
         )
-        # Above its line; below it when another label already sits there.
+        # Above its line; below it when another label already sits there, unless that runs
+        # into the dates under the plot: then above the other label.
         label_y = y - 5
-        if any(abs(label_y - other) < AXIS_SIZE + 2 for other in label_ys):
+        clash = [other for other in label_ys if abs(label_y - other) < AXIS_SIZE + 2]
+        if clash:
             label_y = y + AXIS_SIZE + 3
+            if label_y > plot_bottom - 2:
+                label_y = min(clash) - AXIS_SIZE - 2
         label_ys.append(label_y)
         references_drawn.append(
             f'<text x="{num(right)}" y="{num(label_y)}" fill="{color}" font-size="{AXIS_SIZE}"'

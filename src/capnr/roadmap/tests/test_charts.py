@@ -197,3 +197,13 @@ def test_value_ticks_cover_the_values(low, high):
     ticks = charts._nice_ticks(low, high)
     assert ticks[0] <= low and ticks[-1] >= high and len(ticks) >= 2
     assert ticks == sorted(ticks) and len(ticks) <= 8
+
+
+def test_line_labels_do_not_overlap_each_other_or_the_dates():
+    measurements = [(dt.date(2025, 6, 30), 0), (dt.date(2025, 11, 14), 0)]
+    root = parse(charts.kpi_chart(kpi(measurements, baseline=0, target=0), language_en=True))
+    texts = {t.text: float(t.get("y")) for t in root.iter(f"{SVG}text")}
+    target = next(y for text, y in texts.items() if text.startswith("Target"))
+    start = next(y for text, y in texts.items() if text.startswith("Starting value"))
+    dates = min(y for text, y in texts.items() if "2025" in text)
+    assert abs(target - start) >= charts.AXIS_SIZE and max(target, start) < dates - 8

@@ -82,7 +82,8 @@ def test_inventory_pages_use_a_fixed_number_of_queries(
     Asset.objects.bulk_create(
         [Asset(organisation=org_a, category="laptop", name=f"L{i}") for i in range(120)]
     )
-    with django_assert_max_num_queries(16):
+    # 17: with no dated device, the page also reads the latest footprint for its rough estimate.
+    with django_assert_max_num_queries(17):
         assert (
             referent_client.get(reverse("inventory:assets", args=[org_a.slug])).status_code == 200
         )
@@ -142,3 +143,69 @@ def test_the_upload_handler_stops_before_the_service_sees_the_file(
         {"file": SimpleUploadedFile("big.csv", b"x" * 50_000)},
     )
     assert response.status_code == 413
+
+
+def test_without_an_inventory_the_age_section_says_so_and_gives_the_rough_estimate(
+    referent_client, org_a
+):
+    """Issue 12: counts entered by hand have no purchase date; the page showed an age chart of
+    zeros. It now says there is no inventory yet and gives the estimate from the counts."""
+    from capnr.core.access import Access, OrganisationAccess
+    from capnr.inventory import services
+
+    services.counts_save(
+        access=OrganisationAccess(org_a, Access.ADMINISTER, "test"),
+        counts={"desktop": 40, "laptop": 10},
+    )
+    page = referent_client.get(reverse("inventory:assets", args=[org_a.slug])).content.decode()
+    assert 'id="age-pyramid"' not in page
+    assert "Pas encore d'inventaire" in page
+    assert "Estimation grossière d'après les comptages saisis" in page
+    assert " t CO2e par an" in page
+
+
+def test_without_any_device_the_rough_estimate_comes_from_the_headcount(referent_client, org_a):
+    org_a.headcount = 300
+    org_a.save()
+    page = referent_client.get(reverse("inventory:assets", args=[org_a.slug])).content.decode()
+    assert "Pas encore d'inventaire" in page
+    assert "d'après votre effectif" in page
+
+
+def test_dated_devices_get_the_age_chart(referent_client, org_a):
+    import datetime
+
+    Asset.objects.create(
+        organisation=org_a, category="laptop", name="L1", purchase_date=datetime.date(2020, 1, 1)
+    )
+    page = referent_client.get(reverse("inventory:assets", args=[org_a.slug])).content.decode()
+    assert 'id="age-pyramid"' in page and "Pas encore d'inventaire" not in page
+
+
+def test_the_footprint_page_shows_one_breakdown_at_a_time_a_page_of_rows_at_a_time(
+    referent_client, org_a
+):
+    """Issue 12: the footprint page was 7,200 px tall; one breakdown is shown at a time, its
+    table paginated, links (no JavaScript) lead to the others."""
+    from capnr.core.access import Access, OrganisationAccess
+    from capnr.inventory import services
+    from capnr.inventory.views import BREAKDOWN_ROWS_PER_PAGE
+
+    categories = [
+        "desktop", "laptop", "monitor", "printer_mfp", "server_rack", "smartphone", "switch",
+        "wifi_ap", "tablet", "ip_phone", "docking_station", "projector",
+    ]  # fmt: skip
+    services.counts_save(
+        access=OrganisationAccess(org_a, Access.ADMINISTER, "test"),
+        counts={code: 10 + index for index, code in enumerate(categories)},
+    )
+    url = reverse("inventory:footprint", args=[org_a.slug])
+    first = referent_client.get(url).content.decode()
+    assert 'id="by-categories"' in first and 'id="by-sites"' not in first
+    assert first.count("<tr>") == 1 + BREAKDOWN_ROWS_PER_PAGE  # header + a page of rows
+    assert 'href="?by=categories&amp;page=2#breakdown"' in first
+    assert 'href="?by=sites#breakdown"' in first
+    second = referent_client.get(url + "?by=categories&page=2").content.decode()
+    assert second.count("<tr>") == 1 + len(categories) - BREAKDOWN_ROWS_PER_PAGE
+    sites = referent_client.get(url + "?by=sites").content.decode()
+    assert 'id="by-sites"' in sites and 'aria-current="page">Par site' in sites

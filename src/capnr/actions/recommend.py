@@ -32,9 +32,9 @@ from capnr.engine.planning import planning
 
 from .prefill import Hotspot, Prefill
 
-HIGH_IMPACT_SIZE = 8
-QUICK_WIN_SIZE = 8
-REGULATION_SIZE = 8
+HIGH_IMPACT_SIZE = 5
+QUICK_WIN_SIZE = 5
+REGULATION_SIZE = 5
 REGULATION_HORIZON_MONTHS = 24
 # The spending of a "low" cost action (to test its payback) and what a diagnostic gap weighs by
 # its answer are sourced planning assumptions: ``engine/data/actions/planning.toml``

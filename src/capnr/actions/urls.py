@@ -6,6 +6,7 @@ app_name = "actions"
 
 urlpatterns = [
     path("actions/", views.recommendations, name="recommendations"),
+    path("actions/matrix/", views.matrix, name="matrix"),
     path("actions/catalogue/", views.catalogue, name="catalogue"),
     path("actions/catalogue/<str:action_id>/", views.action_detail, name="action"),
     path("actions/simulate/<slug:model_id>/", views.simulator, name="simulator"),

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -88,9 +90,10 @@ def _action_or_none(action_id: str, model_id: str = "") -> engine_catalogue.Acti
 # --- Recommendations ------------------------------------------------------------------------
 
 
-@organisation_view()
-@require_safe
-def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+def _recommended(
+    request: HttpRequest, access: OrganisationAccess
+) -> tuple[prefill.OrganisationFacts, recommend.Recommendations]:
+    """The organisation's facts and the recommendations drawn from them."""
     facts = prefill.facts_for(request, access)
     catalogue = engine_catalogue.catalogue()
     statuses, _rows = _plan_statuses(access)
@@ -109,19 +112,14 @@ def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpRes
         hotspots=prefill.footprint_hotspots(access),
         today=timezone.localdate(),
     )
-    entries = result.matrix
+    return facts, result
+
+
+@organisation_view()
+@require_safe
+def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    facts, result = _recommended(request, access)
     lists = result.lists()
-    matrix = impact_effort_matrix(
-        [
-            MatrixPoint(
-                number=entry.number,
-                effort=entry.action.effort,
-                score=entry.score if entry.quantified else None,
-                in_roadmap=entry.status in ("planned", "in_progress", "done"),
-            )
-            for entry in entries
-        ]
-    )
     return render(
         request,
         "actions/recommendations.html",
@@ -134,9 +132,38 @@ def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpRes
                 for key, rows in reversed(lists.items())
                 for entry, _repeat in rows
             },
-            "matrix": matrix,
-            "matrix_entries": entries,
+            "recommended": len(result.matrix),
             "facts": facts,
+            **_labels(),
+        },
+    )
+
+
+@organisation_view()
+@require_safe
+def matrix(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    """Every recommended action once, placed by its yearly effect and its effort, beside the
+    table of the same actions (its own page: with the three lists it made one long page)."""
+    facts, result = _recommended(request, access)
+    entries = result.matrix
+    chart = impact_effort_matrix(
+        [
+            MatrixPoint(
+                number=entry.number,
+                effort=entry.action.effort,
+                score=entry.score if entry.quantified else None,
+                in_roadmap=entry.status in ("planned", "in_progress", "done"),
+            )
+            for entry in entries
+        ]
+    )
+    return render(
+        request,
+        "actions/matrix.html",
+        {
+            "access": access,
+            "matrix": chart,
+            "matrix_entries": entries,
             "price": prefill.price_figure(facts.prefill),
             **_labels(),
         },
@@ -144,6 +171,9 @@ def recommendations(request: HttpRequest, access: OrganisationAccess) -> HttpRes
 
 
 # --- Catalogue ------------------------------------------------------------------------------
+
+
+CATALOGUE_PER_PAGE = 20
 
 
 @organisation_view()
@@ -163,11 +193,18 @@ def catalogue(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             actions = [action for action in actions if recommend.modelled(action)]
     statuses, _rows = _plan_statuses(access)
     labels = _labels()
+    # A page of actions at a time, in the catalogue's theme order (issue 12: a short page).
+    order = {theme.id: index for index, theme in enumerate(themes())}
+    actions.sort(key=lambda action: order.get(action.theme, len(order)))
+    page = Paginator(actions, CATALOGUE_PER_PAGE).get_page(request.GET.get("page"))
+    per_theme = Counter(action.theme for action in actions)
     sections = []
     for theme in themes():
-        mine = [action for action in actions if action.theme == theme.id]
+        mine = [action for action in page.object_list if action.theme == theme.id]
         if mine:
-            sections.append((theme.id, labels["theme_titles"][theme.id], mine))
+            sections.append((theme.id, labels["theme_titles"][theme.id], mine, per_theme[theme.id]))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "actions/catalogue.html",
@@ -175,6 +212,8 @@ def catalogue(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             "access": access,
             "form": form,
             "sections": sections,
+            "page": page,
+            "query": query.urlencode(),
             "simulated": {action.id for action in actions if recommend.modelled(action)},
             "count": len(actions),
             "total": len(engine_catalogue.catalogue().actions),
@@ -304,6 +343,8 @@ def _simulation(
         # Open when it holds a value to correct or one the person changed.
         "advanced_open": any(row.error or row.filled.source == "user" for row in advanced),
         "rows": rows,
+        # The save form carries every input in one hidden field (one element, not one each).
+        "carried_inputs": urlencode([(row.name, row.value) for row in rows]),
         "done": done,
         "nothing": sim.why_nothing(results, rows, action=action, using=using, done=done),
         "errors": errors,
@@ -344,7 +385,12 @@ def scenario_save(request: HttpRequest, access: OrganisationAccess, model_id: st
         raise Http404("No such simulator.")
     action = _action_or_none(request.POST.get("action", ""), model_id)
     names = {spec.name for spec in engine_impact.MODELS[model_id].inputs}
-    submitted = {name: request.POST[name] for name in names if name in request.POST}
+    carried = QueryDict(request.POST.get("inputs", ""))
+    submitted = {
+        name: request.POST.get(name, carried.get(name))
+        for name in names
+        if name in request.POST or name in carried
+    }
     form = ScenarioSaveForm(request.POST, auto_id="save-%s")
     facts = prefill.facts_for(request, access)
     filled = prefill.with_user_values(

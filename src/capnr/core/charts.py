@@ -150,6 +150,15 @@ def svg(
     )
 
 
+def bar_value(*, bar_end: float, bar_y: float, bar_height: float, markup: str) -> str:
+    """A bar's figure, set at the bar: 4 units after its end, centred on its height. `markup` is
+    already escaped text (it may hold `<tspan>`s). Figures placed anywhere else (after a range
+    whisker, at the chart's edge) float away from the bar they belong to: keep ranges out of the
+    way instead (under the bar, as `bar_chart` does)."""
+    y = bar_y + bar_height / 2 + VALUE_SIZE * 0.35
+    return f'<text x="{num(bar_end + 4)}" y="{num(y)}">{markup}</text>'
+
+
 def hatch(pattern_id: str, color: str) -> str:
     """Diagonal white stripes over `color`: a cue that does not depend on colour vision."""
     return (

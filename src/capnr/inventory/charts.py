@@ -39,6 +39,8 @@ SOFT_BAR = "#5f8f75"  # the other bars when one bar is highlighted (3.7:1 agains
 SPLIT_COLORS = (BRAND, WARN, MUTED, BRAND_DARK, DANGER)
 BAR_HEIGHT = 14
 ROW_PITCH = 40  # label line + bar + gap
+RANGE_PITCH = 46  # label line + bar + its low-high range under it + gap
+RANGE_GAP = 4  # from the bar's bottom to the range line
 MAX_BARS = 25
 
 
@@ -88,10 +90,11 @@ def bar_chart(
     """Horizontal bars, one per `(label, value, low, high)` row, in the order given.
 
     Each label sits above its bar (long labels fit a 320 px screen; they are cut with "…" past
-    about 40 characters: show the full text in the data table). A thin whisker goes from `low`
-    to `high` when they differ, and `number_format(value)` followed by `unit` is printed after
-    the bar's end. Negative and non-finite figures are drawn as zero; `low` above `value` or
-    `high` below it are clamped to `value`.
+    about 40 characters: show the full text in the data table). `number_format(value)` followed
+    by `unit` is printed at the bar's end, and a thin line just under the bar goes from `low`
+    to `high` when they differ (so a wide range never pushes the figure away from its bar).
+    Negative and non-finite figures are drawn as zero; `low` above `value` or `high` below it
+    are clamped to `value`.
 
     With more than `max_bars` rows, the `max_bars - 1` largest are kept (in the given order) and
     the others are summed into a last bar named `other_label`; its low and high are the sums of
@@ -118,10 +121,15 @@ def bar_chart(
         chart_id=chart_id,
         title=title,
         description=description,
-        height=max(len(bars), 1) * ROW_PITCH,
+        height=max(len(bars), 1) * _bar_pitch(bars),
         body=body,
         css_class=css_class,
     )
+
+
+def _bar_pitch(bars: Sequence[Row]) -> float:
+    """Rows leave room for the range line under each bar when any row has a range."""
+    return RANGE_PITCH if any(high > low for _, _, low, high in bars) else ROW_PITCH
 
 
 def _clamped_row(row: Row) -> Row:
@@ -141,14 +149,14 @@ def _value_scale(extent: float, value_texts: Sequence[str]) -> float:
 
 
 def _bar_row(
-    index: int, row: Row, value_text: str, *, highlighted: bool, scale: float
+    index: int, row: Row, value_text: str, *, highlighted: bool, scale: float, pitch: float
 ) -> tuple[str, str, str, str]:
     """Row `index` of a bar chart: its label above the bar (bold when highlighted), the bar, its
-    whisker from low to high ("" when they are equal) and its value after the bar's end."""
+    low-high range as a line just under the bar ("" when they are equal) and its value at the
+    bar's end, so the figure stays by its bar however wide the range is."""
     label, value, low, high = row
-    top = index * ROW_PITCH
+    top = index * pitch
     bar_y = top + LABEL_SIZE + 5
-    middle = bar_y + BAR_HEIGHT / 2
     attributes = ' font-weight="bold"' if highlighted else ""
     chars = max_chars(WIDTH, LABEL_SIZE, bold=highlighted)
     label_text = f'<text y="{num(top + LABEL_SIZE)}"{attributes}>{charts.text(label, chars)}</text>'
@@ -157,11 +165,10 @@ def _bar_row(
     whisker = ""
     if high > low:
         x1, x2 = num(low * scale), num(high * scale)
-        whisker = f"M{x1} {num(middle)}H{x2}M{x1} {num(middle - 4)}v8M{x2} {num(middle - 4)}v8"
-    end = max(width, high * scale) + 4
-    value_mark = (
-        f'<text x="{num(end)}" y="{num(middle + VALUE_SIZE * 0.35)}">'
-        f"{charts.text(value_text)}</text>"
+        line = bar_y + BAR_HEIGHT + RANGE_GAP
+        whisker = f"M{x1} {num(line)}H{x2}M{x1} {num(line - 3)}v6M{x2} {num(line - 3)}v6"
+    value_mark = charts.bar_value(
+        bar_end=width, bar_y=bar_y, bar_height=BAR_HEIGHT, markup=charts.text(value_text)
     )
     return label_text, rect, whisker, value_mark
 
@@ -173,6 +180,7 @@ def _bar_layers(
     the others lighter), whiskers, values."""
     extent = max((high for *_, high in bars), default=0.0)
     scale = _value_scale(extent, value_texts)
+    pitch = _bar_pitch(bars)
     labels: list[str] = []
     rects: list[str] = []
     rects_highlight: list[str] = []
@@ -180,7 +188,7 @@ def _bar_layers(
     values: list[str] = []
     for index, (row, value_text) in enumerate(zip(bars, value_texts, strict=True)):
         label, rect, whisker, value = _bar_row(
-            index, row, value_text, highlighted=index == highlight, scale=scale
+            index, row, value_text, highlighted=index == highlight, scale=scale, pitch=pitch
         )
         labels.append(label)
         (rects_highlight if index == highlight else rects).append(rect)
@@ -427,14 +435,19 @@ def _age_rows(
                 f'<rect x="{num(within_width + 0.5)}" y="{num(bar_y + 0.5)}"'
                 f' width="{num(max(beyond_width - 1, 0.5))}" height="{BAR_HEIGHT - 1}"/>'
             )
-        end = within_width + beyond_width + 4
-        y = num(bar_y + BAR_HEIGHT / 2 + VALUE_SIZE * 0.35)
         marker = (
             f' + <tspan font-weight="bold" fill="{WARN}">{charts.text(second)}</tspan>'
             if second
             else ""
         )
-        value_texts.append(f'<text x="{num(end)}" y="{y}">{charts.text(first)}{marker}</text>')
+        value_texts.append(
+            charts.bar_value(
+                bar_end=within_width + beyond_width,
+                bar_y=bar_y,
+                bar_height=BAR_HEIGHT,
+                markup=f"{charts.text(first)}{marker}",
+            )
+        )
     return [
         *labels,
         "</g>",

@@ -182,3 +182,30 @@ def organisation_price(organisation: Organisation) -> Figure:
     if own is not None:
         return Figure(own, own, own)
     return Figure(default.value, default.low, default.high)
+
+
+@dataclass(frozen=True)
+class RoughEstimate:
+    tonnes: Figure  # t CO2e a year
+    source: str  # "counts": the footprint of counts entered by hand; "headcount": from headcount
+
+
+def rough_estimate(run: FootprintRun | None, organisation: Organisation) -> RoughEstimate | None:
+    """What to say about the footprint while there is no inventory to date the devices: the
+    footprint of the counts entered by hand when there is one, else the estimate from the
+    headcount (None when the headcount is unknown too)."""
+    from .engine_adapter import estimate_results
+
+    source = "counts"
+    results = run.results if run is not None else None
+    if not (results and results.get("totals")):
+        source = "headcount"
+        results = estimate_results(
+            kind=organisation.kind,
+            headcount=organisation.headcount,
+            workstations=organisation.workstation_count,
+        )
+    if not results:
+        return None
+    gwp = _sum(results["totals"], "gwp")
+    return RoughEstimate(Figure(gwp.value / 1000, gwp.low / 1000, gwp.high / 1000), source)

@@ -66,6 +66,9 @@ def _number(value: float) -> str:
     )
 
 
+DEVICES_PER_PAGE = 8  # a short page (issue 12): filters narrow the list, pages go on
+
+
 @organisation_view()
 @require_safe
 def asset_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
@@ -87,36 +90,41 @@ def asset_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse
             low, high = data["age"].split("-")
             filters.update(min_age=float(low), max_age=float(high))
     assets = selectors.asset_list(access=access, **filters)
-    page = Paginator(assets, 50).get_page(request.GET.get("page"))
+    page = Paginator(assets, DEVICES_PER_PAGE).get_page(request.GET.get("page"))
     classes, undated = selectors.age_pyramid(access=access)
-    pyramid = _svg(
-        charts.age_pyramid(
-            title=_("Age of the devices in service"),
-            description=_(
-                "Number of devices per age class; the darker, hatched part is past its "
-                "planned lifetime."
-            ),
-            rows=[(c.label, c.within, c.beyond) for c in classes],
-            chart_id="age-pyramid",
+    counts = selectors.category_counts(access=access)
+    context: dict[str, Any] = {
+        "access": access,
+        "form": form,
+        "page": page,
+        "counts": counts,
+        "total": sum(row["devices"] for row in counts),
+        "classes": classes,
+        "undated": undated,
+    }
+    if any(c.within or c.beyond for c in classes):
+        context["pyramid"] = _svg(
+            charts.age_pyramid(
+                title=_("Age of the devices in service"),
+                description=_(
+                    "Number of devices per age class; the darker, hatched part is past its "
+                    "planned lifetime."
+                ),
+                rows=[(c.label, c.within, c.beyond) for c in classes],
+                chart_id="age-pyramid",
+            )
         )
-    )
+    else:
+        # No dated device (counts entered by hand, or nothing yet): a chart of zeros says
+        # nothing; the rough estimate does, until an inventory is imported.
+        context["estimate"] = presentation.rough_estimate(
+            selectors.latest_footprint(access=access), access.organisation
+        )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "inventory/asset_list.html",
-        {
-            "access": access,
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "counts": selectors.category_counts(access=access),
-            "category_labels": presentation.category_labels(),
-            "pyramid": pyramid,
-            "classes": classes,
-            "undated": undated,
-        },
-    )
+    context["query"] = query.urlencode()
+    context["category_labels"] = presentation.category_labels()
+    return render(request, "inventory/asset_list.html", context)
 
 
 @organisation_view()
@@ -363,6 +371,71 @@ def counts(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     return render(request, "inventory/counts.html", {"access": access, "form": form})
 
 
+# The footprint page shows one breakdown at a time (chosen with ?by=, links that work without
+# JavaScript): a chart of its largest rows and their table, a page of rows at a time. The page
+# stays short (issue 12: EcoIndex of 85 or more); the exports hold every row at once.
+BREAKDOWN_BARS = 8
+BREAKDOWN_ROWS_PER_PAGE = 10
+PAST_RUNS_SHOWN = 5
+
+
+def _breakdowns() -> dict[str, tuple[str, str, str]]:
+    """Each breakdown of the footprint page: its tab label, its chart's title and description."""
+    return {
+        "categories": (
+            _("Per category"),
+            _("Footprint per category (kgCO2e a year)"),
+            _(
+                "Yearly greenhouse-gas emissions of each kind of device, manufacturing "
+                "and use together, with the low–high range."
+            ),
+        ),
+        "sites": (
+            _("Per site"),
+            _("Footprint per site (kgCO2e a year)"),
+            _("Yearly greenhouse-gas emissions of the devices of each site."),
+        ),
+        "departments": (
+            _("Per department"),
+            _("Footprint per department (kgCO2e a year)"),
+            _("Yearly greenhouse-gas emissions of the devices of each department."),
+        ),
+    }
+
+
+def _breakdown_context(request: HttpRequest, summary: dict[str, Any]) -> dict[str, Any]:
+    """The breakdown asked for (categories by default): its chart, a page of its rows, and the
+    links to the others."""
+    breakdowns = _breakdowns()
+    by = request.GET.get("by", "")
+    if by not in breakdowns:
+        by = "categories"
+    label, title, description = breakdowns[by]
+    rows = summary[by]
+    chart = _svg(
+        charts.bar_chart(
+            title=title,
+            description=description,
+            unit="kgCO2e",
+            chart_id=f"by-{by}",
+            rows=[(row.label, row.total.value, row.total.low, row.total.high) for row in rows],
+            number_format=_number,
+            other_label=_("Others"),
+            max_bars=BREAKDOWN_BARS,
+        )
+    )
+    return {
+        "by": by,
+        "by_label": label,
+        "by_devices": by == "categories",
+        "by_caption": title,
+        "by_links": [(name, entry[0]) for name, entry in breakdowns.items()],
+        "by_chart": chart,
+        "by_page": Paginator(rows, BREAKDOWN_ROWS_PER_PAGE).get_page(request.GET.get("page")),
+        "by_query": f"by={by}",
+    }
+
+
 @organisation_view()
 @require_safe
 def footprint(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
@@ -372,42 +445,7 @@ def footprint(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
         summary = presentation.summary(run, access.organisation)
         context["summary"] = summary
         if not summary["empty"]:
-            context["charts"] = {
-                name: _svg(
-                    charts.bar_chart(
-                        title=title,
-                        description=description,
-                        unit="kgCO2e",
-                        chart_id=f"by-{name}",
-                        rows=[
-                            (row.label, row.total.value, row.total.low, row.total.high)
-                            for row in summary[name]
-                        ],
-                        number_format=_number,
-                        other_label=_("Others"),
-                    )
-                )
-                for name, title, description in (
-                    (
-                        "categories",
-                        _("Footprint per category (kgCO2e a year)"),
-                        _(
-                            "Yearly greenhouse-gas emissions of each kind of device, manufacturing "
-                            "and use together, with the low–high range."
-                        ),
-                    ),
-                    (
-                        "sites",
-                        _("Footprint per site (kgCO2e a year)"),
-                        _("Yearly greenhouse-gas emissions of the devices of each site."),
-                    ),
-                    (
-                        "departments",
-                        _("Footprint per department (kgCO2e a year)"),
-                        _("Yearly greenhouse-gas emissions of the devices of each department."),
-                    ),
-                )
-            }
+            context.update(_breakdown_context(request, summary))
             context["split"] = _svg(
                 charts.stacked_split(
                     title=_("Manufacturing and use"),
@@ -422,7 +460,8 @@ def footprint(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
                     chart_id="split",
                 )
             )
-    context["history"] = presentation.history(list(selectors.footprint_history(access=access)))
+    runs = list(selectors.footprint_history(access=access)[:PAST_RUNS_SHOWN])
+    context["history"] = presentation.history(runs)
     return render(request, "inventory/footprint.html", context)
 
 

@@ -86,7 +86,6 @@ WORDS = {
         ),
         "today": "Aujourd’hui",
         "late": "en retard",
-        "measured": "Mesures",
         "target": "Cible",
         "baseline": "Valeur de départ",
         "kpi_desc": "{count} mesures du {first} au {last} ; dernière valeur {last_value}.",
@@ -105,7 +104,6 @@ WORDS = {
         ),
         "today": "Today",
         "late": "late",
-        "measured": "Measured",
         "target": "Target",
         "baseline": "Starting value",
         "kpi_desc": "{count} measurements from {first} to {last}; latest value {last_value}.",
@@ -452,8 +450,8 @@ def _legend_line(x: float, y: float, dash: str, color: str, marker: bool) -> str
 def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
     """An indicator's measurements over time: a solid line with round markers, against its
     target (a dashed line) and its starting value (a dotted line), on a value axis with round
-    ticks and the first and last dates under the plot. A legend above names the three lines
-    with their values.
+    ticks and the first and last dates under the plot. The target and starting-value lines are
+    labelled with their values at their right end (no separate legend).
 
     ``kpi`` needs ``pk``, ``label``, ``unit``, ``baseline``, ``target``, ``direction`` ("up" or
     "down") and ``measurements`` (a related manager of rows with ``date``, ``value``). Returns ""
@@ -479,23 +477,21 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
     right = WIDTH - 6
     plot_width = right - left
 
-    # Legend: one line per series shown, so no information rests on colour.
-    entries = [(words["measured"], "", BRAND, True)]
+    # No legend: the target and starting-value lines carry their own labels (no information
+    # rests on colour, and the chart stays a few elements long).
+    reference_lines: list[tuple[float, str, str, str]] = []
     if target is not None:
         target_text = f"{words['target']}{_colon(english)}"
-        entries.append((target_text + _with_unit(target, unit, english), "6 4", WARN, False))
+        reference_lines.append(
+            (target, target_text + _with_unit(target, unit, english), "6 4", WARN)
+        )
     if baseline is not None:
         base_text = f"{words['baseline']}{_colon(english)}"
-        entries.append((base_text + _with_unit(baseline, unit, english), "2 3", MUTED, False))
-    legend = []
-    chars = max_chars(WIDTH - 32, LABEL_SIZE)
-    for index, (text, dash, color, marker) in enumerate(entries):
-        y = index * LEGEND_ROW
-        legend.append(_legend_line(2, y + 9, dash, color, marker))
-        legend.append(
-            f'<text x="32" y="{num(y + 14)}" fill="{INK}">{charts.text(text, chars)}</text>'
+        reference_lines.append(
+            (baseline, base_text + _with_unit(baseline, unit, english), "2 3", MUTED)
         )
-    plot_top = len(entries) * LEGEND_ROW + 10
+    chars = max_chars(plot_width - 8, AXIS_SIZE)
+    plot_top = LEGEND_ROW
     plot_bottom = plot_top + KPI_PLOT_HEIGHT
 
     def y_of(value: float) -> float:
@@ -533,15 +529,25 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
             f"{charts.text(_day(last_date, english))}</text>"
         )
     references_drawn = []
-    if target is not None:
+    label_ys: list[float] = []
+    for value, text, dash, color in reference_lines:
+        y = y_of(value)
         references_drawn.append(
-            f'<path d="M{num(left)} {num(y_of(target))}H{num(right)}" stroke="{WARN}"'
-            ' stroke-width="2" stroke-dasharray="6 4" fill="none"/>'
+            f'<path d="M{num(left)} {num(y)}H{num(right)}" stroke="{color}"'
+            f' stroke-width="2" stroke-dasharray="{dash}" fill="none"/>'
         )
-    if baseline is not None:
+        # Above its line; below it when another label already sits there, unless that runs
+        # into the dates under the plot: then above the other label.
+        label_y = y - 5
+        clash = [other for other in label_ys if abs(label_y - other) < AXIS_SIZE + 2]
+        if clash:
+            label_y = y + AXIS_SIZE + 3
+            if label_y > plot_bottom - 2:
+                label_y = min(clash) - AXIS_SIZE - 2
+        label_ys.append(label_y)
         references_drawn.append(
-            f'<path d="M{num(left)} {num(y_of(baseline))}H{num(right)}" stroke="{MUTED}"'
-            ' stroke-width="2" stroke-dasharray="2 3" fill="none"/>'
+            f'<text x="{num(right)}" y="{num(label_y)}" fill="{color}" font-size="{AXIS_SIZE}"'
+            f' text-anchor="end">{charts.text(text, chars)}</text>'
         )
     coordinates = [(x_of(date), y_of(value)) for date, value, _ in points]
     line = ""
@@ -557,9 +563,6 @@ def kpi_chart(kpi: Any, *, language_en: bool) -> SafeString:
         for x, y in coordinates
     )
     body = [
-        f'<g font-size="{LABEL_SIZE}">',
-        *legend,
-        "</g>",
         f'<path d="{grid}" stroke="{LINE}" fill="none"/>',
         f'<path d="M{num(left)} {num(plot_top)}V{num(plot_bottom)}" stroke="{MUTED}"/>',
         f'<g fill="{INK}" font-size="{AXIS_SIZE}" text-anchor="end">',

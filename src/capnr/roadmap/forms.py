@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -117,6 +118,21 @@ class MeasurementForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+
+
+class MeasurementRecordForm(MeasurementForm):
+    """One form for all of an item's indicators: which indicator, then the measurement (one
+    form on the item's page instead of one per indicator)."""
+
+    kpi = forms.TypedChoiceField(label=_("Indicator"), coerce=int)
+
+    def __init__(self, *args: Any, kpis: Iterable[KpiTarget] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kpi_field = self.fields["kpi"]
+        assert isinstance(kpi_field, forms.TypedChoiceField)
+        kpi_field.choices = [(kpi.pk, kpi.label) for kpi in kpis]
+        # The indicator first: the date, value and note follow it.
+        self.order_fields(["kpi", "date", "value", "note"])
 
 
 class GroupForm(forms.ModelForm):

@@ -21,6 +21,11 @@ urlpatterns = [
     path("roadmap/<int:item_id>/journal/", views.journal_add, name="journal_add"),
     path("roadmap/<int:item_id>/kpis/", views.kpi_add, name="kpi_add"),
     path(
+        "roadmap/<int:item_id>/measurements/",
+        views.measurement_record,
+        name="measurement_record",
+    ),
+    path(
         "roadmap/<int:item_id>/kpis/<int:kpi_id>/measurements/",
         views.measurement_add,
         name="measurement_add",

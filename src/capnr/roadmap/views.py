@@ -34,6 +34,7 @@ from .forms import (
     JournalForm,
     KpiForm,
     MeasurementForm,
+    MeasurementRecordForm,
     MeetingNoteForm,
     MemberForm,
     PlanItemForm,
@@ -79,18 +80,21 @@ def roadmap(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     timeline = None
     if view == "timeline":
         timeline = charts.timeline(items, today=timezone.localdate(), language_en=_english())
+    views = [
+        ("theme", _("By theme")),
+        ("group", _("By working group")),
+        ("status", _("By status")),
+        ("timeline", _("Timeline")),
+    ]
     return render(
         request,
         "roadmap/roadmap.html",
         {
             "access": access,
             "view": view,
-            "views": [
-                ("theme", _("By theme")),
-                ("group", _("By working group")),
-                ("status", _("By status")),
-                ("timeline", _("Timeline")),
-            ],
+            "views": views,
+            # One table, a row group per section (a table per section repeated its header).
+            "view_caption": dict(views)[view],
             "sections": sections,
             "items": items,
             "timeline": timeline,
@@ -169,7 +173,8 @@ def item_detail(request: HttpRequest, access: OrganisationAccess, item_id: int) 
         {
             "kpi": kpi,
             "chart": charts.kpi_chart(kpi, language_en=_english()),
-            "form": MeasurementForm(auto_id=f"kpi-{kpi.pk}-%s"),
+            # The Note column only when a measurement has a note.
+            "has_notes": any(measurement.note for measurement in kpi.measurements.all()),
         }
         for kpi in detail["kpis"]
     ]
@@ -190,8 +195,6 @@ def item_detail(request: HttpRequest, access: OrganisationAccess, item_id: int) 
             "journal": detail["journal"],
             "kpis": kpi_charts,
             "can_edit": can_edit,
-            "journal_form": JournalForm(auto_id="journal-%s"),
-            "kpi_form": KpiForm(auto_id="new-kpi-%s"),
         },
     )
 
@@ -327,9 +330,19 @@ def _add_to_item(
 
 
 @organisation_view(Access.CONTRIBUTE)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def journal_add(request: HttpRequest, access: OrganisationAccess, item_id: int) -> HttpResponse:
+    """Like adding an indicator, a journal entry has a page of its own, linked from the item's
+    page, which keeps the item's page short."""
     item = selectors.item_get(access=access, pk=item_id)
+    if request.method != "POST":
+        if not services.can_edit_item(access, item, request.user):
+            raise PermissionDenied
+        return render(
+            request,
+            "roadmap/journal_form.html",
+            {"access": access, "item": item, "form": JournalForm(auto_id="journal-%s")},
+        )
     return _add_to_item(
         request,
         access,
@@ -343,9 +356,19 @@ def journal_add(request: HttpRequest, access: OrganisationAccess, item_id: int) 
 
 
 @organisation_view(Access.CONTRIBUTE)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def kpi_add(request: HttpRequest, access: OrganisationAccess, item_id: int) -> HttpResponse:
+    """Adding an indicator is rarer than recording a measurement: its form has a page of its
+    own (linked from the item's page), which keeps the item's page short."""
     item = selectors.item_get(access=access, pk=item_id)
+    if request.method != "POST":
+        if not services.can_edit_item(access, item, request.user):
+            raise PermissionDenied
+        return render(
+            request,
+            "roadmap/kpi_form.html",
+            {"access": access, "item": item, "form": KpiForm(auto_id="new-kpi-%s")},
+        )
     return _add_to_item(
         request,
         access,
@@ -374,6 +397,44 @@ def measurement_add(
         saved=_("Measurement recorded."),
         invalid=_("A measurement needs a date and a number."),
         anchor=f"kpi-{kpi_id}",
+    )
+
+
+@organisation_view(Access.CONTRIBUTE)
+@require_http_methods(["GET", "HEAD", "POST"])
+def measurement_record(
+    request: HttpRequest, access: OrganisationAccess, item_id: int
+) -> HttpResponse:
+    """One measurement form for all of an item's indicators (the indicator is a field of the
+    form), on a page of its own linked from the item's page, like the journal's and the
+    indicators' forms: the item's page stays a short page to read. ``?kpi=`` preselects one."""
+    item = selectors.item_get(access=access, pk=item_id)
+    if request.method != "POST":
+        if not services.can_edit_item(access, item, request.user):
+            raise PermissionDenied
+        form = MeasurementRecordForm(
+            kpis=item.kpis.all(), auto_id="measurement-%s", initial={"kpi": request.GET.get("kpi")}
+        )
+        return render(
+            request,
+            "roadmap/measurement_form.html",
+            {"access": access, "item": item, "form": form},
+        )
+    form = MeasurementRecordForm(request.POST, kpis=item.kpis.all())
+    if not form.is_valid():
+        messages.error(request, _("A measurement needs an indicator, a date and a number."))
+        return _back_to_item(access, item_id, "kpis")
+    data = dict(form.cleaned_data)
+    kpi = selectors.kpi_get(access=access, item=item, pk=data.pop("kpi"))
+    return _add_to_item(
+        request,
+        access,
+        item_id,
+        form=MeasurementForm(request.POST),
+        save=partial(services.measurement_add, access=access, kpi=kpi, user=request.user),
+        saved=_("Measurement recorded."),
+        invalid=_("A measurement needs a date and a number."),
+        anchor=f"kpi-{kpi.pk}",
     )
 
 

@@ -56,15 +56,41 @@ def test_the_catalogue_filters_by_theme_effort_quick_win_and_simulator(en, refer
     assert everything.status_code == 200
     assert everything.context["count"] == everything.context["total"] >= 45
     use = en.get(url("catalogue"), {"theme": "use", "effort": "easy", "quick_win": "on"})
-    listed = [a.id for _id, _title, actions in use.context["sections"] for a in actions]
+    listed = [a.id for _id, _title, actions, _n in use.context["sections"] for a in actions]
     assert listed and all(a.startswith("use.") for a in listed)
     assert "use.auto_shutdown" in listed and "use.follow_me_printing" not in listed
     simulated = en.get(url("catalogue"), {"simulator": "on"})
-    models = {a.model for _id, _title, actions in simulated.context["sections"] for a in actions}
+    models = {a.model for _id, _t, actions, _n in simulated.context["sections"] for a in actions}
     assert models and not models & {"", "kpi_only"}
     unknown = en.get(url("catalogue"), {"theme": "nope"})  # an invalid filter filters nothing
     assert unknown.status_code == 200
     assert unknown.context["count"] == unknown.context["total"]
+
+
+def test_the_catalogue_shows_a_page_of_actions_at_a_time_keeping_the_filters(en, referent):
+    """Issue 12: the catalogue was one page of every action (9,269 px tall)."""
+    from capnr.actions.views import CATALOGUE_PER_PAGE
+
+    en.force_login(referent)
+    first = en.get(url("catalogue"))
+    total = first.context["total"]
+    shown = [a for *_, actions, _n in first.context["sections"] for a in actions]
+    assert len(shown) == CATALOGUE_PER_PAGE < total
+    body = first.content.decode()
+    assert 'href="?page=2"' in body and 'rel="next"' in body
+    pages = [shown]
+    for number in range(2, first.context["page"].paginator.num_pages + 1):
+        response = en.get(url("catalogue"), {"page": number})
+        pages.append([a for *_, actions, _n in response.context["sections"] for a in actions])
+    every = [action.id for page in pages for action in page]
+    assert len(every) == len(set(every)) == total  # each action on exactly one page
+    # A theme's heading counts all its actions, not only those on this page.
+    theme_id, _title, _actions, in_theme = first.context["sections"][-1]
+    assert in_theme == sum(1 for page in pages for a in page if a.theme == theme_id)
+    # The filters travel with the page links.
+    filtered = en.get(url("catalogue"), {"effort": "easy", "page": 1}).content.decode()
+    if 'rel="next"' in filtered:
+        assert "effort=easy&amp;page=2" in filtered
 
 
 def test_an_action_page_explains_it_and_shows_the_organisations_answers(en, access, referent):
@@ -159,10 +185,17 @@ def test_an_obligation_due_soon_is_in_anticipate_regulation(en, referent):
     assert "purchasing.environmental_criterion" in regulation  # due 21 Aug 2026
 
 
-def test_the_matrix_is_an_accessible_svg_beside_a_table(en, access, referent):
+def test_the_matrix_is_an_accessible_svg_beside_a_table_on_its_own_page(en, access, referent):
     counts_save(access=access, counts={"desktop": 100})
     en.force_login(referent)
-    body = en.get(url("recommendations")).content.decode()
+    recommendations = en.get(url("recommendations"))
+    assert url("matrix") in recommendations.content.decode()  # linked from the lists
+    response = en.get(url("matrix"))
+    body = response.content.decode()
+    # Every recommended action once, the same as the lists name.
+    assert [e.action.id for e in response.context["matrix_entries"]] == [
+        e.action.id for e in recommendations.context["result"].matrix
+    ]
     svg = body[body.index('<svg xmlns="http://www.w3.org/2000/svg" role="img" id="matrix"') :]
     svg = svg[: svg.index("</svg>") + 6]
     root = ET.fromstring(svg)

@@ -4,6 +4,9 @@ do what."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -173,7 +176,8 @@ def test_the_partial_request_returns_only_the_results_fragment(client, fleet, re
     assert response.status_code == 200
     assert "<html" not in body and "<h1" not in body
     assert 'id="sim-results"' in body and 'id="sim-save"' in body
-    assert 'name="desktops" value="100"' in body  # the save form carries the values shown
+    # The save form carries the values shown.
+    assert re.search(r'name="inputs" value="[^"]*\bdesktops=100&', body)
     bad = client.get(url("simulator", "auto_shutdown"), {"partial": "1", "desktops": "-1"})
     assert bad.status_code == 400 and "<html" not in bad.content.decode()
 
@@ -225,6 +229,21 @@ def test_a_contributor_saves_a_scenario_and_sees_its_inputs_sources_and_results(
     # The simulator lists the scenarios kept from it, so an unattached one is not lost.
     simulator = client.get(url("simulator", "auto_shutdown")).content.decode()
     assert url("scenario", scenario.pk) in simulator
+
+
+def test_the_save_form_carries_the_inputs_in_one_field_and_saves_them(client, fleet, contributor):
+    client.force_login(contributor)
+    page = client.get(url("simulator", "auto_shutdown"), {"laptops": "90", "desktops": "480"})
+    body = page.content.decode()
+    save_form = body[body.index('class="sim-save') :]
+    save_form = save_form[: save_form.index("</form>")]
+    assert 'name="laptops"' not in save_form  # one hidden field, not one per input
+    carried = html.unescape(re.search(r'name="inputs" value="([^"]*)"', save_form).group(1))
+    assert "laptops=90" in carried and "desktops=480" in carried
+    client.post(url("scenario_save", "auto_shutdown"), {"name": "Carried", "inputs": carried})
+    scenario = Scenario.objects.get()
+    assert scenario.inputs["laptops"] == 90.0 and scenario.inputs["desktops"] == 480.0
+    assert scenario.input_sources["laptops"] == "user"
 
 
 def test_a_scenario_without_a_name_gets_a_dated_one(client, fleet, referent):

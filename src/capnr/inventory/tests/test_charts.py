@@ -147,13 +147,32 @@ def test_whiskers_go_from_low_to_high_only_when_there_is_a_range():
     commands = path.get("d")
     # One horizontal stroke (bar A) from low to high, plus its two end caps.
     assert len(re.findall(r"H", commands)) == 1
-    assert len(re.findall(r"v8", commands)) == 2
+    assert len(re.findall(r"v6", commands)) == 2
     start, end = re.match(r"M([\d.]+) [\d.]+H([\d.]+)", commands).groups()
     bar_a = float(bars_of(root)[0].get("width"))
     assert float(start) == pytest.approx(bar_a / 2, abs=0.2)  # low is half the value
     assert float(end) == pytest.approx(bar_a * 2, abs=0.2)  # high is twice the value
     uses = root.findall(f".//{SVG}use")
     assert {use.get("href") for use in uses} == {"#whisk-w"}
+
+
+def test_each_value_sits_at_its_bar_end_and_the_range_runs_under_the_bar():
+    """Issue 12: values printed after a wide range floated far from their bars."""
+    rows = [("Écrans", 10.0, 5.0, 70.0), ("Ordinateurs", 60.0, 50.0, 65.0)]
+    root = parse(bar_chart(title="t", description="d", rows=rows, unit="kg", chart_id="near"))
+    bars = bars_of(root)
+    values = [node for node in root.iter(f"{SVG}text") if node.get("x") is not None]
+    assert [value.text for value in values] == ["10\u00a0kg", "60\u00a0kg"]
+    for bar, value in zip(bars, values, strict=True):
+        bar_top = float(bar.get("y"))
+        assert float(value.get("x")) == pytest.approx(float(bar.get("width")) + 4, abs=0.1)
+        assert bar_top < float(value.get("y")) < bar_top + charts.BAR_HEIGHT
+    commands = root.find(f".//{SVG}path[@id='near-w']").get("d")
+    lines = [float(y) for y in re.findall(r"M[\d.]+ ([\d.]+)H", commands)]
+    for bar, line in zip(bars, lines, strict=True):
+        bar_bottom = float(bar.get("y")) + charts.BAR_HEIGHT
+        next_label = float(bar.get("y")) - core_charts.LABEL_SIZE - 5 + charts.RANGE_PITCH
+        assert bar_bottom < line < next_label
 
 
 def test_no_whisker_without_ranges():

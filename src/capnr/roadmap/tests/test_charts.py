@@ -162,11 +162,12 @@ def test_the_kpi_chart_shows_measurements_target_and_baseline():
     assert "3 measurements from 1 Sep 2025 to 1 Feb 2026" in desc
     assert "Target 90\u00a0%" in desc and "Starting value 33\u00a0%" in desc
     assert "Higher is better" in desc
-    assert len(list(root.iter(f"{SVG}circle"))) == 3 + 1  # points + the legend's sample
+    assert len(list(root.iter(f"{SVG}circle"))) == 3  # the points, no legend sample
     assert 'stroke-dasharray="6 4"' in markup  # the target, dashed
     assert 'stroke-dasharray="2 3"' in markup  # the baseline, dotted
     text = all_text(root)
     assert "Target: 90\u00a0%" in text and "100" in text  # the axis reaches above 92
+    assert "Starting value: 33\u00a0%" in text  # the lines are labelled on the chart itself
 
 
 def test_one_measurement_is_a_point_and_numbers_follow_the_language():
@@ -175,7 +176,7 @@ def test_one_measurement_is_a_point_and_numbers_follow_the_language():
     assert "Une mesure le 1 sept. 2025 : 12\u00a0345,5\u00a0kWh" in french.find(f"{SVG}desc").text
     english = parse(charts.kpi_chart(kpi(one, unit="kWh"), language_en=True))
     assert "12,345.5\u00a0kWh" in english.find(f"{SVG}desc").text
-    assert len(list(english.iter(f"{SVG}circle"))) == 2
+    assert len(list(english.iter(f"{SVG}circle"))) == 1
 
 
 def test_the_kpi_chart_escapes_label_and_unit_and_ignores_non_finite_values():
@@ -196,3 +197,13 @@ def test_value_ticks_cover_the_values(low, high):
     ticks = charts._nice_ticks(low, high)
     assert ticks[0] <= low and ticks[-1] >= high and len(ticks) >= 2
     assert ticks == sorted(ticks) and len(ticks) <= 8
+
+
+def test_line_labels_do_not_overlap_each_other_or_the_dates():
+    measurements = [(dt.date(2025, 6, 30), 0), (dt.date(2025, 11, 14), 0)]
+    root = parse(charts.kpi_chart(kpi(measurements, baseline=0, target=0), language_en=True))
+    texts = {t.text: float(t.get("y")) for t in root.iter(f"{SVG}text")}
+    target = next(y for text, y in texts.items() if text.startswith("Target"))
+    start = next(y for text, y in texts.items() if text.startswith("Starting value"))
+    dates = min(y for text, y in texts.items() if "2025" in text)
+    assert abs(target - start) >= charts.AXIS_SIZE and max(target, start) < dates - 8

@@ -167,6 +167,22 @@ def test_the_timeline_draws_dated_items_and_lists_the_others(client, referent, f
     assert 'href="?by=timeline" aria-current="page"' in body
 
 
+def test_the_sections_are_row_groups_of_one_table(client, referent, full_roadmap):
+    """Issue 12: a table per section repeated its caption and header row each time."""
+    client.force_login(referent)
+    sections = []
+    for view in ("theme", "group", "status"):
+        body = client.get(url("roadmap"), {"by": view}).content.decode()
+        assert body.count("<table") == 1, view
+        groups = body.count('<th scope="rowgroup"')
+        assert groups >= 1 and body.count("<tbody>") == groups, view
+        sections.append(groups)
+    assert max(sections) >= 2  # several sections, still one table
+    timeline = client.get(url("roadmap"), {"by": "timeline"}).content.decode()
+    table = timeline[timeline.index("<table") : timeline.index("</table>")]
+    assert "Date de début" in table and 'scope="rowgroup"' not in table
+
+
 def test_the_item_page_shows_kpi_chart_table_and_journal(client, referent, full_roadmap):
     client.force_login(referent)
     item, kpi = full_roadmap["done"], full_roadmap["kpi"]
@@ -174,8 +190,15 @@ def test_the_item_page_shows_kpi_chart_table_and_journal(client, referent, full_
     assert 'id="kpis"' in body and f'id="kpi-{kpi.pk}"' in body and 'id="journal"' in body
     assert f'id="kpi-{kpi.pk}-chart"' in body
     assert "8 months, no incident" in body and "side-effect" in body
-    assert body.count('name="date"') == 2  # one measurement form, one journal form
-    assert f'id="kpi-{kpi.pk}-date"' in body and 'id="journal-date"' in body
+    # A page to read: the forms (a measurement, an indicator, an entry) have pages of their own.
+    assert 'name="date"' not in body
+    assert f'href="{url("journal_add", item.pk)}"' in body
+    page = client.get(url("journal_add", item.pk)).content.decode()
+    assert 'id="journal-date"' in page and 'name="side_effect"' in page
+    assert f'href="{url("measurement_record", item.pk)}"' in body
+    page = client.get(url("measurement_record", item.pk), {"kpi": kpi.pk}).content.decode()
+    assert 'id="measurement-kpi"' in page and f'<option value="{kpi.pk}" selected' in page
+    assert 'id="measurement-date"' in page and 'name="value"' in page
     assert url("item_edit", item.pk) in body and url("item_delete", item.pk) in body
 
 
@@ -383,6 +406,46 @@ def test_a_contributor_adds_meeting_notes_but_does_not_manage_members(client, co
     assert client.post(url("member_add", group.pk), {"name": "X"}).status_code == 403
 
 
+def test_the_one_measurement_form_records_for_the_chosen_indicator_of_this_item_only(
+    client, access, referent, contributor, reader, full_roadmap
+):
+    own, kpi = full_roadmap["done"], full_roadmap["kpi"]
+    other = PlanItem.objects.exclude(pk=own.pk).first()
+    foreign = services.kpi_add(access=access, item=other, user=referent, label="Elsewhere")
+    measurement = {"kpi": str(kpi.pk), "date": TODAY.isoformat(), "value": "26.5", "note": "ok"}
+    client.force_login(reader)
+    assert client.post(url("measurement_record", own.pk), measurement).status_code == 403
+    client.force_login(contributor)
+    response = client.post(url("measurement_record", own.pk), measurement)
+    assert response.status_code == 302 and response["Location"].endswith(f"#kpi-{kpi.pk}")
+    assert KpiMeasurement.objects.filter(kpi=kpi, value=26.5, note="ok").exists()
+    before = KpiMeasurement.objects.count()
+    # An indicator of another item is not a choice here; a value must be a number.
+    for wrong in ({"kpi": str(foreign.pk)}, {"value": "x"}, {"kpi": ""}):
+        response = client.post(url("measurement_record", own.pk), {**measurement, **wrong})
+        assert response.status_code == 302 and response["Location"].endswith("#kpis")
+    assert KpiMeasurement.objects.count() == before
+
+
+def test_an_indicator_is_added_from_its_own_page_linked_from_the_item(
+    client, referent, reader, full_roadmap
+):
+    item = full_roadmap["done"]
+    client.force_login(reader)
+    assert client.get(url("kpi_add", item.pk)).status_code == 403
+    assert client.get(url("journal_add", item.pk)).status_code == 403
+    assert client.get(url("measurement_record", item.pk)).status_code == 403
+    assert url("kpi_add", item.pk) not in client.get(url("item", item.pk)).content.decode()
+    client.force_login(referent)
+    detail = client.get(url("item", item.pk)).content.decode()
+    assert f'href="{url("kpi_add", item.pk)}"' in detail and 'name="direction"' not in detail
+    page = client.get(url("kpi_add", item.pk)).content.decode()
+    assert 'id="new-kpi-label"' in page and 'name="direction"' in page
+    response = client.post(url("kpi_add", item.pk), {"label": "Printers off", "direction": "up"})
+    assert response.status_code == 302 and response["Location"].endswith("#kpis")
+    assert item.kpis.filter(label="Printers off").exists()
+
+
 # --- Other organisations ----------------------------------------------------------------------
 
 
@@ -394,6 +457,7 @@ def test_an_outsider_gets_404_everywhere(client, org_b, member, full_roadmap):
         assert client.get(page).status_code == 404, page
     assert client.post(url("journal_add", item.pk), {"text": "x"}).status_code == 404
     assert client.post(url("measurement_add", item.pk, kpi.pk), {}).status_code == 404
+    assert client.post(url("measurement_record", item.pk), {}).status_code == 404
     # Their own URLs do not reach our rows either.
     own = reverse("roadmap:item", args=["bravo", item.pk])
     assert client.get(own).status_code == 404

@@ -146,7 +146,8 @@ def _attempt(
             return None
     else:
         delimiter = _choose_delimiter(head)
-    newlines = data.count(b"\n")
+    # numpy counts a byte about twice as fast as bytes.count when it is on every line
+    newlines = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == NEWLINE))
     if max_rows is not None and newlines > 2 * max_rows + 1000:
         return None
     for line in head.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]:

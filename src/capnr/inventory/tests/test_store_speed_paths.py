@@ -199,3 +199,65 @@ def test_checked_rows_kept_column_by_column_read_back_as_they_were(tmp_path) -> 
     assert services._read_rows(path) == columns
     services._write_rows(path, {})
     assert services._read_rows(path) == {}
+
+
+def test_a_failing_footprint_in_its_thread_rolls_the_whole_import_back(
+    referent, org_a, monkeypatch
+):
+    user, access = referent
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine down in its thread")
+
+    monkeypatch.setattr(services.engine_adapter, "footprint_results", broken)
+    with pytest.raises(AssertionError, match=r"RuntimeError"):
+        run_import(access, user, glpi(450))
+    assert InventoryImport.objects.get(organisation=org_a).status == ImportStatus.FAILED
+    assert not Asset.objects.filter(organisation=org_a).exists()
+    assert not FootprintRun.objects.filter(organisation=org_a).exists()
+
+
+def test_a_failing_statement_maker_fails_the_import_and_stores_nothing(
+    referent, org_a, monkeypatch
+):
+    """The INSERT parameters are made in a second thread: an error there reaches the import."""
+    user, access = referent
+    real = services._date_adapter
+
+    def adapter(rows, columns):
+        adapt = real(rows, columns)
+        calls = []
+
+        def failing(some):
+            calls.append(1)
+            if len(calls) == 2:  # the second statement's rows
+                raise ValueError("bad date")
+            return adapt(some)
+
+        return failing
+
+    monkeypatch.setattr(services, "_date_adapter", adapter)
+    with pytest.raises(AssertionError, match=r"ValueError"):
+        run_import(access, user, glpi(900))
+    assert InventoryImport.objects.get(organisation=org_a).status == ImportStatus.FAILED
+    assert not Asset.objects.filter(organisation=org_a).exists()
+
+
+def test_items_made_ahead_come_in_order_and_the_maker_stops_when_the_user_does() -> None:
+    made = []
+
+    def items():
+        for i in range(1000):
+            made.append(i)
+            yield i
+
+    assert list(services._ahead(iter(range(500)))) == list(range(500))
+    stream = services._ahead(items(), depth=3)
+    assert [next(stream) for _ in range(5)] == [0, 1, 2, 3, 4]
+    stream.close()  # the consumer gives up: the maker thread ends, far from the 1,000
+    assert len(made) < 20
+    received = []
+    with pytest.raises(ZeroDivisionError):
+        for item in services._ahead(1 / x for x in [1, 2, 0, 4]):
+            received.append(item)
+    assert received == [1.0, 0.5]  # what came before the error, then the error itself

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
 from capnr.core.owned import get_for_access
@@ -55,21 +56,7 @@ def _years_before(day: date, years: float) -> date:
 
 def category_counts(*, access: OrganisationAccess) -> list[dict[str, Any]]:
     """Devices in service per category, with their labels, largest first."""
-    counted = (
-        Asset.objects.for_access(access)
-        .exclude(status=AssetStatus.RETIRED)
-        .values("category")
-        .annotate(devices=Sum("quantity"))
-        .order_by("-devices")
-    )
-    return [
-        {
-            "category": row["category"],
-            "devices": row["devices"],
-            "label": category_label(row["category"]),
-        }
-        for row in counted
-    ]
+    return fleet_overview(access=access)[0]
 
 
 @dataclass(frozen=True)
@@ -84,6 +71,16 @@ def age_pyramid(
 ) -> tuple[list[AgeClass], int]:
     """Devices per age class, split by whether they are past their planned lifetime; and the
     number of devices without a purchase date."""
+    _counts, classes, undated = fleet_overview(access=access, as_of=as_of)
+    return classes, undated
+
+
+def fleet_overview(
+    *, access: OrganisationAccess, as_of: date | None = None
+) -> tuple[list[dict[str, Any]], list[AgeClass], int]:
+    """What the inventory page shows of the devices in service, from one grouped query: the
+    devices per category with their labels (largest first), the age classes split by whether
+    the devices are past their planned lifetime, and the number without a purchase date."""
     data = reference_data()
     lifetime = {
         code: data.parameters[(code, "lifetime")].value
@@ -93,8 +90,10 @@ def age_pyramid(
     today = as_of or date.today()
     within: Counter[int] = Counter()
     beyond: Counter[int] = Counter()
+    per_category: Counter[str] = Counter()
     undated = 0
-    # Grouped in the database: a few thousand distinct dates even for a large fleet.
+    # Grouped in the database, read from one index (asset_org_age): a few thousand distinct
+    # dates even for a large fleet.
     rows = (
         Asset.objects.for_access(access)
         .exclude(status=AssetStatus.RETIRED)
@@ -103,6 +102,7 @@ def age_pyramid(
         .order_by()
     )
     for category, bought, own_lifetime, quantity in rows:
+        per_category[category] += quantity
         if bought is None:
             undated += quantity
             continue
@@ -112,9 +112,17 @@ def age_pyramid(
         (beyond if age > planned else within)[index] += quantity
     classes = []
     for index, (low, high) in enumerate(AGE_CLASSES):
-        label = f"{low}–{high} ans" if high < 200 else f"{low} ans et plus"
+        label = (
+            _("%(low)s–%(high)s years") % {"low": low, "high": high}
+            if high < 200
+            else _("%(low)s years and more") % {"low": low}
+        )
         classes.append(AgeClass(label, within[index], beyond[index]))
-    return classes, undated
+    counts = [
+        {"category": category, "devices": devices, "label": category_label(category)}
+        for category, devices in sorted(per_category.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return counts, classes, undated
 
 
 def import_list(*, access: OrganisationAccess) -> QuerySet[InventoryImport]:

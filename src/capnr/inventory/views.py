@@ -91,8 +91,7 @@ def asset_list(request: HttpRequest, access: OrganisationAccess) -> HttpResponse
             filters.update(min_age=float(low), max_age=float(high))
     assets = selectors.asset_list(access=access, **filters)
     page = Paginator(assets, DEVICES_PER_PAGE).get_page(request.GET.get("page"))
-    classes, undated = selectors.age_pyramid(access=access)
-    counts = selectors.category_counts(access=access)
+    counts, classes, undated = selectors.fleet_overview(access=access)
     context: dict[str, Any] = {
         "access": access,
         "form": form,

@@ -390,9 +390,7 @@ def test_every_page_is_accessible_responsive_and_light(
     ]
     assert len(deeper) == 3, "a finished import, one waiting for its columns, one to confirm"
     # The columns step with one column's choice open (the longest list of the page).
-    waiting_columns = InventoryImport.objects.get(
-        organisation__slug=ORGANISATION, status="mapping"
-    )
+    waiting_columns = InventoryImport.objects.get(organisation__slug=ORGANISATION, status="mapping")
     deeper.append(f"{ORG}inventory/imports/{waiting_columns.pk}/?change=0")
     # The self-diagnostic, deeper than the crawl: a theme of questions (the largest one, its
     # first and last pages), the results with last year's comparison and every compliance gap,

@@ -28,6 +28,9 @@ from .models import AnswerValue, Diagnostic
 # A theme is a stake when its score is below this and it carries essential questions.
 WEAK_THEME = 50.0
 MAX_STAKES = 3
+# The results page leads with the gaps due soonest; the others are one link away (issue 12: a
+# page short enough for an EcoIndex of 85, with some twenty obligations unmet in the demo).
+TOP_GAPS = 3
 
 
 @dataclass
@@ -257,6 +260,12 @@ def _weak_themes(rows: list[ThemeRow]) -> list[ThemeRow]:
     )[:MAX_STAKES]
 
 
+def compliance_gaps(diagnostic: Diagnostic) -> list[dict[str, Any]]:
+    """Every unmet legal obligation of the diagnostic, the soonest due first."""
+    questions = referential.questions_for(diagnostic.organisation)
+    return _compliance_gaps(selectors.results(diagnostic), questions)
+
+
 def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[str, Any]:
     answers = selectors.answers_by_question(diagnostic)
     result = selectors.results(diagnostic, answers)
@@ -284,6 +293,7 @@ def results_context(access: OrganisationAccess, diagnostic: Diagnostic) -> dict[
         "previous": diagnostic.previous if previous_result else None,
         "previous_headline": headline(previous_result) if previous_result else None,
         "gaps": gaps,
+        "top_gaps": gaps[:TOP_GAPS],
         "follow_ups": follow_ups,
         "weak_themes": weak,
         "footprint": footprint,

@@ -29,6 +29,7 @@ urlpatterns = [
     path("diagnostic/<int:year>/submit/", views.diagnostic_submit, name="submit"),
     path("diagnostic/<int:year>/reopen/", views.diagnostic_reopen, name="reopen"),
     path("diagnostic/<int:year>/results/", views.results, name="results"),
+    path("diagnostic/<int:year>/results/gaps/", views.results_gaps, name="results_gaps"),
     path("diagnostic/<int:year>/workshop/", workshop_views.workshop_start, name="workshop"),
     path(
         "diagnostic/<int:year>/workshop/summary/",

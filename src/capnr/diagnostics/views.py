@@ -3,8 +3,10 @@ the results. Workshop mode lives in ``workshop_views``, the PDF and XLSX in ``ex
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -228,6 +230,45 @@ def _conflict_json(conflict: services.AnswerConflict) -> dict[str, Any]:
     }
 
 
+# A theme's questions are shown a few at a time, so that a page stays short (issue 12: an
+# EcoIndex of 85 or more; each question is some thirty elements, its five answers included).
+QUESTIONS_PER_PAGE = 5
+T = TypeVar("T")
+
+
+def question_pages(questions: Sequence[T], per_page: int = QUESTIONS_PER_PAGE) -> list[list[T]]:
+    """The questions in pages of at most `per_page`, as even as can be (11 at 5 a page:
+    4 + 4 + 3, not 5 + 5 + 1): the first pages take the one extra question each."""
+    count = max(1, math.ceil(len(questions) / per_page))
+    size, extra = divmod(len(questions), count)
+    pages: list[list[T]] = []
+    start = 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        pages.append(list(questions[start:end]))
+        start = end
+    return pages
+
+
+def _page_number(request: HttpRequest, pages: list[list[engine.Question]]) -> int:
+    """The page asked for (``?page=2``), or the one holding ``?q=<question id>`` (the links to
+    one answer), else the first; a number out of range gives the nearest page."""
+    asked = request.GET.get("page", "")
+    if asked.isdigit():
+        return min(max(int(asked), 1), len(pages))
+    question_id = request.GET.get("q", "")
+    for number, questions in enumerate(pages, start=1):
+        if any(q.id == question_id for q in questions):
+            return number
+    return 1
+
+
+def theme_page_url(slug: str, year: int, theme_id: str, number: int, anchor: str = "") -> str:
+    """The address of page `number` of a theme's questions (the first has no ``?page``)."""
+    url = reverse("diagnostics:theme", args=[slug, year, theme_id])
+    return (f"{url}?page={number}" if number > 1 else url) + (f"#{anchor}" if anchor else "")
+
+
 @dataclass
 class ThemePage:
     """What every request on one theme's page starts from."""
@@ -238,6 +279,12 @@ class ThemePage:
     theme_questions: list[engine.Question]
     delegations: dict[str, Delegation]  # the active delegations, by question id
     editable: frozenset[str]  # the questions this user may answer while the diagnostic is open
+    pages: list[list[engine.Question]]  # the theme's questions, a few a page
+    number: int  # the page shown, from 1
+
+    @property
+    def shown(self) -> list[engine.Question]:
+        return self.pages[self.number - 1]
 
     def may_change(self, question_id: str) -> bool:
         return question_id in self.editable and not self.diagnostic.is_submitted
@@ -259,6 +306,7 @@ def _theme_page(
     theme_questions = [q for q in questions if q.theme == theme.id]
     if not theme_questions:
         raise Http404("No question of this theme applies to this organisation.")
+    pages = question_pages(theme_questions)
     return ThemePage(
         diagnostic=diagnostic,
         theme=theme,
@@ -268,14 +316,19 @@ def _theme_page(
         editable=selectors.editable_question_ids(
             access=access, diagnostic=diagnostic, user=request.user
         ),
+        pages=pages,
+        number=_page_number(request, pages),
     )
 
 
 def _theme_items(
-    page: ThemePage, answers: dict[str, Answer], data: Any = None
+    page: ThemePage,
+    answers: dict[str, Answer],
+    data: Any = None,
+    questions: list[engine.Question] | None = None,
 ) -> list[QuestionItem]:
-    """The page's questions; those the form sent, and this user may change, are bound to what
-    was typed (anything else posted is ignored)."""
+    """The page's questions (or `questions`); those the form sent, and this user may change,
+    are bound to what was typed (anything else posted is ignored)."""
     return [
         _item(
             q,
@@ -286,7 +339,7 @@ def _theme_items(
             delegation=page.delegations.get(q.id),
             editable=page.may_change(q.id),
         )
-        for q in page.theme_questions
+        for q in (page.shown if questions is None else questions)
     ]
 
 
@@ -295,9 +348,9 @@ def _theme_items(
 def theme_answers(
     request: HttpRequest, access: OrganisationAccess, year: int, theme: str
 ) -> HttpResponse:
-    """One theme's questions on one page; a POST saves the questions it sends. The autosave
-    script posts to :func:`theme_autosave`; a POST here that names ``autosave`` is still answered
-    the same way, for pages opened before the script moved there."""
+    """One theme's questions, a few a page (``?page=2``); a POST saves the questions it sends.
+    The autosave script posts to :func:`theme_autosave`; a POST here that names ``autosave`` is
+    still answered the same way, for pages opened before the script moved there."""
     page = _theme_page(request, access, year, theme)
     if request.method != "POST":
         answers = selectors.answers_by_question(page.diagnostic)
@@ -364,10 +417,14 @@ def _autosave(request: HttpRequest, access: OrganisationAccess, page: ThemePage)
 
 def _save_theme(request: HttpRequest, access: OrganisationAccess, page: ThemePage) -> HttpResponse:
     """The form post: save every question sent, each on its own; last year's answers are
-    confirmed only where their box is ticked, or all those left unchanged when the button that
-    says so (``confirm_unchanged``) was pressed. All saved → on to the page asked for;
-    otherwise the page again (409) with the refused questions marked."""
-    items = _theme_items(page, selectors.answers_by_question(page.diagnostic), request.POST)
+    confirmed only where their box is ticked, or all those the page left unchanged when the
+    button that says so (``confirm_unchanged``) was pressed. All saved → on to the page asked
+    for; otherwise the page again (409) with the refused questions marked. Every question of
+    the theme that was sent is saved, on this page or not (a page opened before the questions
+    were paged sends them all)."""
+    items = _theme_items(
+        page, selectors.answers_by_question(page.diagnostic), request.POST, page.theme_questions
+    )
     posted = [item for item in items if item.form.is_bound]
     invalid = {item.question.id for item in posted if not item.form.is_valid()}
     confirm_unchanged = bool(request.POST.get("confirm_unchanged"))
@@ -388,7 +445,15 @@ def _save_theme(request: HttpRequest, access: OrganisationAccess, page: ThemePag
         _say_saved(request, result)
         return _redirect_after_save(request, access, page)
     answers = selectors.answers_by_question(page.diagnostic)
-    items = _items_after_refusal(page, items, answers, invalid, conflicts, result.errors)
+    refused = invalid | set(conflicts) | set(result.errors)
+    items = _items_after_refusal(
+        page,
+        [item for item in items if item.question in page.shown or item.question.id in refused],
+        answers,
+        invalid,
+        conflicts,
+        result.errors,
+    )
     messages.error(
         request,
         _("Some answers were not saved: see the questions marked below. The others are saved."),
@@ -421,14 +486,17 @@ def _say_saved(request: HttpRequest, result: services.BatchResult) -> None:
 def _redirect_after_save(
     request: HttpRequest, access: OrganisationAccess, page: ThemePage
 ) -> HttpResponse:
-    """The button pressed says where to go: the next theme, the overview, or this page again."""
+    """The button pressed says where to go: another page of the theme, the next theme, the
+    overview, or this page again."""
     slug, year = access.organisation.slug, page.diagnostic.year
     next_theme = request.POST.get("next_theme", "")
     if next_theme and referential.theme(next_theme):
         return redirect("diagnostics:theme", slug, year, next_theme)
     if "finish" in request.POST:
         return redirect("diagnostics:overview", slug, year)
-    return redirect("diagnostics:theme", slug, year, page.theme.id)
+    go_to = request.POST.get("go_to_page", "")
+    number = min(max(int(go_to), 1), len(page.pages)) if go_to.isdigit() else page.number
+    return redirect(theme_page_url(slug, year, page.theme.id, number))
 
 
 def _items_after_refusal(
@@ -475,6 +543,16 @@ def _render_theme(
     progress = selectors.progress(page.diagnostic, answers)
     theme_ids = [row.theme.id for row in progress.themes]
     position = theme_ids.index(page.theme.id)
+    slug, year = access.organisation.slug, page.diagnostic.year
+    pages = [
+        {
+            "number": number,
+            "first": referential.number(questions[0], page.questions),
+            "last": referential.number(questions[-1], page.questions),
+            "url": theme_page_url(slug, year, page.theme.id, number),
+        }
+        for number, questions in enumerate(page.pages, start=1)
+    ]
     return render(
         request,
         "diagnostics/theme.html",
@@ -495,6 +573,16 @@ def _render_theme(
             "read_only": page.diagnostic.is_submitted,
             "can_edit": any(item.editable for item in items),
             "can_run": access.can_run_diagnostic,
+            # The questions on this page and the theme's other pages ("questions 6 to 11").
+            "pages": pages if len(pages) > 1 else [],
+            "this_page": pages[page.number - 1],
+            "previous_page": pages[page.number - 2] if page.number > 1 else None,
+            "next_page": pages[page.number] if page.number < len(pages) else None,
+            # Last year's answers this page's button confirms (those of this page only).
+            "page_to_confirm": sum(
+                1 for item in items if item.editable and item.answer and item.answer.to_confirm
+            ),
+            "action": theme_page_url(slug, year, page.theme.id, page.number),
         },
         status=status,
     )
@@ -548,7 +636,17 @@ def delegate(
                     "recipient": delegation.recipient,
                 },
             )
-            return redirect("diagnostics:theme", access.organisation.slug, year, question.theme)
+            theme_questions = [q for q in questions if q.theme == question.theme]
+            number = next(
+                n
+                for n, shown in enumerate(question_pages(theme_questions), start=1)
+                if question in shown
+            )
+            return redirect(
+                theme_page_url(
+                    access.organisation.slug, year, question.theme, number, f"q-{question.id}"
+                )
+            )
     return render(
         request,
         "diagnostics/delegate.html",
@@ -609,6 +707,23 @@ def results(request: HttpRequest, access: OrganisationAccess, year: int) -> Http
     diagnostic = _diagnostic(access, year)
     context = presentation.results_context(access, diagnostic)
     return render(request, "diagnostics/results.html", {"access": access, **context})
+
+
+@organisation_view()
+@require_safe
+def results_gaps(request: HttpRequest, access: OrganisationAccess, year: int) -> HttpResponse:
+    """Every unmet legal obligation, the soonest due first (the results page shows the first
+    few)."""
+    diagnostic = _diagnostic(access, year)
+    return render(
+        request,
+        "diagnostics/gaps.html",
+        {
+            "access": access,
+            "diagnostic": diagnostic,
+            "gaps": presentation.compliance_gaps(diagnostic),
+        },
+    )
 
 
 # --- Delegates ------------------------------------------------------------------------------

@@ -68,6 +68,50 @@ DATE_ORDERS = [
 ]
 
 
+def column_label(header: list[str], index: int) -> str:
+    return header[index] or _("(column %(number)s without a name)") % {"number": index + 1}
+
+
+def column_values(samples: list[list[str]], index: int) -> str:
+    """The column's first values, as read (at most 120 characters)."""
+    return ", ".join(row[index] for row in samples if index < len(row) and row[index])[:120]
+
+
+def column_examples(samples: list[list[str]], index: int) -> str:
+    values = column_values(samples, index)
+    if not values:
+        return str(_("No value in the first rows."))
+    return _("Examples: %(values)s") % {"values": values}
+
+
+def pending_columns(query: Any, header: list[str]) -> dict[int, str]:
+    """The columns changed on the page and not checked yet, as the address carries them
+    (``?column_3=model``): known columns and fields only, anything else is ignored."""
+    pending = {}
+    for key, value in query.items():
+        index = key.removeprefix("column_")
+        if index != key and index.isdigit() and int(index) < len(header) and value in FIELD_LABELS:
+            pending[int(index)] = value
+    return pending
+
+
+class ColumnChangeForm(forms.Form):
+    """What one column of an import holds, chosen on its own: a GET form, so that the choice
+    waits in the address (with the other changes) until the whole mapping is checked."""
+
+    def __init__(
+        self, *args: Any, header: list[str], samples: list[list[str]], index: int, field: str
+    ) -> None:
+        super().__init__(*args)
+        self.fields[f"column_{index}"] = forms.ChoiceField(
+            label=_("Column “%(column)s”: what it holds") % {"column": column_label(header, index)},
+            choices=list(FIELD_LABELS.items()),
+            required=False,
+            initial=field,
+            help_text=column_examples(samples, index),
+        )
+
+
 class MappingForm(forms.Form):
     date_order = forms.ChoiceField(
         label=_("Order of the dates"),
@@ -92,22 +136,23 @@ class MappingForm(forms.Form):
         header: list[str],
         initial_mapping: dict[str, str],
         samples: list[list[str]],
+        hidden_columns: bool = False,
         **kwargs: Any,
     ) -> None:
+        """`hidden_columns`: each column's choice goes as a hidden field (the page shows the
+        columns in a table, with one column to change at a time: see ColumnChangeForm)."""
         super().__init__(*args, **kwargs)
         choices = list(FIELD_LABELS.items())
         self.columns = []
-        for index, name in enumerate(header):
+        for index in range(len(header)):
             field_name = f"column_{index}"
-            example = ", ".join(row[index] for row in samples if index < len(row) and row[index])
             self.fields[field_name] = forms.ChoiceField(
-                label=name or _("(column %(number)s without a name)") % {"number": index + 1},
+                label=column_label(header, index),
                 choices=choices,
                 required=False,
                 initial=initial_mapping.get(str(index), ""),
-                help_text=_("Examples: %(values)s") % {"values": example[:120]}
-                if example
-                else _("No value in the first rows."),
+                help_text=column_examples(samples, index),
+                widget=forms.HiddenInput if hidden_columns else None,
             )
             self.columns.append(field_name)
         self.order_fields([*self.columns, "date_order", "save_as"])

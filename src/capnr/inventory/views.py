@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,7 +21,18 @@ from capnr.core.spreadsheets import csv_bytes, xlsx_bytes
 from capnr.organisations.selectors import department_list, site_list
 
 from . import charts, exports, presentation, selectors, services
-from .forms import AssetFilterForm, ConfirmForm, CountsForm, MappingForm, UploadForm
+from .forms import (
+    FIELD_LABELS,
+    AssetFilterForm,
+    ColumnChangeForm,
+    ConfirmForm,
+    CountsForm,
+    MappingForm,
+    UploadForm,
+    column_label,
+    column_values,
+    pending_columns,
+)
 from .models import AssetStatus, FootprintRun, ImportStatus
 
 TEMPLATE_HEADER = [
@@ -179,17 +191,59 @@ def import_detail(request: HttpRequest, access: OrganisationAccess, import_id: i
         in {ImportStatus.MAPPING, ImportStatus.REJECTED, ImportStatus.TO_CONFIRM}
         and access.can_contribute
     ):
-        context["mapping_form"] = MappingForm(
-            header=inventory_import.header,
-            initial_mapping=inventory_import.mapping,
-            samples=inventory_import.detected.get("samples", []),
-            initial={"date_order": inventory_import.summary.get("date_order_chosen", "auto")},
-        )
+        context.update(_columns_context(request, inventory_import))
     if inventory_import.status == ImportStatus.TO_CONFIRM:
         context["confirm_form"] = _confirm_form(access, inventory_import, None)
     context["problems"] = inventory_import.problems[:200]
     context["more_problems"] = max(0, len(inventory_import.problems) - 200)
     return render(request, "inventory/import_detail.html", context)
+
+
+def _columns_context(request: HttpRequest, inventory_import: Any) -> dict[str, Any]:
+    """The columns step, one short page: a table of the file's columns and what Cap NR reads in
+    each, a "change" link per column opening one choice (a GET form: the changes wait in the
+    address, ``?column_3=model``, until "check" posts the whole mapping in hidden fields)."""
+    header: list[str] = inventory_import.header
+    samples = inventory_import.detected.get("samples", [])
+    stored = {int(index): field for index, field in inventory_import.mapping.items()}
+    pending = pending_columns(request.GET, header)
+    chosen = {index: pending.get(index, stored.get(index, "")) for index in range(len(header))}
+    kept = urlencode({f"column_{index}": field for index, field in sorted(pending.items())})
+    columns = [
+        {
+            "index": index,
+            "label": column_label(header, index),
+            "values": column_values(samples, index),
+            "field": FIELD_LABELS[chosen[index]] if chosen[index] else "",
+            "used": bool(chosen[index]),
+            "changed": chosen[index] != stored.get(index, ""),
+            "change_url": f"?{kept}&change={index}#change" if kept else f"?change={index}#change",
+        }
+        for index in range(len(header))
+    ]
+    change = request.GET.get("change", "")
+    context: dict[str, Any] = {
+        "columns": columns,
+        "undo_url": request.path if pending else "",
+        "mapping_form": MappingForm(
+            header=header,
+            initial_mapping={str(index): field for index, field in chosen.items()},
+            samples=samples,
+            hidden_columns=True,
+            initial={"date_order": inventory_import.summary.get("date_order_chosen", "auto")},
+        ),
+    }
+    if change.isdigit() and int(change) < len(header):
+        index = int(change)
+        context["change_form"] = ColumnChangeForm(
+            header=header, samples=samples, index=index, field=chosen[index]
+        )
+        # The other changes waiting, sent again with this one.
+        context["kept_columns"] = [
+            (f"column_{other}", field) for other, field in sorted(pending.items()) if other != index
+        ]
+        context["cancel_url"] = request.path + (f"?{kept}" if kept else "") + "#columns"
+    return context
 
 
 @organisation_view(Access.CONTRIBUTE)

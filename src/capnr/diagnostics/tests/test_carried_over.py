@@ -15,6 +15,7 @@ from django.urls import reverse
 from capnr.diagnostics import referential, selectors, services
 from capnr.diagnostics.models import Answer
 from capnr.diagnostics.services import Submission
+from capnr.diagnostics.views import question_pages
 from capnr.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -166,9 +167,14 @@ def test_the_confirm_box_of_one_question_confirms_that_answer_only(
 ):
     client.force_login(referent)
     page = client.get(url("theme", 2025, THEME))
-    assert unescape(page.content.decode()).count("Confirmer la réponse de l'an dernier") == len(
-        theme_questions
+    # One box per carried-over question, each on the page of the theme that shows it.
+    boxes = sum(
+        unescape(client.get(url("theme", 2025, THEME) + f"?page={number}").content.decode()).count(
+            "Confirmer la réponse de l'an dernier"
+        )
+        for number in range(1, len(question_pages(theme_questions)) + 1)
     )
+    assert boxes == len(theme_questions)
     form = read_form(page)
     first, second = theme_questions[:2]
     form.data[f"{first}-confirm"] = "on"
@@ -203,16 +209,18 @@ def test_the_confirm_box_works_through_the_autosave_too(client, referent, carrie
     assert stored(carried)[qid].version == 2
 
 
-def test_the_theme_button_names_how_many_it_confirms_and_keeps_the_changes(
+def test_the_pages_button_names_how_many_it_confirms_and_keeps_the_changes(
     client, referent, carried, theme_questions
 ):
+    """The theme's questions come a few a page: each page's button confirms, and counts, the
+    carried-over answers that page shows and the user left unchanged, and no other."""
     client.force_login(referent)
+    first, second = question_pages(theme_questions)[:2]
     page = client.get(url("theme", 2025, THEME))
     form = read_form(page)
-    total = len(theme_questions)
-    label = f"Confirmer les {total} réponses inchangées"
+    label = f"Confirmer les {len(first)} réponses inchangées"
     assert label in form.buttons, form.buttons
-    for qid in theme_questions[:2]:
+    for qid in first[:2]:
         form.data[f"{qid}-value"] = "no"
     name, value = form.buttons[label]
     response = client.post(url("theme", 2025, THEME), {**form.data, name: value})
@@ -220,14 +228,26 @@ def test_the_theme_button_names_how_many_it_confirms_and_keeps_the_changes(
     assert response["Location"] == url("theme", 2025, THEME)
     assert messages_of(response) == [
         "2 réponses enregistrées.",
-        f"{total - 2} réponses de l'an dernier confirmées.",
+        f"{len(first) - 2} réponses de l'an dernier confirmées.",
     ]
     answers = stored(carried)
-    assert not any(a.to_confirm for a in answers.values())
-    assert [answers[qid].value for qid in theme_questions[:3]] == ["no", "no", "yes"]
-    # Nothing left to confirm: neither the button nor the boxes are shown any more.
+    assert {qid for qid, a in answers.items() if a.to_confirm} == set(theme_questions) - set(first)
+    assert [answers[qid].value for qid in first[:3]] == ["no", "no", "yes"]
+    # Nothing left to confirm on this page: neither the button nor the boxes are shown.
     after = unescape(client.get(url("theme", 2025, THEME)).content.decode())
     assert "inchangée" not in after and "Confirmer la réponse de l'an dernier" not in after
+    # The next page's button confirms that page's answers.
+    following = url("theme", 2025, THEME) + "?page=2"
+    form = read_form(client.get(following))
+    label = f"Confirmer les {len(second)} réponses inchangées"
+    name, value = form.buttons[label]
+    response = client.post(following, {**form.data, name: value})
+    assert response["Location"] == following
+    assert messages_of(response) == [f"{len(second)} réponses de l'an dernier confirmées."]
+    answers = stored(carried)
+    assert {qid for qid, a in answers.items() if a.to_confirm} == (
+        set(theme_questions) - set(first) - set(second)
+    )
 
 
 def test_the_pages_tell_the_user_what_confirms_an_answer(client, referent, carried):

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from capnr.diagnostics import selectors, services
+from capnr.diagnostics import presentation, selectors, services
 from capnr.diagnostics.models import Answer, Diagnostic
 from capnr.diagnostics.services import Submission
 from capnr.organisations.models import Role
@@ -222,7 +222,12 @@ def test_results_show_the_hand_computed_score_and_the_gaps(
     theme = client.get(url("theme", 2025, "strategy")).content.decode()
     assert "Oui" in theme and 'name="strategy.01-value"' not in theme  # read, not answered
     gaps = [q for q in questions.values() if q.obligation]
-    assert gaps and gaps[0].obligation.reference in body
+    # The page leads with the gaps due soonest; every one is a link away.
+    soonest = presentation.compliance_gaps(diagnostic)[: presentation.TOP_GAPS]
+    assert all(gap["obligation"].reference in body for gap in soonest)
+    assert url("results_gaps", 2025) in body
+    every_gap = client.get(url("results_gaps", 2025)).content.decode()
+    assert gaps and gaps[0].obligation.reference in every_gap
 
 
 def test_a_submitted_diagnostic_is_read_only_until_reopened(client, referent, diagnostic):

@@ -7,9 +7,12 @@ is given below.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -18,6 +21,16 @@ from capnr.actions.models import Scenario
 from capnr.api.api import api
 from capnr.api.models import ApiToken
 from capnr.api.services import api_token_create
+from capnr.coalition import services as coalition_services
+from capnr.coalition.models import (
+    Attendance,
+    Coalition,
+    Cohort,
+    CohortMembership,
+    FacilitatorNote,
+    Session,
+    SessionMaterial,
+)
 from capnr.core.tokens import hash_token
 from capnr.diagnostics.models import Answer, Delegation, Diagnostic
 from capnr.diagnostics.services import (
@@ -28,7 +41,7 @@ from capnr.diagnostics.services import (
 )
 from capnr.inventory.models import Asset, InventoryImport
 from capnr.organisations.models import Department, Invitation, Membership, Organisation, Role, Site
-from capnr.organisations.tenancy import access_for
+from capnr.organisations.tenancy import CoalitionAccess, access_for
 from capnr.roadmap import services as roadmap_services
 from capnr.roadmap.models import (
     CalendarFeed,
@@ -42,6 +55,8 @@ from capnr.roadmap.models import (
     WorkingGroup,
 )
 
+# A facilitator's private note on organisation A: no one of A (nor anyone else) ever reads it.
+NOTE_SECRET = "Alpha secret facilitator note"
 SECRETS = (
     "Alpha secret agency",
     "Alpha hidden site",
@@ -49,6 +64,7 @@ SECRETS = (
     "alpha-referent@example.org",
     "Alpha secret diagnostic comment",
     "Alpha secret roadmap item",
+    NOTE_SECRET,
 )
 
 # Pages anyone may open; they are still checked never to show organisation A's data.
@@ -177,7 +193,14 @@ def world(org_a, org_b, member, make_user):
     roadmap_services.measurement_add(
         access=access_a, kpi=kpi, user=referent_a, date=item.created_at.date(), value=42
     )
+    coalition = _coalition_of(org_a, org_b, referent_a, make_user)
     values = {
+        "coalition": coalition["coalition"].slug,
+        "cohort_id": coalition["cohort"].pk,
+        "session_id": coalition["session"].pk,
+        "material_id": coalition["material"].pk,
+        "note_id": coalition["note"].pk,
+        "cohort_membership_id": coalition["pending"].pk,
         "slug": org_a.slug,
         "site_id": Site.objects.get(organisation=org_a).pk,
         "department_id": Department.objects.get(organisation=org_a).pk,
@@ -212,6 +235,69 @@ def world(org_a, org_b, member, make_user):
         "outsider_token": outsider_token,
         "reader_token": reader_token,
         "values": values,
+        **coalition,
+    }
+
+
+def _coalition_of(org_a, org_b, referent_a, make_user) -> dict[str, object]:
+    """Organisation A in a cohort of a coalition with its facilitator, a session (a document,
+    A's attendance) and a private note on A; B in another coalition, with its own facilitator;
+    a pending invitation of A into that other coalition's cohort."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    coalition = Coalition.objects.create(name="Alpha coalition", slug="alpha-coalition")
+    facilitator = make_user(full_name="Fanny Facilitator")
+    coalition.facilitators.add(facilitator)
+    cohort = Cohort.objects.create(coalition=coalition, name="Promotion 2025", year=2025)
+    CohortMembership.objects.create(cohort=cohort, organisation=org_a)
+    other = Coalition.objects.create(name="Bravo coalition", slug="bravo-coalition")
+    other_facilitator = make_user(full_name="Otto Other")
+    other.facilitators.add(other_facilitator)
+    other_cohort = Cohort.objects.create(coalition=other, name="Other 2025", year=2025)
+    CohortMembership.objects.create(cohort=other_cohort, organisation=org_b)
+    pending = CohortMembership.objects.create(cohort=other_cohort, organisation=org_a, pending=True)
+    access = CoalitionAccess(coalition, True, frozenset())
+    starts = timezone.now() + dt.timedelta(days=3)
+    session = coalition_services.session_create(
+        access=access,
+        cohort=cohort,
+        user=facilitator,
+        fields={
+            "kind": "peer_meeting",
+            "title": "Alpha peer meeting",
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=2),
+            "place": "Town hall",
+        },
+    )
+    material = coalition_services.material_add(
+        access=access, session=session, title="Slides", url="https://docs.example/s.pdf"
+    )
+    coalition_services.attendance_record(
+        access=access,
+        session=session,
+        organisation=org_a,
+        status="present",
+        people_ids=[referent_a.pk],
+    )
+    note = coalition_services.note_create(
+        access=access, organisation=org_a, author=facilitator, text=NOTE_SECRET
+    )
+    _, facilitator_token = api_token_create(user=facilitator, name="Facilitator token")
+    _, other_token = api_token_create(user=other_facilitator, name="Other facilitator token")
+    return {
+        "coalition": coalition,
+        "cohort": cohort,
+        "session": session,
+        "material": material,
+        "note": note,
+        "pending": pending,
+        "facilitator": facilitator,
+        "facilitator_token": facilitator_token,
+        "other_facilitator": other_facilitator,
+        "other_facilitator_token": other_token,
     }
 
 
@@ -250,6 +336,11 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(Scenario.objects.filter(organisation=org).values_list("pk")),
         tuple(CalendarFeed.objects.filter(organisation=org).values_list("token_hash")),
         tuple(DigestSubscription.objects.filter(organisation=org).values_list("user_id")),
+        tuple(CohortMembership.objects.values_list("pk", "pending")),
+        tuple(Session.objects.values_list("pk", "title", "version")),
+        tuple(SessionMaterial.objects.values_list("pk")),
+        tuple(Attendance.objects.values_list("pk", "status")),
+        tuple(FacilitatorNote.objects.values_list("pk", "text")),
     )
 
 
@@ -317,7 +408,9 @@ def test_a_reader_cannot_write_anything(client, world):
     client.force_login(world["reader_a"])
     before = snapshot(world["org_a"])
     for name, url in urls_for(world):
-        if not name.startswith(("organisations:", "diagnostics:", "actions:", "roadmap:")):
+        if not name.startswith(
+            ("organisations:", "diagnostics:", "actions:", "roadmap:", "coalition:")
+        ):
             continue
         response = client.post(
             url,
@@ -339,6 +432,9 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
     schema = api.get_openapi_schema()
     operations = []
     values = {
+        "coalition": world["values"]["coalition"],
+        "cohort_id": world["values"]["cohort_id"],
+        "session_id": world["values"]["session_id"],
         "slug": world["values"]["slug"],
         "site_id": world["values"]["site_id"],
         "department_id": world["values"]["department_id"],
@@ -370,6 +466,25 @@ WRITE_FIELDS = {
 }
 
 
+# The coalition's writes need a body of their own to pass validation (a session's kind and
+# times, an attendance's status), so that there too the refusal comes from tenancy.
+SESSION_BODY = {
+    "kind": "webinar",
+    "title": "Written by someone not allowed",
+    "starts_at": "2030-01-01T10:00:00+01:00",
+    "ends_at": "2030-01-01T11:00:00+01:00",
+    "video_url": "https://visio.example/x",
+}
+
+
+def _body(url: str) -> dict[str, object]:
+    if "/coalitions/" in url and url.endswith("/sessions"):
+        return {**WRITE_FIELDS, **SESSION_BODY}
+    if "/coalitions/" in url and "/attendance/" in url:
+        return {**WRITE_FIELDS, "status": "absent"}
+    return WRITE_FIELDS
+
+
 def call(client, method: str, url: str, token: str | None = None, upload: bool = False):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if upload:
@@ -381,7 +496,7 @@ def call(client, method: str, url: str, token: str | None = None, upload: bool =
     return client.generic(
         method,
         url,
-        json.dumps(WRITE_FIELDS) if method != "GET" else "",
+        json.dumps(_body(url)) if method != "GET" else "",
         content_type="application/json",
         **headers,
     )
@@ -397,10 +512,208 @@ def test_every_api_endpoint_refuses_anonymous_outsiders_and_reader_writes(client
 
         outsider = call(client, method, url, world["outsider_token"], upload=upload)
         assert_no_secret(outsider, f"outsider {method} {url}")
-        if "/organisations/" in url:
+        if "/organisations/" in url or "/coalitions/alpha-coalition" in url:
             assert outsider.status_code in (403, 404), f"outsider {method} {url}"
 
         if method != "GET":
             reader = call(client, method, url, world["reader_token"], upload=upload)
             assert reader.status_code == 403, f"reader {method} {url}: {reader.status_code}"
     assert snapshot(world["org_a"]) == before
+
+
+# What the facilitator of A's cohort may do in A: run the self-diagnostic's workshop (answer,
+# hand a question over, time the themes). Every other write in A is refused.
+FACILITATOR_MAY_POST = {
+    "diagnostics:start",
+    "diagnostics:theme",
+    "diagnostics:theme_autosave",
+    "diagnostics:delegate",
+    "diagnostics:delegation_revoke",
+    "diagnostics:workshop",
+    "diagnostics:workshop_summary",
+    "diagnostics:workshop_pause",
+    "diagnostics:workshop_question",
+}
+# The coalition's own pages, where the facilitator writes (sessions, attendance, notes).
+ORGANISATION_APPS = ("organisations:", "inventory:", "diagnostics:", "actions:", "roadmap:", "web:")
+
+
+def _organisation_snapshot(org: Organisation) -> tuple[object, ...]:
+    """What the facilitator must never change: everything of A but the diagnostic's answers
+    (which the workshop writes) and the coalition's rows."""
+    full = snapshot(org)
+    return full[:8] + full[11:-5]
+
+
+@pytest.mark.django_db
+def test_the_facilitator_writes_nothing_of_the_organisation_but_the_workshop(client, world):
+    client.force_login(world["facilitator"])
+    before = _organisation_snapshot(world["org_a"])
+    diagnostic_before = Diagnostic.objects.filter(organisation=world["org_a"]).values_list(
+        "status", flat=True
+    )
+    diagnostic_before = list(diagnostic_before)
+    for name, url in urls_for(world):
+        if not name.startswith(ORGANISATION_APPS) or name in FACILITATOR_MAY_POST:
+            continue
+        if "/o/" not in url:
+            continue  # the shell's own pages (account, legal): not the organisation's
+        response = client.post(
+            url,
+            {
+                "name": "Written by the facilitator",
+                "version": 1,
+                "email": "x@example.org",
+                "role": "referent",
+                "title": "Written by the facilitator",
+            },
+        )
+        allowed = (403, 404, 405) if name == "diagnostics:my_question" else (403, 405)
+        assert response.status_code in allowed, f"facilitator POST {url}: {response.status_code}"
+    assert _organisation_snapshot(world["org_a"]) == before
+    # Never submitted nor reopened on the organisation's behalf.
+    assert (
+        list(
+            Diagnostic.objects.filter(organisation=world["org_a"]).values_list("status", flat=True)
+        )
+        == diagnostic_before
+    )
+
+
+@pytest.mark.django_db
+def test_the_facilitator_reads_every_page_of_the_organisation_a_reader_reads(world):
+    from django.test import Client
+
+    # The walk's inventory import is a bare row its page cannot render (500, for everyone):
+    # compared, not raised.
+    client = Client(raise_request_exception=False)
+    pages = [
+        (name, url)
+        for name, url in urls_for(world)
+        if name.startswith(ORGANISATION_APPS) and "/o/" in url
+    ]
+    client.force_login(world["reader_a"])
+    read = {url for _name, url in pages if client.get(url).status_code == 200}
+    assert len(read) > 20
+    client.force_login(world["facilitator"])
+    refused = [url for url in sorted(read) if client.get(url).status_code != 200]
+    assert not refused, f"pages a reader of A opens but the facilitator cannot: {refused}"
+
+
+@pytest.mark.django_db
+def test_a_facilitator_of_another_coalition_sees_nothing(client, world):
+    client.force_login(world["other_facilitator"])
+    before = snapshot(world["org_a"])
+    for name, url in urls_for(world):
+        if name in PUBLIC_BY_SECRET_LINK or name in PUBLIC or name == "logout":
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            label = f"other facilitator {method.upper()} {url} ({name})"
+            assert_no_secret(response, label)
+            assert "Alpha peer meeting" not in response.content.decode(errors="replace"), label
+            if name in PERSONAL or name.startswith("admin:"):
+                continue
+            if "/o/alpha/" in url or "/coalitions/alpha-coalition/" in url:
+                # 405: a GET of a form's target, refused before anything is read.
+                assert response.status_code in (404, 405), f"{label}: {response.status_code}"
+            elif name == "coalition:join":  # A's pending invitation into their own cohort
+                assert response.status_code == 404, f"{label}: {response.status_code}"
+    token = world["other_facilitator_token"]
+    for method, url, upload in api_operations(world):
+        response = call(client, method, url, token, upload=upload)
+        assert_no_secret(response, f"other facilitator API {method} {url}")
+        if "/organisations/alpha" in url or "/coalitions/alpha-coalition" in url:
+            assert response.status_code == 404, f"other facilitator {method} {url}"
+    assert snapshot(world["org_a"]) == before
+
+
+# API writes the facilitator may make in A: the diagnostic's answers and delegations.
+FACILITATOR_MAY_CALL = ("/diagnostics",)
+
+
+@pytest.mark.django_db
+def test_the_facilitator_is_refused_every_api_write_on_the_organisation(client, world):
+    before = _organisation_snapshot(world["org_a"])
+    token = world["facilitator_token"]
+    for method, url, upload in api_operations(world):
+        if method == "GET" or "/organisations/" not in url:
+            continue
+        if any(part in url for part in FACILITATOR_MAY_CALL) and not url.endswith(
+            ("/submit", "/reopen")
+        ):
+            continue
+        response = call(client, method, url, token, upload=upload)
+        assert response.status_code == 403, f"facilitator {method} {url}: {response.status_code}"
+    assert _organisation_snapshot(world["org_a"]) == before
+
+
+@pytest.mark.django_db
+def test_no_member_of_the_organisation_ever_reads_the_facilitators_notes(world):
+    """Every page, every API read and the organisation's export, as each of A's members."""
+    import io
+    import zipfile
+
+    from django.test import Client
+
+    from capnr.web.portability import export_organisation
+
+    client = Client(raise_request_exception=False)  # the walk's bare import page is a 500
+    for user, token in ((world["referent_a"], None), (world["reader_a"], world["reader_token"])):
+        client.force_login(user)
+        for name, url in urls_for(world):
+            if name in ("logout", "web:token_revoke"):
+                continue
+            body = client.get(url).content
+            assert NOTE_SECRET.encode() not in body, f"{user} GET {url} ({name})"
+        raw = token or api_token_create(user=user, name="notes")[1]
+        for method, url, _upload in api_operations(world):
+            if method == "GET":
+                response = call(client, method, url, raw)
+                assert NOTE_SECRET not in response.content.decode(errors="replace"), url
+    archive = zipfile.ZipFile(io.BytesIO(export_organisation(world["org_a"])))
+    for member in archive.namelist():
+        assert NOTE_SECRET.encode() not in archive.read(member), member
+
+
+# Forms every page carries for anyone logged in: the organisation switcher, the language, logging
+# out.
+SHELL_FORMS = {"web:switch", "set_language", "logout"}
+FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
+ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+@pytest.mark.django_db
+def test_the_facilitator_is_offered_no_form_they_may_not_send(world):
+    """Every POST form on every page of A the facilitator opens leads to something they may do
+    (the workshop's, or the shell's): no "Submit the diagnostic", no profile, member, inventory
+    or roadmap form."""
+    from django.test import Client
+    from django.urls import resolve
+
+    client = Client(raise_request_exception=False)  # the walk's bare import page is a 500
+    client.force_login(world["facilitator"])
+    offered = set()
+    for name, url in urls_for(world):
+        if not name.startswith(ORGANISATION_APPS) or "/o/" not in url:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for tag in FORM.findall(response.content.decode()):
+            attributes = {
+                key.lower(): html.unescape(value) for key, value in ATTRIBUTE.findall(tag)
+            }
+            if attributes.get("method", "get").lower() != "post":
+                continue
+            target = urlsplit(attributes.get("action") or url).path
+            offered.add((resolve(target).view_name, url))
+    refused = sorted(
+        (view, page)
+        for view, page in offered
+        if view not in FACILITATOR_MAY_POST and view not in SHELL_FORMS
+    )
+    assert not refused, f"forms offered to the facilitator that they may not send: {refused}"
+    assert any(
+        view == "diagnostics:start" or view.startswith("diagnostics:") for view, _ in offered
+    )

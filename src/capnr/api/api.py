@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 
+from capnr.coalition.api import router as coalition_router
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.api_types import OMITTED, Payload
 from capnr.core.versioned import StaleEditError
@@ -108,8 +109,9 @@ api = CapNRApi(
     title="Cap NR API",
     version="1",
     description="Organisations, sites and departments, the inventory and its footprint, the "
-    "self-diagnostic, the roadmap. Authenticate with a session cookie "
-    "(and the CSRF token for writes) or a personal token: `Authorization: Bearer …`.",
+    "self-diagnostic, the roadmap, the coalitions' cohorts and sessions. Authenticate with a "
+    "session cookie (and the CSRF token for writes) or a personal token: "
+    "`Authorization: Bearer …`.",
     auth=[TokenAuth(), LoggedInSession()],
     urls_namespace="api",
 )
@@ -378,3 +380,4 @@ api.add_router("/organisations", inventory_router)
 api.add_router("/organisations", diagnostics_router)
 api.add_router("/organisations", roadmap_router)
 api.add_router("/diagnostic", referential_router)
+api.add_router("/coalitions", coalition_router)

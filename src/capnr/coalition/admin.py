@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Coalition, Cohort, CohortMembership
+from .models import Coalition, Cohort, CohortMembership, Session, SessionMaterial
 
 
 class CohortMembershipInline(admin.TabularInline):
@@ -21,3 +21,16 @@ class CohortAdmin(admin.ModelAdmin):
     list_display = ["name", "coalition", "year", "start_date", "end_date"]
     list_filter = ["year", "coalition"]
     inlines = [CohortMembershipInline]
+
+
+class SessionMaterialInline(admin.TabularInline):
+    model = SessionMaterial
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "cohort", "kind", "starts_at"]
+    list_filter = ["kind", "cohort"]
+    filter_horizontal = ["expected"]
+    inlines = [SessionMaterialInline]

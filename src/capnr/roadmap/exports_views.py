@@ -11,13 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from capnr.core import ical
 from capnr.core.access import Access, OrganisationAccess, organisation_view
 
-from . import exports, ical, report, selectors, services
+from . import exports, report, selectors, services
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ICS = "text/calendar; charset=utf-8"
+ICS = ical.CONTENT_TYPE
+PRODUCT_ID = "-//Cap NR//Roadmap//FR"
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -129,18 +131,20 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         if item.working_group:
             details.append(_("Working group: %(group)s") % {"group": item.working_group.name})
         events.append(
-            ical.Event(
+            ical.CalendarEvent(
                 uid=f"roadmap-item-{item.pk}@{host}",
-                day=item.due_date,
+                start=item.due_date,
                 summary=item.title,
                 description="\n".join(details),
                 url=request.build_absolute_uri(
                     reverse("roadmap:item", args=[organisation.slug, item.pk])
                 ),
+                busy=False,
             )
         )
-    content = ical.calendar(
+    content = ical.calendar_bytes(
         name=_("Roadmap · %(organisation)s") % {"organisation": organisation.name},
+        product=PRODUCT_ID,
         events=events,
         stamp=timezone.now(),
     )

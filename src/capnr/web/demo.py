@@ -186,6 +186,9 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     from capnr.roadmap.demo import seed_demo_roadmap
 
     seed_demo_roadmap(agency=Organisation.objects.get(slug="routes-haut-vallon"))
+    from capnr.coalition.demo import seed_demo_sessions
+
+    seed_demo_sessions(cohort=cohort, facilitator=facilitator)
     return accounts
 
 

@@ -5,13 +5,13 @@ Steps whose capability is not built yet say so ("coming") and link nowhere."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from capnr.core.access import OrganisationAccess
+from capnr.core.access import FACILITATOR, OrganisationAccess
 from capnr.diagnostics import presentation as diagnostic_presentation
 from capnr.diagnostics import selectors as diagnostic_selectors
 from capnr.diagnostics.models import Diagnostic, DiagnosticStatus
@@ -164,6 +164,13 @@ def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
         previous_done = status != TODO
     for number, (key, title, summary) in enumerate(COMING_STEPS, start=4 + len(LIVE_STEPS)):
         steps.append(JourneyStep(number, key, title, summary, COMING))
+    if access.role == FACILITATOR:
+        # The facilitator changes neither the profile, the inventory nor the roadmap: the one
+        # step offered to them is the diagnostic's workshop.
+        steps = [
+            replace(step, is_next=step.key == "diagnostic" and step.status != DONE)
+            for step in steps
+        ]
     return steps
 
 

@@ -126,4 +126,4 @@ def test_the_facilitators_role_label_tells_their_real_rights(client, facilitator
     client.force_login(facilitator)
     home = unescape(client.get(reverse("web:organisation_home", args=["alpha"])).content.decode())
     assert "lecture seule" not in home
-    assert "Animateur (consultation, atelier de diagnostic ; ne valide pas)" in home
+    assert "Animateur·rice — atelier" in home

@@ -10,8 +10,9 @@ from django.core import mail
 from django.utils import timezone
 
 from capnr.api.services import api_token_create
+from capnr.core import ical
 from capnr.organisations.models import Organisation, Role
-from capnr.roadmap import charts, ical, services
+from capnr.roadmap import charts, services
 from capnr.roadmap.digest import send_digests
 from capnr.roadmap.models import KpiMeasurement, KpiTarget, PlanItem
 
@@ -47,9 +48,10 @@ def test_the_public_calendar_feed_survives_an_item_due_on_the_last_possible_day(
 
 
 def test_an_ical_event_on_the_last_day_has_no_dtend_past_it():
-    content = ical.calendar(
+    content = ical.calendar_bytes(
         name="x",
-        events=[ical.Event(uid="u", day=dt.date.max, summary="s")],
+        product="-//Cap NR//Test//FR",
+        events=[ical.CalendarEvent(uid="u", start=dt.date.max, summary="s")],
         stamp=timezone.now(),
     ).decode()
     assert "DTSTART;VALUE=DATE:99991231" in content

@@ -186,6 +186,12 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     from capnr.roadmap.demo import seed_demo_roadmap
 
     seed_demo_roadmap(agency=Organisation.objects.get(slug="routes-haut-vallon"))
+    from capnr.collection.demo import seed_demo_collection
+
+    seed_demo_collection(
+        agency=Organisation.objects.get(slug="routes-haut-vallon"),
+        commune=Organisation.objects.get(slug="belrive-sur-lanne"),
+    )
     return accounts
 
 

@@ -75,7 +75,10 @@ def deposit_thanks(request: HttpRequest, point_token: str) -> HttpResponse:
 @require_safe
 def display(request: HttpRequest, display_token: str) -> HttpResponse:
     """The leaderboard in large print for a screen in the hall: no personal data (no first
-    names), refreshed by the page itself without JavaScript."""
+    names). With ``?screen=1`` (the address given for the hall screen) the page reloads itself
+    every minute without JavaScript (``<meta http-equiv="refresh">``): an unattended display,
+    where the refresh is the point (WCAG 2.2.1's essential exception). Without it, a person who
+    opens the link gets the same page, still, so nothing moves under their eyes."""
     campaign = selectors.campaign_for_display_token(display_token)
     if campaign is None:
         return _dead_link(request)
@@ -86,6 +89,6 @@ def display(request: HttpRequest, display_token: str) -> HttpResponse:
             "campaign": campaign,
             "board": selectors.leaderboard(campaign),
             "sorting": selectors.sorting_summary(campaign),
-            "refresh_seconds": DISPLAY_REFRESH_SECONDS,
+            "refresh_seconds": DISPLAY_REFRESH_SECONDS if request.GET.get("screen") else 0,
         },
     )

@@ -159,7 +159,7 @@ def campaign_detail(
             "names": selectors.thank_you_names(campaign),
             "running": selectors.is_running(campaign),
             "display_url": request.build_absolute_uri(
-                reverse("collection_display", args=[campaign.display_token])
+                reverse("collection_display", args=[campaign.display_token]) + "?screen=1"
             )
             if access.can_administer
             else "",

@@ -181,10 +181,13 @@ def test_the_display_page_refreshes_without_javascript_and_shows_no_names(
         point=point,
         data=services.DepositInput(team_id=teams[1].pk, counts={"phones": 3}, first_name="Zoé"),
     )
-    response = client.get(reverse("collection_display", args=[campaign.display_token]))
+    address = reverse("collection_display", args=[campaign.display_token])
+    response = client.get(address + "?screen=1")
     assert response.status_code == 200
     body = response.content.decode()
     assert '<meta http-equiv="refresh" content="60">' in body
+    # Opened by a person (not the hall screen's address), the page stays still.
+    assert 'http-equiv="refresh"' not in client.get(address).content.decode()
     assert "Atelier" in body and "Opération tiroirs vides" in body
     assert "Zoé" not in body
     assert "<script" not in body

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from capnr.api.api import api
+from capnr.collection.urls import public_urlpatterns as collection_public_urls
 from capnr.diagnostics.urls import public_urlpatterns as diagnostic_public_urls
 from capnr.organisations import views as organisation_views
 from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
@@ -58,6 +59,8 @@ urlpatterns = [
     path("o/<slug:slug>/", include("capnr.actions.urls")),
     path("o/<slug:slug>/", include("capnr.roadmap.urls")),
     path("", include(roadmap_public_urls)),
+    path("o/<slug:slug>/", include("capnr.collection.urls")),
+    path("", include(collection_public_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -100,6 +100,7 @@ LAYERS = {
     "actions": 3,
     "roadmap": 3,
     "coalition": 3,
+    "collection": 3,
     "web": 4,
     "api": 4,
     "cli": 5,
@@ -133,6 +134,10 @@ ALLOWED_EDGES = {
     ("roadmap", "inventory"): (
         {"selectors", "presentation", "models"},
         "the report shows the footprint; the demo roadmap counts the fleet",
+    ),
+    ("collection", "roadmap"): (
+        {"selectors"},
+        "a campaign names the roadmap item it carries out; its form lists the items",
     ),
     ("web", "api"): (
         {"selectors", "services"},

@@ -7,6 +7,7 @@ what they do get, an outsider's access to their own organisation, reaches none o
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
+from capnr.collection.models import Campaign, CollectionPoint, Deposit, Team
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.owned import (
     belongs_to,
@@ -37,7 +39,8 @@ LEVEL = {
     "facilitator": Access.READ,
     "superuser": Access.ADMINISTER,
 }
-# Who changes every row of each model; a contributor also changes the roadmap rows they own.
+# Who changes every row of each model; a contributor also changes the roadmap rows they own,
+# and the deposits of the collection box they are in charge of.
 EDITS_ALL = {
     Site: {"referent", "superuser"},
     Asset: {"contributor", "referent", "superuser"},
@@ -45,6 +48,7 @@ EDITS_ALL = {
     Delegation: {"referent", "facilitator", "superuser"},
     PlanItem: {"referent", "superuser"},
     KpiTarget: {"referent", "superuser"},
+    Deposit: {"referent", "superuser"},
 }
 MODELS = list(EDITS_ALL)
 
@@ -78,6 +82,18 @@ def _rows_of(organisation: Organisation, owner: object, year: int = 2025) -> dic
         organisation=organisation, theme="strategy", title="Owned", owner=owner
     )
     other = PlanItem.objects.create(organisation=organisation, theme="strategy", title="Not owned")
+    campaign = Campaign.objects.create(
+        organisation=organisation,
+        name="Campaign",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 1, 31),
+        item_types=["phones"],
+    )
+    team = Team.objects.create(campaign=campaign, name="Team", headcount=3)
+    kept = CollectionPoint.objects.create(
+        campaign=campaign, site=site, location="Hall", person_in_charge=owner
+    )
+    unkept = CollectionPoint.objects.create(campaign=campaign, site=site, location="Floor 2")
     return {
         Site: [site],
         Asset: assets,
@@ -87,6 +103,10 @@ def _rows_of(organisation: Organisation, owner: object, year: int = 2025) -> dic
         KpiTarget: [
             KpiTarget.objects.create(item=owned, label="k"),
             KpiTarget.objects.create(item=other, label="k"),
+        ],
+        Deposit: [
+            Deposit.objects.create(point=kept, team=team, phones=1),
+            Deposit.objects.create(point=unkept, team=team, phones=2),
         ],
     }
 
@@ -136,8 +156,8 @@ def test_editable_by_follows_each_models_rule(world, role, model):
     editable = _pks(model.objects.editable_by(access, user))
     if role in EDITS_ALL[model]:
         expected = _pks(world.rows[model])
-    elif role == "contributor" and model in (PlanItem, KpiTarget):
-        expected = {world.rows[model][0].pk}  # the item they own, and its indicator
+    elif role == "contributor" and model in (PlanItem, KpiTarget, Deposit):
+        expected = {world.rows[model][0].pk}  # the item they own and its indicator; their box
     else:
         expected = set()
     assert editable == expected

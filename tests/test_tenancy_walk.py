@@ -31,6 +31,16 @@ from capnr.coalition.models import (
     Session,
     SessionMaterial,
 )
+from capnr.collection import services as collection_services
+from capnr.collection.models import (
+    Campaign,
+    CollectionPoint,
+    Deposit,
+    DepositChange,
+    Erasure,
+    SortingBatch,
+    Team,
+)
 from capnr.core.tokens import hash_token
 from capnr.diagnostics.models import Answer, Delegation, Diagnostic
 from capnr.diagnostics.services import (
@@ -65,6 +75,7 @@ SECRETS = (
     "Alpha secret diagnostic comment",
     "Alpha secret roadmap item",
     NOTE_SECRET,
+    "Alpha secret campaign",
 )
 
 # Pages anyone may open; they are still checked never to show organisation A's data.
@@ -84,7 +95,15 @@ PUBLIC = {
     "admin:logout",
 }
 # The invitation link shows its organisation's name to whoever holds the secret link, by design.
-PUBLIC_BY_SECRET_LINK = {"invitation_accept", "delegated", "calendar_feed"}
+# A collection box's deposit page and the hall screen show their one campaign, by design too.
+PUBLIC_BY_SECRET_LINK = {
+    "invitation_accept",
+    "delegated",
+    "calendar_feed",
+    "collection_deposit",
+    "collection_deposit_thanks",
+    "collection_display",
+}
 # Pages about the logged-in person themselves, not about an organisation.
 PERSONAL = {
     "web:account",
@@ -194,6 +213,7 @@ def world(org_a, org_b, member, make_user):
         access=access_a, kpi=kpi, user=referent_a, date=item.created_at.date(), value=42
     )
     coalition = _coalition_of(org_a, org_b, referent_a, make_user)
+    campaign, point, team, deposit, batch = _collection_world(access_a, referent_a, item)
     values = {
         "coalition": coalition["coalition"].slug,
         "cohort_id": coalition["cohort"].pk,
@@ -201,6 +221,13 @@ def world(org_a, org_b, member, make_user):
         "material_id": coalition["material"].pk,
         "note_id": coalition["note"].pk,
         "cohort_membership_id": coalition["pending"].pk,
+        "campaign_id": campaign.pk,
+        "team_id": team.pk,
+        "point_id": point.pk,
+        "deposit_id": deposit.pk,
+        "batch_id": batch.pk,
+        "point_token": point.token,
+        "display_token": campaign.display_token,
         "slug": org_a.slug,
         "site_id": Site.objects.get(organisation=org_a).pk,
         "department_id": Department.objects.get(organisation=org_a).pk,
@@ -301,6 +328,76 @@ def _coalition_of(org_a, org_b, referent_a, make_user) -> dict[str, object]:
     }
 
 
+def _collection_world(access, referent, item):
+    """A running collection campaign of organisation A with a box, a department and a deposit
+    corrected once (so its journal has an entry)."""
+    import datetime as dt
+
+    today = dt.date.today()
+    campaign = collection_services.campaign_create(
+        access=access,
+        fields={
+            "name": "Alpha secret campaign",
+            "start_date": today - dt.timedelta(days=3),
+            "end_date": today + dt.timedelta(days=30),
+            "item_types": ["phones", "laptops"],
+            "rules": "",
+            "plan_item": item,
+        },
+    )
+    team = collection_services.team_save(
+        access=access,
+        campaign=campaign,
+        name="",
+        headcount=12,
+        department=Department.objects.get(organisation=access.organisation),
+    )
+    point = collection_services.point_save(
+        access=access,
+        campaign=campaign,
+        site=Site.objects.get(organisation=access.organisation),
+        location="Alpha hidden hall",
+        person_in_charge=referent,
+    )
+    data = collection_services.DepositInput(team_id=team.pk, counts={"phones": 2})
+    deposit = collection_services.deposit_declare(point=point, data=data)
+    collection_services.deposit_correct(
+        access=access,
+        user=referent,
+        deposit=deposit,
+        data=collection_services.DepositInput(team_id=team.pk, counts={"phones": 3}),
+        reason="miscounted",
+    )
+    batch = collection_services.sorting_record(
+        access=access,
+        user=referent,
+        campaign=campaign,
+        fields={
+            "date": today,
+            "item_type": "phones",
+            "count": 3,
+            "outcome": "donated",
+            "recipient": "Alpha hidden association",
+            "agreement": "",
+            "weight_kg": None,
+            "held_data": 2,
+        },
+    )
+    collection_services.erasure_record(
+        access=access,
+        user=referent,
+        batch=batch,
+        fields={
+            "date": today,
+            "method": "factory_reset",
+            "devices": 1,
+            "done_by": "Alpha",
+            "certificate": "",
+        },
+    )
+    return campaign, point, team, deposit, batch
+
+
 def snapshot(org: Organisation) -> tuple[object, ...]:
     org.refresh_from_db()
     return (
@@ -341,6 +438,26 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(SessionMaterial.objects.values_list("pk")),
         tuple(Attendance.objects.values_list("pk", "status")),
         tuple(FacilitatorNote.objects.values_list("pk", "text")),
+        tuple(Campaign.objects.filter(organisation=org).values_list("pk", "version", "name")),
+        tuple(Campaign.objects.filter(organisation=org).values_list("display_token")),
+        tuple(Team.objects.filter(campaign__organisation=org).values_list("pk", "headcount")),
+        tuple(
+            CollectionPoint.objects.filter(campaign__organisation=org).values_list(
+                "pk", "token", "token_revoked_at", "location"
+            )
+        ),
+        tuple(
+            Deposit.objects.filter(point__campaign__organisation=org).values_list(
+                "pk", "phones", "removed_at"
+            )
+        ),
+        tuple(
+            DepositChange.objects.filter(deposit__point__campaign__organisation=org).values_list(
+                "pk"
+            )
+        ),
+        tuple(SortingBatch.objects.filter(campaign__organisation=org).values_list("pk", "count")),
+        tuple(Erasure.objects.filter(batch__campaign__organisation=org).values_list("pk")),
     )
 
 
@@ -396,7 +513,7 @@ def test_a_user_of_another_organisation_never_gets_the_data(client, world):
             response = getattr(client, method)(url)
             label = f"outsider {method.upper()} {url} ({name})"
             assert_no_secret(response, label)
-            if name.startswith("organisations:"):
+            if name.startswith(("organisations:", "collection:")):
                 assert response.status_code == 404, f"{label}: {response.status_code}"
             elif name.startswith("admin:") and name not in PUBLIC:
                 assert response.status_code in (302, 403, 404), label
@@ -409,7 +526,7 @@ def test_a_reader_cannot_write_anything(client, world):
     before = snapshot(world["org_a"])
     for name, url in urls_for(world):
         if not name.startswith(
-            ("organisations:", "diagnostics:", "actions:", "roadmap:", "coalition:")
+            ("organisations:", "diagnostics:", "actions:", "roadmap:", "coalition:", "collection:")
         ):
             continue
         response = client.post(
@@ -443,6 +560,7 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "question_id": world["values"]["question_id"],
         "item_id": world["values"]["item_id"],
         "kpi_id": world["values"]["kpi_id"],
+        "campaign_id": world["values"]["campaign_id"],
     }
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():

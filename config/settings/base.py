@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "capnr.diagnostics",
     "capnr.actions",
     "capnr.roadmap",
+    "capnr.collection",
     "capnr.api",
 ]
 
@@ -179,6 +180,10 @@ EMAIL_USE_TLS = env_bool("CAPNR_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("CAPNR_DEFAULT_FROM_EMAIL", "Cap NR <no-reply@capnr.invalid>")
 
 CAPNR_INVITATION_DAYS = int(os.environ.get("CAPNR_INVITATION_DAYS", "14"))
+# Deposits into a collection box without an account, per client address and per box link, in
+# 10 minutes (capnr.collection.throttle).
+CAPNR_DEPOSITS_PER_ADDRESS = int(os.environ.get("CAPNR_DEPOSITS_PER_ADDRESS") or "30")
+CAPNR_DEPOSITS_PER_LINK = int(os.environ.get("CAPNR_DEPOSITS_PER_LINK") or "120")
 # Largest inventory file accepted, in MB.
 CAPNR_IMPORT_MAX_MB = float(os.environ.get("CAPNR_IMPORT_MAX_MB", "50"))
 # Uploads above this size go to a temporary file instead of memory.

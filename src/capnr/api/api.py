@@ -19,6 +19,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 
 from capnr.coalition.api import router as coalition_router
+from capnr.collection.api import router as collection_router
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.api_types import OMITTED, Payload
 from capnr.core.versioned import StaleEditError
@@ -379,5 +380,6 @@ api.add_router("/organisations", organisations)
 api.add_router("/organisations", inventory_router)
 api.add_router("/organisations", diagnostics_router)
 api.add_router("/organisations", roadmap_router)
+api.add_router("/organisations", collection_router)
 api.add_router("/diagnostic", referential_router)
 api.add_router("/coalitions", coalition_router)

@@ -189,6 +189,12 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     from capnr.coalition.demo import seed_demo_sessions
 
     seed_demo_sessions(cohort=cohort, facilitator=facilitator)
+    from capnr.collection.demo import seed_demo_collection
+
+    seed_demo_collection(
+        agency=Organisation.objects.get(slug="routes-haut-vallon"),
+        commune=Organisation.objects.get(slug="belrive-sur-lanne"),
+    )
     return accounts
 
 

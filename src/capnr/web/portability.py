@@ -12,7 +12,8 @@ everything is.
 
 Left out on purpose: pending invitations and calendar feeds (their links hold secrets bound to
 the instance that made them), the hashed link of a question delegated by email (send it again),
-API tokens, and what the coalition holds (cohorts, their
+the links of the collection boxes and of the hall screen (the imported campaign gets new ones:
+print the posters again), API tokens, and what the coalition holds (cohorts, their
 memberships), which belongs to the coalition, not to the organisation. An organisation has no
 files of its own: uploads are working copies, deleted once an import ends."""
 
@@ -37,9 +38,11 @@ from capnr.organisations.models import Organisation, User
 
 FORMAT = "capnr-organisation-export"
 FORMAT_VERSION = 1
-APPS = ("organisations", "inventory", "diagnostics", "actions", "roadmap")
+APPS = ("organisations", "inventory", "diagnostics", "actions", "roadmap", "collection")
 LEFT_OUT = {"organisations.invitation", "roadmap.calendarfeed"}
-SECRET_FIELDS = {"token_hash"}  # an email delegate's link: it dies with the move (send it again)
+# An email delegate's link and the collection boxes' and hall screen's links die with the move
+# (send them again, print the posters again): the imported rows get new ones.
+SECRET_FIELDS = {"token_hash", "token", "display_token"}
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # a ZIP bomb guard for the import
 
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 from capnr.api.api import api
 from capnr.diagnostics.urls import public_urlpatterns as diagnostic_public_urls
 from capnr.organisations import views as organisation_views
+from capnr.peers.urls import coalition_urlpatterns as peers_coalition_urls
+from capnr.peers.urls import public_urlpatterns as peers_public_urls
 from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
 from capnr.web import views as web_views
 
@@ -58,6 +60,9 @@ urlpatterns = [
     path("o/<slug:slug>/", include("capnr.actions.urls")),
     path("o/<slug:slug>/", include("capnr.roadmap.urls")),
     path("", include(roadmap_public_urls)),
+    path("o/<slug:slug>/", include("capnr.peers.urls")),
+    path("", include(peers_public_urls)),
+    path("", include(peers_coalition_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -100,6 +100,7 @@ LAYERS = {
     "actions": 3,
     "roadmap": 3,
     "coalition": 3,
+    "peers": 3,
     "web": 4,
     "api": 4,
     "cli": 5,
@@ -133,6 +134,24 @@ ALLOWED_EDGES = {
     ("roadmap", "inventory"): (
         {"selectors", "presentation", "models"},
         "the report shows the footprint; the demo roadmap counts the fleet",
+    ),
+    ("peers", "roadmap"): (
+        {"models", "selectors", "services"},
+        "a report is written from a finished roadmap item and pre-filled from it; an item names "
+        "the report that inspired it; the demo writes the alumni's finished items",
+    ),
+    ("peers", "coalition"): (
+        {"peer_selectors", "models"},
+        "who shares a cohort or a coalition decides who reads a report and which groups the "
+        "benchmarks compare; a coalition's publication choices name the coalition",
+    ),
+    ("peers", "diagnostics"): (
+        {"selectors", "referential", "models"},
+        "the benchmarks compare the submitted diagnostics' scores; reports carry a theme",
+    ),
+    ("peers", "inventory"): (
+        {"selectors", "presentation"},
+        "the benchmarks compare the footprint per agent",
     ),
     ("web", "api"): (
         {"selectors", "services"},

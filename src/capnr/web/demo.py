@@ -186,6 +186,11 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     from capnr.roadmap.demo import seed_demo_roadmap
 
     seed_demo_roadmap(agency=Organisation.objects.get(slug="routes-haut-vallon"))
+    from capnr.peers.demo import seed_demo_peers
+
+    seed_demo_peers(
+        coalition=coalition, inspired=Organisation.objects.get(slug="routes-haut-vallon")
+    )
     return accounts
 
 

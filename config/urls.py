@@ -6,6 +6,8 @@ from capnr.api.api import api
 from capnr.collection.urls import public_urlpatterns as collection_public_urls
 from capnr.diagnostics.urls import public_urlpatterns as diagnostic_public_urls
 from capnr.organisations import views as organisation_views
+from capnr.peers.urls import coalition_urlpatterns as peers_coalition_urls
+from capnr.peers.urls import public_urlpatterns as peers_public_urls
 from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
 from capnr.web import views as web_views
 
@@ -61,6 +63,9 @@ urlpatterns = [
     path("", include(roadmap_public_urls)),
     path("o/<slug:slug>/", include("capnr.collection.urls")),
     path("", include(collection_public_urls)),
+    path("o/<slug:slug>/", include("capnr.peers.urls")),
+    path("", include(peers_public_urls)),
+    path("", include(peers_coalition_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

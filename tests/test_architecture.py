@@ -101,6 +101,7 @@ LAYERS = {
     "roadmap": 3,
     "coalition": 3,
     "collection": 3,
+    "peers": 3,
     "web": 4,
     "api": 4,
     "cli": 5,
@@ -138,6 +139,24 @@ ALLOWED_EDGES = {
     ("collection", "roadmap"): (
         {"selectors"},
         "a campaign names the roadmap item it carries out; its form lists the items",
+    ),
+    ("peers", "roadmap"): (
+        {"models", "selectors", "services"},
+        "a report is written from a finished roadmap item and pre-filled from it; an item names "
+        "the report that inspired it; the demo writes the alumni's finished items",
+    ),
+    ("peers", "coalition"): (
+        {"peer_selectors", "models"},
+        "who shares a cohort or a coalition decides who reads a report and which groups the "
+        "benchmarks compare; a coalition's publication choices name the coalition",
+    ),
+    ("peers", "diagnostics"): (
+        {"selectors", "referential", "models"},
+        "the benchmarks compare the submitted diagnostics' scores; reports carry a theme",
+    ),
+    ("peers", "inventory"): (
+        {"selectors", "presentation"},
+        "the benchmarks compare the footprint per agent",
     ),
     ("web", "api"): (
         {"selectors", "services"},

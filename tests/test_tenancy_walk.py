@@ -52,6 +52,8 @@ from capnr.diagnostics.services import (
 from capnr.inventory.models import Asset, InventoryImport
 from capnr.organisations.models import Department, Invitation, Membership, Organisation, Role, Site
 from capnr.organisations.tenancy import CoalitionAccess, access_for
+from capnr.peers import services as peer_services
+from capnr.peers.models import ExperienceReport, ReportSuggestion
 from capnr.roadmap import services as roadmap_services
 from capnr.roadmap.models import (
     CalendarFeed,
@@ -76,6 +78,8 @@ SECRETS = (
     "Alpha secret roadmap item",
     NOTE_SECRET,
     "Alpha secret campaign",
+    "Alpha secret experience report",
+    "Alpha secret suggestion",
 )
 
 # Pages anyone may open; they are still checked never to show organisation A's data.
@@ -93,6 +97,10 @@ PUBLIC = {
     "invitation_request_new",
     "admin:login",
     "admin:logout",
+    "peers_public:library",
+    "peers_public:report",
+    "peers_public:coalition",
+    "peers_public:open_data",
 }
 # The invitation link shows its organisation's name to whoever holds the secret link, by design.
 # A collection box's deposit page and the hall screen show their one campaign, by design too.
@@ -214,6 +222,22 @@ def world(org_a, org_b, member, make_user):
     )
     coalition = _coalition_of(org_a, org_b, referent_a, make_user)
     campaign, point, team, deposit, batch = _collection_world(access_a, referent_a, item)
+    item.status = "done"
+    item.save(update_fields=["status"])
+    report = peer_services.report_create(
+        access=access_a,
+        user=referent_a,
+        item=item,
+        fields={
+            "title": "Alpha secret experience report",
+            "year": 2025,
+            "what_was_done": "Alpha secret roadmap item",
+            "visibility": "cohort",
+        },
+    )
+    suggestion = ReportSuggestion.objects.create(
+        organisation=org_a, message="Alpha secret suggestion"
+    )
     values = {
         "coalition": coalition["coalition"].slug,
         "cohort_id": coalition["cohort"].pk,
@@ -253,6 +277,9 @@ def world(org_a, org_b, member, make_user):
         "scenario_id": scenario.pk,
         "action_id": "strategy.appoint_lead",
         "model_id": "auto_shutdown",
+        "report_id": report.pk,
+        "suggestion_id": suggestion.pk,
+        "coalition_slug": "walk",
     }
     return {
         "org_a": org_a,
@@ -458,6 +485,12 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         ),
         tuple(SortingBatch.objects.filter(campaign__organisation=org).values_list("pk", "count")),
         tuple(Erasure.objects.filter(batch__campaign__organisation=org).values_list("pk")),
+        tuple(
+            ExperienceReport.objects.filter(organisation=org).values_list(
+                "pk", "title", "visibility", "version", "withdrawn_at"
+            )
+        ),
+        tuple(ReportSuggestion.objects.filter(organisation=org).values_list("pk", "dismissed_at")),
     )
 
 
@@ -520,13 +553,69 @@ def test_a_user_of_another_organisation_never_gets_the_data(client, world):
     assert snapshot(world["org_a"]) == before
 
 
+@pytest.fixture
+def coalition_neighbours(world, org_b, make_organisation, member, make_user):
+    """Organisation A in a cohort of a coalition; a member of another cohort of the same
+    coalition; a facilitator of another coalition (whose cohort holds org_b)."""
+    from capnr.coalition.models import Coalition, Cohort, CohortMembership
+
+    coalition = Coalition.objects.create(name="Walk coalition", slug="walk")
+    CohortMembership.objects.create(
+        cohort=Cohort.objects.create(coalition=coalition, name="A's cohort", year=2025),
+        organisation=world["org_a"],
+    )
+    charlie = make_organisation("Charlie agency", slug="charlie")
+    CohortMembership.objects.create(
+        cohort=Cohort.objects.create(coalition=coalition, name="Other cohort", year=2024),
+        organisation=charlie,
+    )
+    elsewhere = Coalition.objects.create(name="Elsewhere", slug="elsewhere")
+    CohortMembership.objects.create(
+        cohort=Cohort.objects.create(coalition=elsewhere, name="Far cohort", year=2025),
+        organisation=org_b,
+    )
+    facilitator = make_user(full_name="Far facilitator")
+    elsewhere.facilitators.add(facilitator)
+    return {
+        "member_of_another_cohort": member(charlie, Role.REFERENT),
+        "facilitator_of_another_coalition": facilitator,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["member_of_another_cohort", "facilitator_of_another_coalition"])
+def test_coalition_neighbours_never_get_the_data(client, world, coalition_neighbours, who):
+    """A's cohort-only report and everything else of A stay out of reach of a member of another
+    cohort of the same coalition and of another coalition's facilitator."""
+    client.force_login(coalition_neighbours[who])
+    before = snapshot(world["org_a"])
+    for name, url in urls_for(world):
+        if name in PUBLIC_BY_SECRET_LINK or name == "logout":
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            label = f"{who} {method.upper()} {url} ({name})"
+            assert_no_secret(response, label)
+            if name.startswith(("organisations:", "peers:")):
+                assert response.status_code == 404, f"{label}: {response.status_code}"
+    assert snapshot(world["org_a"]) == before
+
+
 @pytest.mark.django_db
 def test_a_reader_cannot_write_anything(client, world):
     client.force_login(world["reader_a"])
     before = snapshot(world["org_a"])
     for name, url in urls_for(world):
         if not name.startswith(
-            ("organisations:", "diagnostics:", "actions:", "roadmap:", "coalition:", "collection:")
+            (
+                "organisations:",
+                "diagnostics:",
+                "actions:",
+                "roadmap:",
+                "coalition:",
+                "collection:",
+                "peers:",
+            )
         ):
             continue
         response = client.post(
@@ -561,6 +650,7 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "item_id": world["values"]["item_id"],
         "kpi_id": world["values"]["kpi_id"],
         "campaign_id": world["values"]["campaign_id"],
+        "report_id": world["values"]["report_id"],
     }
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "capnr.actions",
     "capnr.roadmap",
     "capnr.collection",
+    "capnr.peers",
     "capnr.api",
 ]
 

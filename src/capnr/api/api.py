@@ -30,6 +30,7 @@ from capnr.inventory.services import refusal_message
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import visible_to
+from capnr.peers.api import router as peers_router
 from capnr.roadmap.api import router as roadmap_router
 
 from .referential import router as referential_router
@@ -381,5 +382,6 @@ api.add_router("/organisations", inventory_router)
 api.add_router("/organisations", diagnostics_router)
 api.add_router("/organisations", roadmap_router)
 api.add_router("/organisations", collection_router)
+api.add_router("/organisations", peers_router)
 api.add_router("/diagnostic", referential_router)
 api.add_router("/coalitions", coalition_router)

@@ -195,6 +195,11 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
         agency=Organisation.objects.get(slug="routes-haut-vallon"),
         commune=Organisation.objects.get(slug="belrive-sur-lanne"),
     )
+    from capnr.peers.demo import seed_demo_peers
+
+    seed_demo_peers(
+        coalition=coalition, inspired=Organisation.objects.get(slug="routes-haut-vallon")
+    )
     return accounts
 
 

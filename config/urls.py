@@ -6,6 +6,7 @@ from capnr.api.api import api
 from capnr.diagnostics.urls import public_urlpatterns as diagnostic_public_urls
 from capnr.organisations import views as organisation_views
 from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
+from capnr.training.urls import public_urlpatterns as training_public_urls
 from capnr.web import views as web_views
 
 handler400 = "capnr.web.views.error_400"
@@ -58,6 +59,8 @@ urlpatterns = [
     path("o/<slug:slug>/", include("capnr.actions.urls")),
     path("o/<slug:slug>/", include("capnr.roadmap.urls")),
     path("", include(roadmap_public_urls)),
+    path("o/<slug:slug>/", include("capnr.training.urls")),
+    path("", include(training_public_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -100,6 +100,7 @@ LAYERS = {
     "actions": 3,
     "roadmap": 3,
     "coalition": 3,
+    "training": 3,
     "web": 4,
     "api": 4,
     "cli": 5,
@@ -133,6 +134,10 @@ ALLOWED_EDGES = {
     ("roadmap", "inventory"): (
         {"selectors", "presentation", "models"},
         "the report shows the footprint; the demo roadmap counts the fleet",
+    ),
+    ("training", "roadmap"): (
+        {"selectors"},
+        "an offer names the roadmap item it serves (chosen from the roadmap's items)",
     ),
     ("web", "api"): (
         {"selectors", "services"},

@@ -41,6 +41,15 @@ from capnr.roadmap.models import (
     PlanItem,
     WorkingGroup,
 )
+from capnr.training import services as training_services
+from capnr.training.models import (
+    Registration,
+    SkillsCampaign,
+    SkillsResponse,
+    Trainee,
+    TrainingOffer,
+    TrainingSession,
+)
 
 SECRETS = (
     "Alpha secret agency",
@@ -49,6 +58,8 @@ SECRETS = (
     "alpha-referent@example.org",
     "Alpha secret diagnostic comment",
     "Alpha secret roadmap item",
+    "Alpha secret trainee",
+    "alpha-trainer@example.org",
 )
 
 # Pages anyone may open; they are still checked never to show organisation A's data.
@@ -64,6 +75,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "invitation_request_new",
+    "satisfaction_thanks",
     "admin:login",
     "admin:logout",
 }
@@ -177,7 +189,9 @@ def world(org_a, org_b, member, make_user):
     roadmap_services.measurement_add(
         access=access_a, kpi=kpi, user=referent_a, date=item.created_at.date(), value=42
     )
+    training = _training_rows(access_a, referent_a)
     values = {
+        **training,
         "slug": org_a.slug,
         "site_id": Site.objects.get(organisation=org_a).pk,
         "department_id": Department.objects.get(organisation=org_a).pk,
@@ -212,6 +226,48 @@ def world(org_a, org_b, member, make_user):
         "outsider_token": outsider_token,
         "reader_token": reader_token,
         "values": values,
+    }
+
+
+def _training_rows(access, referent) -> dict[str, int]:
+    """An offer with an upcoming session, an agent without an account registered by name (the
+    personal data a walk must never leak), and a self-assessment campaign with an answer."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    offer = training_services.offer_create(
+        access=access,
+        fields={"kind": "field_basics", "title": "Alpha training", "duration_hours": 2},
+    )
+    starts = timezone.now() + dt.timedelta(days=10)
+    session = training_services.session_create(
+        access=access,
+        offer=offer,
+        fields={
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=2),
+            "capacity": 5,
+            "trainer_name": "Alpha trainer",
+            "trainer_email": "alpha-trainer@example.org",
+        },
+    )
+    trainee = training_services.trainee_for_name(
+        access=access, name="Alpha secret trainee", department=None
+    )
+    registration = training_services.registration_create(
+        access=access, session=session, trainee=trainee, by=referent
+    )
+    campaign = training_services.campaign_create(access=access, name="Alpha campaign")
+    training_services.skills_answer(
+        campaign=campaign, site_id=None, department_id=None, levels={"email": 0}
+    )
+    return {
+        "offer_id": offer.pk,
+        "session_id": session.pk,
+        "registration_id": registration.pk,
+        "trainee_id": trainee.pk,
+        "campaign_id": campaign.pk,
     }
 
 
@@ -250,6 +306,20 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(Scenario.objects.filter(organisation=org).values_list("pk")),
         tuple(CalendarFeed.objects.filter(organisation=org).values_list("token_hash")),
         tuple(DigestSubscription.objects.filter(organisation=org).values_list("user_id")),
+        tuple(TrainingOffer.objects.filter(organisation=org).values_list("pk", "title", "version")),
+        tuple(
+            TrainingSession.objects.filter(offer__organisation=org).values_list(
+                "pk", "capacity", "cancelled", "version"
+            )
+        ),
+        tuple(Trainee.objects.filter(organisation=org).values_list("pk", "name", "erased_at")),
+        tuple(
+            Registration.objects.filter(session__offer__organisation=org).values_list(
+                "pk", "status", "position", "attended"
+            )
+        ),
+        tuple(SkillsCampaign.objects.filter(organisation=org).values_list("pk", "closed_at")),
+        tuple(SkillsResponse.objects.filter(campaign__organisation=org).values_list("pk")),
     )
 
 
@@ -305,11 +375,15 @@ def test_a_user_of_another_organisation_never_gets_the_data(client, world):
             response = getattr(client, method)(url)
             label = f"outsider {method.upper()} {url} ({name})"
             assert_no_secret(response, label)
-            if name.startswith("organisations:"):
+            if name.startswith(("organisations:", "training:")):
                 assert response.status_code == 404, f"{label}: {response.status_code}"
             elif name.startswith("admin:") and name not in PUBLIC:
                 assert response.status_code in (302, 403, 404), label
     assert snapshot(world["org_a"]) == before
+
+
+# What a reader may write about themselves alone (tested in the app: they register nobody else).
+READER_WRITES_FOR_THEMSELVES = {"training:register_me"}
 
 
 @pytest.mark.django_db
@@ -317,7 +391,11 @@ def test_a_reader_cannot_write_anything(client, world):
     client.force_login(world["reader_a"])
     before = snapshot(world["org_a"])
     for name, url in urls_for(world):
-        if not name.startswith(("organisations:", "diagnostics:", "actions:", "roadmap:")):
+        if not name.startswith(
+            ("organisations:", "diagnostics:", "actions:", "roadmap:", "training:")
+        ):
+            continue
+        if name in READER_WRITES_FOR_THEMSELVES:
             continue
         response = client.post(
             url,
@@ -334,6 +412,55 @@ def test_a_reader_cannot_write_anything(client, world):
     assert snapshot(world["org_a"]) == before
 
 
+@pytest.mark.django_db
+def test_trainees_names_are_never_shown_to_a_reader_nor_to_a_trainer_outside(
+    client, world, make_user
+):
+    """Trainees' names are seen by the référent, HR and the session's trainer only: a reader
+    (an agent) walks every training page without meeting one, and the session's trainer, who
+    has an account but is not a member, reaches none of them."""
+    training = [(name, url) for name, url in urls_for(world) if name.startswith("training:")]
+    assert len(training) >= 15, "the training pages are walked"
+    before = snapshot(world["org_a"])
+    client.force_login(world["reader_a"])
+    for name, url in training:
+        response = client.get(url)
+        assert "Alpha secret trainee" not in response.content.decode(errors="replace"), name
+    trainer = make_user(email="alpha-trainer@example.org")
+    client.force_login(trainer)
+    for name, url in training:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            label = f"trainer {method.upper()} {url} ({name})"
+            assert response.status_code == 404, f"{label}: {response.status_code}"
+            assert_no_secret(response, label)
+    assert snapshot(world["org_a"]) == before
+
+
+@pytest.mark.django_db
+def test_a_self_assessment_link_reaches_only_its_own_campaign(client, world, org_b, member):
+    """An anonymous agent holding organisation B's link sees B's sites only, and cannot file an
+    answer under A's sites or departments, nor reach A's campaign."""
+    bravo = access_for(member(org_b, Role.REFERENT), org_b)
+    campaign_b = training_services.campaign_create(access=bravo, name="Bravo campaign")
+    link = reverse("skills_assessment", args=[campaign_b.link_token])
+    before = snapshot(world["org_a"])
+    page = client.get(link)
+    assert page.status_code == 200 and "Bravo town hall" in page.content.decode()
+    assert_no_secret(page, "Bravo's self-assessment")
+    alpha_site = world["values"]["site_id"]
+    alpha_department = world["values"]["department_id"]
+    for field, value in (("site", alpha_site), ("department", alpha_department)):
+        response = client.post(link, {field: value, "email": "0"})
+        assert response.status_code == 200, f"{field} of A accepted by B's link"
+        assert_no_secret(response, f"Bravo's self-assessment posting A's {field}")
+    assert not SkillsResponse.objects.filter(campaign=campaign_b).exists()
+    alpha = SkillsCampaign.objects.get(organisation=world["org_a"])
+    for guess in (str(alpha.pk), alpha.link_token[:-1], alpha.link_token.upper()):
+        assert client.get(reverse("skills_assessment", args=[guess])).status_code == 404
+    assert snapshot(world["org_a"]) == before
+
+
 def api_operations(world) -> list[tuple[str, str, bool]]:
     """(method, url, takes a file upload) for every operation of the OpenAPI schema."""
     schema = api.get_openapi_schema()
@@ -347,6 +474,8 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "question_id": world["values"]["question_id"],
         "item_id": world["values"]["item_id"],
         "kpi_id": world["values"]["kpi_id"],
+        "session_id": world["values"]["session_id"],
+        "registration_id": world["values"]["registration_id"],
     }
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():

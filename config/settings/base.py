@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "capnr.diagnostics",
     "capnr.actions",
     "capnr.roadmap",
+    "capnr.training",
     "capnr.api",
 ]
 

@@ -29,6 +29,7 @@ from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import visible_to
 from capnr.roadmap.api import router as roadmap_router
+from capnr.training.api import router as training_router
 
 from .referential import router as referential_router
 from .services import api_token_user
@@ -377,4 +378,5 @@ api.add_router("/organisations", organisations)
 api.add_router("/organisations", inventory_router)
 api.add_router("/organisations", diagnostics_router)
 api.add_router("/organisations", roadmap_router)
+api.add_router("/organisations", training_router)
 api.add_router("/diagnostic", referential_router)

@@ -186,6 +186,9 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     from capnr.roadmap.demo import seed_demo_roadmap
 
     seed_demo_roadmap(agency=Organisation.objects.get(slug="routes-haut-vallon"))
+    from capnr.training.demo import seed_demo_training
+
+    seed_demo_training(agency=Organisation.objects.get(slug="routes-haut-vallon"))
     return accounts
 
 

@@ -7,178 +7,508 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0004_invitation_new_invitation_requested_at'),
-        ('roadmap', '0004_scenario_to_actions'),
+        ("organisations", "0004_invitation_new_invitation_requested_at"),
+        ("roadmap", "0004_scenario_to_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('waiting', 'On the waiting list'), ('cancelled', 'Cancelled')], default='registered', max_length=16, verbose_name='status')),
-                ('position', models.PositiveIntegerField(blank=True, null=True)),
-                ('attended', models.CharField(choices=[('unknown', 'Not taken yet'), ('present', 'Present'), ('absent', 'Absent')], default='unknown', max_length=16, verbose_name='attendance')),
-                ('attendance_source', models.CharField(blank=True, choices=[('room', 'Taken in the room'), ('sheet', 'Typed in from the printed sheet')], max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('registered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("waiting", "On the waiting list"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="registered",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "attended",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Not taken yet"),
+                            ("present", "Present"),
+                            ("absent", "Absent"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                        verbose_name="attendance",
+                    ),
+                ),
+                (
+                    "attendance_source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("room", "Taken in the room"),
+                            ("sheet", "Typed in from the printed sheet"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration',
-                'verbose_name_plural': 'registrations',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "registration",
+                "verbose_name_plural": "registrations",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SatisfactionLink',
+            name="SatisfactionLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('helped', models.PositiveSmallIntegerField(blank=True, choices=[(3, 'Yes, a lot'), (2, 'A little'), (1, 'Not really')], null=True)),
-                ('pace', models.CharField(blank=True, choices=[('too_fast', 'Too fast'), ('right', 'Just right'), ('too_slow', 'Too slow')], max_length=16)),
-                ('recommend', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unsure', "I don't know")], max_length=16)),
-                ('registration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='satisfaction', to='training.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "helped",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(3, "Yes, a lot"), (2, "A little"), (1, "Not really")],
+                        null=True,
+                    ),
+                ),
+                (
+                    "pace",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("too_fast", "Too fast"),
+                            ("right", "Just right"),
+                            ("too_slow", "Too slow"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "recommend",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No"), ("unsure", "I don't know")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "registration",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="satisfaction",
+                        to="training.registration",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SkillsCampaign',
+            name="SkillsCampaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('link_token', models.CharField(max_length=64, unique=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skills_campaigns', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("link_token", models.CharField(max_length=64, unique=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skills_campaigns",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'self-assessment campaign',
-                'verbose_name_plural': 'self-assessment campaigns',
-                'ordering': ['-created_at'],
+                "verbose_name": "self-assessment campaign",
+                "verbose_name_plural": "self-assessment campaigns",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SkillsResponse',
+            name="SkillsResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField(default=dict)),
-                ('submitted_on', models.DateField()),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='training.skillscampaign')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.department')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answers", models.JSONField(default=dict)),
+                ("submitted_on", models.DateField()),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="training.skillscampaign",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.department",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'self-assessment answer',
-                'verbose_name_plural': 'self-assessment answers',
+                "verbose_name": "self-assessment answer",
+                "verbose_name_plural": "self-assessment answers",
             },
         ),
         migrations.CreateModel(
-            name='Trainee',
+            name="Trainee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='name')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('erased_at', models.DateTimeField(blank=True, null=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.department', verbose_name='department')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="name")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("erased_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trainee',
-                'verbose_name_plural': 'trainees',
-                'ordering': ['name'],
+                "verbose_name": "trainee",
+                "verbose_name_plural": "trainees",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='registration',
-            name='trainee',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='training.trainee'),
+            model_name="registration",
+            name="trainee",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="registrations",
+                to="training.trainee",
+            ),
         ),
         migrations.CreateModel(
-            name='TrainingOffer',
+            name="TrainingOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('awareness', 'Awareness of digital impacts'), ('fresque', 'Fresque du Numérique workshop'), ('mooc', 'MOOC'), ('field_basics', 'Digital basics for field agents'), ('accessibility', 'Accessibility for content writers'), ('ecodesign', 'Eco-design for developers'), ('own', "The organisation's own training")], max_length=16, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('audience', models.CharField(blank=True, help_text='Who it is for, in a few words: field agents, developers, everyone…', max_length=200, verbose_name='audience')),
-                ('format', models.CharField(choices=[('on_site', 'On site'), ('remote', 'Remote'), ('self_paced', 'Self-paced')], default='on_site', max_length=16, verbose_name='format')),
-                ('duration_hours', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0.5), django.core.validators.MaxValueValidator(500)], verbose_name='duration (hours)')),
-                ('provider', models.CharField(blank=True, help_text='Who gives it: a department of the organisation, an association, a firm.', max_length=200, verbose_name='provider')),
-                ('cost_eur', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='cost per person (€)')),
-                ('prerequisites', models.TextField(blank=True, max_length=2000, verbose_name='prerequisites')),
-                ('action_id', models.CharField(blank=True, max_length=64, verbose_name='action of the catalogue')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_offers', to='organisations.organisation')),
-                ('plan_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='roadmap.planitem', verbose_name='roadmap item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("awareness", "Awareness of digital impacts"),
+                            ("fresque", "Fresque du Numérique workshop"),
+                            ("mooc", "MOOC"),
+                            ("field_basics", "Digital basics for field agents"),
+                            ("accessibility", "Accessibility for content writers"),
+                            ("ecodesign", "Eco-design for developers"),
+                            ("own", "The organisation's own training"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "audience",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who it is for, in a few words: field agents, developers, everyone…",
+                        max_length=200,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("on_site", "On site"),
+                            ("remote", "Remote"),
+                            ("self_paced", "Self-paced"),
+                        ],
+                        default="on_site",
+                        max_length=16,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "duration_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.5),
+                            django.core.validators.MaxValueValidator(500),
+                        ],
+                        verbose_name="duration (hours)",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who gives it: a department of the organisation, an association, a firm.",
+                        max_length=200,
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "cost_eur",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=9,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="cost per person (€)",
+                    ),
+                ),
+                (
+                    "prerequisites",
+                    models.TextField(blank=True, max_length=2000, verbose_name="prerequisites"),
+                ),
+                (
+                    "action_id",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="action of the catalogue"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_offers",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "plan_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="roadmap.planitem",
+                        verbose_name="roadmap item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training offer',
-                'verbose_name_plural': 'training offers',
-                'ordering': ['title'],
+                "verbose_name": "training offer",
+                "verbose_name_plural": "training offers",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingPolicy',
+            name="TrainingPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('retention_months', models.PositiveIntegerField(default=36, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name="keep trainees' names for (months after their last session)")),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='training_policy', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "retention_months",
+                    models.PositiveIntegerField(
+                        default=36,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                        verbose_name="keep trainees' names for (months after their last session)",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_policy",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrainingSession',
+            name="TrainingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('room', models.CharField(blank=True, max_length=120, verbose_name='room')),
-                ('capacity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1000)], verbose_name='places')),
-                ('trainer_name', models.CharField(max_length=150, verbose_name='trainer')),
-                ('trainer_email', models.EmailField(blank=True, max_length=254, verbose_name="trainer's email")),
-                ('cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='training.trainingoffer')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                ("room", models.CharField(blank=True, max_length=120, verbose_name="room")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(1000),
+                        ],
+                        verbose_name="places",
+                    ),
+                ),
+                ("trainer_name", models.CharField(max_length=150, verbose_name="trainer")),
+                (
+                    "trainer_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="trainer's email"),
+                ),
+                ("cancelled", models.BooleanField(default=False, verbose_name="cancelled")),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="training.trainingoffer",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training session',
-                'verbose_name_plural': 'training sessions',
-                'ordering': ['starts_at'],
+                "verbose_name": "training session",
+                "verbose_name_plural": "training sessions",
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='registration',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='training.trainingsession'),
+            model_name="registration",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="registrations",
+                to="training.trainingsession",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainee',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('organisation', 'user'), name='one_trainee_per_account'),
+            model_name="trainee",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("organisation", "user"),
+                name="one_trainee_per_account",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_start', violation_error_message='The session must end after it starts.'),
+            model_name="trainingsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="session_ends_after_start",
+                violation_error_message="The session must end after it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('session', 'trainee'), name='one_live_registration_per_trainee'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("session", "trainee"),
+                name="one_live_registration_per_trainee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('position__isnull', False)), fields=('session', 'position'), name='one_waiting_ticket_per_position'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("position__isnull", False)),
+                fields=("session", "position"),
+                name="one_waiting_ticket_per_position",
+            ),
         ),
     ]

@@ -75,8 +75,8 @@ def test_answers_of_small_cells_change_no_figure_whatever_the_filters():
     """The answers of cells under 5 (Depot-Parks: 2, Parks without a site: 3, Office without a
     department: 1) are changed; no figure of any view moves, and every shown figure counts 5
     people or more: subtracting figures can reveal nothing about them."""
-    big = answers("Depot", "Roads", 6) + answers("Office", "Roads", 5) + answers(
-        "Office", "Parks", 7
+    big = (
+        answers("Depot", "Roads", 6) + answers("Office", "Roads", 5) + answers("Office", "Parks", 7)
     )
     small = answers("Depot", "Parks", 2) + answers(None, "Parks", 3) + answers("Office", None, 1)
     changed = [

@@ -9,6 +9,7 @@ from capnr.organisations import views as organisation_views
 from capnr.peers.urls import coalition_urlpatterns as peers_coalition_urls
 from capnr.peers.urls import public_urlpatterns as peers_public_urls
 from capnr.roadmap.urls import public_urlpatterns as roadmap_public_urls
+from capnr.training.urls import public_urlpatterns as training_public_urls
 from capnr.web import views as web_views
 
 handler400 = "capnr.web.views.error_400"
@@ -66,6 +67,8 @@ urlpatterns = [
     path("o/<slug:slug>/", include("capnr.peers.urls")),
     path("", include(peers_public_urls)),
     path("", include(peers_coalition_urls)),
+    path("o/<slug:slug>/", include("capnr.training.urls")),
+    path("", include(training_public_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

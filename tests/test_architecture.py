@@ -102,6 +102,7 @@ LAYERS = {
     "coalition": 3,
     "collection": 3,
     "peers": 3,
+    "training": 3,
     "web": 4,
     "api": 4,
     "cli": 5,
@@ -157,6 +158,10 @@ ALLOWED_EDGES = {
     ("peers", "inventory"): (
         {"selectors", "presentation"},
         "the benchmarks compare the footprint per agent",
+    ),
+    ("training", "roadmap"): (
+        {"selectors"},
+        "an offer names the roadmap item it serves (chosen from the roadmap's items)",
     ),
     ("web", "api"): (
         {"selectors", "services"},

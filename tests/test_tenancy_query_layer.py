@@ -30,6 +30,14 @@ from capnr.organisations.models import Organisation, Role, Site
 from capnr.organisations.tenancy import access_for, access_organisation
 from capnr.roadmap.models import KpiTarget, PlanItem
 from capnr.roadmap.services import can_edit_item
+from capnr.training.models import (
+    Registration,
+    SkillsCampaign,
+    SkillsResponse,
+    Trainee,
+    TrainingOffer,
+    TrainingSession,
+)
 
 ROLES = ["reader", "contributor", "referent", "facilitator", "superuser"]
 LEVEL = {
@@ -49,6 +57,9 @@ EDITS_ALL = {
     PlanItem: {"referent", "superuser"},
     KpiTarget: {"referent", "superuser"},
     Deposit: {"referent", "superuser"},
+    # Training is organised by HR and managers (contributors) as well as the référent.
+    Registration: {"contributor", "referent", "superuser"},
+    SkillsResponse: {"contributor", "referent", "superuser"},
 }
 MODELS = list(EDITS_ALL)
 
@@ -94,7 +105,9 @@ def _rows_of(organisation: Organisation, owner: object, year: int = 2025) -> dic
         campaign=campaign, site=site, location="Hall", person_in_charge=owner
     )
     unkept = CollectionPoint.objects.create(campaign=campaign, site=site, location="Floor 2")
+    training = _training_rows_of(organisation)
     return {
+        **training,
         Site: [site],
         Asset: assets,
         Diagnostic: [diagnostic],
@@ -107,6 +120,35 @@ def _rows_of(organisation: Organisation, owner: object, year: int = 2025) -> dic
         Deposit: [
             Deposit.objects.create(point=kept, team=team, phones=1),
             Deposit.objects.create(point=unkept, team=team, phones=2),
+        ],
+    }
+
+
+def _training_rows_of(organisation: Organisation) -> dict[type, list]:
+    """A registration three keys away from its organisation, and an anonymous answer."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    offer = TrainingOffer.objects.create(
+        organisation=organisation, kind="own", title="Offer", duration_hours=1
+    )
+    now = timezone.now()
+    session = TrainingSession.objects.create(
+        offer=offer,
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=1),
+        capacity=5,
+        trainer_name="T",
+    )
+    trainee = Trainee.objects.create(organisation=organisation, name="Someone")
+    campaign = SkillsCampaign.objects.create(
+        organisation=organisation, name="Campaign", link_token=f"token-{organisation.pk}"
+    )
+    return {
+        Registration: [Registration.objects.create(session=session, trainee=trainee)],
+        SkillsResponse: [
+            SkillsResponse.objects.create(campaign=campaign, answers={}, submitted_on=now.date())
         ],
     }
 

@@ -66,6 +66,15 @@ from capnr.roadmap.models import (
     PlanItem,
     WorkingGroup,
 )
+from capnr.training import services as training_services
+from capnr.training.models import (
+    Registration,
+    SkillsCampaign,
+    SkillsResponse,
+    Trainee,
+    TrainingOffer,
+    TrainingSession,
+)
 
 # A facilitator's private note on organisation A: no one of A (nor anyone else) ever reads it.
 NOTE_SECRET = "Alpha secret facilitator note"
@@ -80,6 +89,8 @@ SECRETS = (
     "Alpha secret campaign",
     "Alpha secret experience report",
     "Alpha secret suggestion",
+    "Alpha secret trainee",
+    "alpha-trainer@example.org",
 )
 
 # Pages anyone may open; they are still checked never to show organisation A's data.
@@ -95,6 +106,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "invitation_request_new",
+    "satisfaction_thanks",
     "admin:login",
     "admin:logout",
     "peers_public:library",
@@ -238,6 +250,9 @@ def world(org_a, org_b, member, make_user):
     suggestion = ReportSuggestion.objects.create(
         organisation=org_a, message="Alpha secret suggestion"
     )
+    # Training has ids of its own under names other apps use too (session_id, campaign_id):
+    # its URLs and API paths take them from here (see `values_for`).
+    training = _training_rows(access_a, referent_a)
     values = {
         "coalition": coalition["coalition"].slug,
         "cohort_id": coalition["cohort"].pk,
@@ -289,6 +304,7 @@ def world(org_a, org_b, member, make_user):
         "outsider_token": outsider_token,
         "reader_token": reader_token,
         "values": values,
+        "scoped_values": {"training": training},
         **coalition,
     }
 
@@ -425,6 +441,48 @@ def _collection_world(access, referent, item):
     return campaign, point, team, deposit, batch
 
 
+def _training_rows(access, referent) -> dict[str, int]:
+    """An offer with an upcoming session, an agent without an account registered by name (the
+    personal data a walk must never leak), and a self-assessment campaign with an answer."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    offer = training_services.offer_create(
+        access=access,
+        fields={"kind": "field_basics", "title": "Alpha training", "duration_hours": 2},
+    )
+    starts = timezone.now() + dt.timedelta(days=10)
+    session = training_services.session_create(
+        access=access,
+        offer=offer,
+        fields={
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=2),
+            "capacity": 5,
+            "trainer_name": "Alpha trainer",
+            "trainer_email": "alpha-trainer@example.org",
+        },
+    )
+    trainee = training_services.trainee_for_name(
+        access=access, name="Alpha secret trainee", department=None
+    )
+    registration = training_services.registration_create(
+        access=access, session=session, trainee=trainee, by=referent
+    )
+    campaign = training_services.campaign_create(access=access, name="Alpha campaign")
+    training_services.skills_answer(
+        campaign=campaign, site_id=None, department_id=None, levels={"email": 0}
+    )
+    return {
+        "offer_id": offer.pk,
+        "session_id": session.pk,
+        "registration_id": registration.pk,
+        "trainee_id": trainee.pk,
+        "campaign_id": campaign.pk,
+    }
+
+
 def snapshot(org: Organisation) -> tuple[object, ...]:
     org.refresh_from_db()
     return (
@@ -460,6 +518,20 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(Scenario.objects.filter(organisation=org).values_list("pk")),
         tuple(CalendarFeed.objects.filter(organisation=org).values_list("token_hash")),
         tuple(DigestSubscription.objects.filter(organisation=org).values_list("user_id")),
+        tuple(TrainingOffer.objects.filter(organisation=org).values_list("pk", "title", "version")),
+        tuple(
+            TrainingSession.objects.filter(offer__organisation=org).values_list(
+                "pk", "capacity", "cancelled", "version"
+            )
+        ),
+        tuple(Trainee.objects.filter(organisation=org).values_list("pk", "name", "erased_at")),
+        tuple(
+            Registration.objects.filter(session__offer__organisation=org).values_list(
+                "pk", "status", "position", "attended"
+            )
+        ),
+        tuple(SkillsCampaign.objects.filter(organisation=org).values_list("pk", "closed_at")),
+        tuple(SkillsResponse.objects.filter(campaign__organisation=org).values_list("pk")),
         tuple(CohortMembership.objects.values_list("pk", "pending")),
         tuple(Session.objects.values_list("pk", "title", "version")),
         tuple(SessionMaterial.objects.values_list("pk")),
@@ -494,18 +566,21 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
     )
 
 
+def values_for(world, namespace: str) -> dict[str, object]:
+    """The walk's values, with those of an app whose ids go by names other apps use too."""
+    return {**world["values"], **world.get("scoped_values", {}).get(namespace, {})}
+
+
 def urls_for(world) -> list[tuple[str, str]]:
     urls = []
     for route in iter_routes():
-        unknown = [name for name in route.kwargs if name not in world["values"]]
+        values = values_for(world, route.name.split(":")[0])
+        unknown = [name for name in route.kwargs if name not in values]
         assert not unknown, (
             f"The tenancy walk has no value for {unknown} in {route.name}: add one to `values`."
         )
         urls.append(
-            (
-                route.name,
-                reverse(route.name, kwargs={name: world["values"][name] for name in route.kwargs}),
-            )
+            (route.name, reverse(route.name, kwargs={name: values[name] for name in route.kwargs}))
         )
     assert len(urls) > 20, "The URL walk found suspiciously few URLs."
     return urls
@@ -546,7 +621,7 @@ def test_a_user_of_another_organisation_never_gets_the_data(client, world):
             response = getattr(client, method)(url)
             label = f"outsider {method.upper()} {url} ({name})"
             assert_no_secret(response, label)
-            if name.startswith(("organisations:", "collection:")):
+            if name.startswith(("organisations:", "collection:", "training:")):
                 assert response.status_code == 404, f"{label}: {response.status_code}"
             elif name.startswith("admin:") and name not in PUBLIC:
                 assert response.status_code in (302, 403, 404), label
@@ -601,6 +676,10 @@ def test_coalition_neighbours_never_get_the_data(client, world, coalition_neighb
     assert snapshot(world["org_a"]) == before
 
 
+# What a reader may write about themselves alone (tested in the app: they register nobody else).
+READER_WRITES_FOR_THEMSELVES = {"training:register_me"}
+
+
 @pytest.mark.django_db
 def test_a_reader_cannot_write_anything(client, world):
     client.force_login(world["reader_a"])
@@ -615,8 +694,11 @@ def test_a_reader_cannot_write_anything(client, world):
                 "coalition:",
                 "collection:",
                 "peers:",
+                "training:",
             )
         ):
+            continue
+        if name in READER_WRITES_FOR_THEMSELVES:
             continue
         response = client.post(
             url,
@@ -630,6 +712,55 @@ def test_a_reader_cannot_write_anything(client, world):
         # A question delegated to someone else is simply not found for the reader.
         allowed = (403, 404, 405) if name == "diagnostics:my_question" else (403, 405)
         assert response.status_code in allowed, f"reader POST {url}: {response.status_code}"
+    assert snapshot(world["org_a"]) == before
+
+
+@pytest.mark.django_db
+def test_trainees_names_are_never_shown_to_a_reader_nor_to_a_trainer_outside(
+    client, world, make_user
+):
+    """Trainees' names are seen by the référent, HR and the session's trainer only: a reader
+    (an agent) walks every training page without meeting one, and the session's trainer, who
+    has an account but is not a member, reaches none of them."""
+    training = [(name, url) for name, url in urls_for(world) if name.startswith("training:")]
+    assert len(training) >= 15, "the training pages are walked"
+    before = snapshot(world["org_a"])
+    client.force_login(world["reader_a"])
+    for name, url in training:
+        response = client.get(url)
+        assert "Alpha secret trainee" not in response.content.decode(errors="replace"), name
+    trainer = make_user(email="alpha-trainer@example.org")
+    client.force_login(trainer)
+    for name, url in training:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            label = f"trainer {method.upper()} {url} ({name})"
+            assert response.status_code == 404, f"{label}: {response.status_code}"
+            assert_no_secret(response, label)
+    assert snapshot(world["org_a"]) == before
+
+
+@pytest.mark.django_db
+def test_a_self_assessment_link_reaches_only_its_own_campaign(client, world, org_b, member):
+    """An anonymous agent holding organisation B's link sees B's sites only, and cannot file an
+    answer under A's sites or departments, nor reach A's campaign."""
+    bravo = access_for(member(org_b, Role.REFERENT), org_b)
+    campaign_b = training_services.campaign_create(access=bravo, name="Bravo campaign")
+    link = reverse("skills_assessment", args=[campaign_b.link_token])
+    before = snapshot(world["org_a"])
+    page = client.get(link)
+    assert page.status_code == 200 and "Bravo town hall" in page.content.decode()
+    assert_no_secret(page, "Bravo's self-assessment")
+    alpha_site = world["values"]["site_id"]
+    alpha_department = world["values"]["department_id"]
+    for field, value in (("site", alpha_site), ("department", alpha_department)):
+        response = client.post(link, {field: value, "email": "0"})
+        assert response.status_code == 200, f"{field} of A accepted by B's link"
+        assert_no_secret(response, f"Bravo's self-assessment posting A's {field}")
+    assert not SkillsResponse.objects.filter(campaign=campaign_b).exists()
+    alpha = SkillsCampaign.objects.get(organisation=world["org_a"])
+    for guess in (str(alpha.pk), alpha.link_token[:-1], alpha.link_token.upper()):
+        assert client.get(reverse("skills_assessment", args=[guess])).status_code == 404
     assert snapshot(world["org_a"]) == before
 
 
@@ -652,10 +783,12 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "campaign_id": world["values"]["campaign_id"],
         "report_id": world["values"]["report_id"],
     }
+    training = world["scoped_values"]["training"]
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             url = path
-            for name, value in values.items():
+            scoped = {**values, **training} if "/training/" in path else values
+            for name, value in scoped.items():
                 url = url.replace("{" + name + "}", str(value))
             assert "{" not in url, f"The API walk has no value for a parameter in {path}."
             content = operation.get("requestBody", {}).get("content", {})

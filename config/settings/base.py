@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "capnr.roadmap",
     "capnr.collection",
     "capnr.peers",
+    "capnr.training",
     "capnr.api",
 ]
 

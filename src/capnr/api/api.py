@@ -32,6 +32,7 @@ from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import visible_to
 from capnr.peers.api import router as peers_router
 from capnr.roadmap.api import router as roadmap_router
+from capnr.training.api import router as training_router
 
 from .referential import router as referential_router
 from .services import api_token_user
@@ -383,5 +384,6 @@ api.add_router("/organisations", diagnostics_router)
 api.add_router("/organisations", roadmap_router)
 api.add_router("/organisations", collection_router)
 api.add_router("/organisations", peers_router)
+api.add_router("/organisations", training_router)
 api.add_router("/diagnostic", referential_router)
 api.add_router("/coalitions", coalition_router)

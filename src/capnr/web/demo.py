@@ -200,6 +200,9 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     seed_demo_peers(
         coalition=coalition, inspired=Organisation.objects.get(slug="routes-haut-vallon")
     )
+    from capnr.training.demo import seed_demo_training
+
+    seed_demo_training(agency=Organisation.objects.get(slug="routes-haut-vallon"))
     return accounts
 
 

@@ -209,6 +209,49 @@ def postgres_plan(environ: Mapping[str, str], initdb: str | None, clusters: Sequ
     return "skip"
 
 
+# --- the fault's verdict (pure) -----------------------------------------------------------------
+
+
+@dataclass
+class FaultOutcome:
+    """What the fault showed: assets left by the killed store, the import's status after the
+    housekeeping, whether its page said so, and the retry."""
+
+    expected_assets: int
+    stored_after_kill: int = -1
+    status_after_purge: str = ""
+    page_says_so: bool = False
+    retried_status: str = ""
+    retried_assets: int = -1
+
+
+def fault_verdict(outcome: FaultOutcome) -> str:
+    """One line: "fault outcome: OK — …" when the import was never half-stored, ended failed
+    with its page saying so, and stored whole when tried again; else "PROBLEM — " and what
+    went wrong."""
+    problems = []
+    if outcome.stored_after_kill < 0:
+        problems.append("the store was not killed in the middle")
+    elif outcome.stored_after_kill != 0:
+        problems.append(f"{outcome.stored_after_kill} assets kept from the killed store")
+    if outcome.status_after_purge != "failed":
+        problems.append(f"status {outcome.status_after_purge or '?'} after capnr purge")
+    if not outcome.page_says_so:
+        problems.append("its page does not say that nothing was stored")
+    if outcome.retried_status != "done" or outcome.retried_assets != outcome.expected_assets:
+        problems.append(
+            f"the retry ended {outcome.retried_status or '?'} with "
+            f"{max(outcome.retried_assets, 0):,} of {outcome.expected_assets:,} assets"
+        )
+    if problems:
+        return "fault outcome: PROBLEM — " + "; ".join(problems)
+    return (
+        "fault outcome: OK — never half-stored (0 assets kept from the killed store); the "
+        "import ended failed and its page says nothing was stored; “Try again” stored it "
+        f"whole ({outcome.expected_assets:,} assets)"
+    )
+
+
 # --- HTTP, as the proxy would forward it (pure helpers, then the client) -------------------------
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -457,17 +500,28 @@ def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("gunicorn did not answer within 120 s")
 
 
-def prepare_database() -> None:
-    """As the README deploys: migrate, translations, static files; then the demo."""
+def prepare_database() -> dict[str, float]:
+    """As the README deploys: migrate, translations, static files; then the demo. Returns the
+    seconds of each step."""
     from io import StringIO
 
     from django.core.management import call_command
 
     quiet = StringIO()
-    call_command("migrate", verbosity=0, stdout=quiet)
-    call_command("compile_translations", stdout=quiet)
-    call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
-    call_command("seed_demo", password=PASSWORD, stdout=quiet)
+    steps = {
+        "migrate": lambda: call_command("migrate", verbosity=0, stdout=quiet),
+        "static files": lambda: (
+            call_command("compile_translations", stdout=quiet),
+            call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet),
+        ),
+        "demo": lambda: call_command("seed_demo", password=PASSWORD, stdout=quiet),
+    }
+    seconds = {}
+    for name, step in steps.items():
+        start = time.perf_counter()
+        step()
+        seconds[name] = time.perf_counter() - start
+    return seconds
 
 
 def api_tokens() -> dict[str, str]:
@@ -656,6 +710,8 @@ def fault_phase(
     organisation = bench_organisation("bench-fault", "Bench fault")
     item = uploaded(organisation, source)
     checked_in_worker(item)
+    item.refresh_from_db()
+    outcome = FaultOutcome(expected_assets=int(item.summary.get("to_create", 0)))
     page_path = f"/o/{organisation.slug}/inventory/imports/{item.pk}/"
     referent = Browser(port, "127.0.0.250")
     referent.log_in(IMPORT_REFERENT, PASSWORD)
@@ -665,14 +721,14 @@ def fault_phase(
     grown = rows_being_written(item.pk, before, grown_bytes=min(1_000_000, 20 * rows))
     if grown < 0:
         say(f"the store ended ({current_status(item.pk)}) before it could be killed")
+        say(fault_verdict(outcome))
         return worker
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait()
-    stored = Asset.objects.filter(organisation=organisation).count()
+    outcome.stored_after_kill = Asset.objects.filter(organisation=organisation).count()
     say(f"killed with {grown / 1e6:.1f} MB of its rows written, not committed, in the asset table")
     say(
-        f"assets of that import stored: {stored} "
-        f"({'never half-stored' if stored == 0 else 'HALF-STORED'}); "
+        f"assets of that import stored: {outcome.stored_after_kill}; "
         f"status: {current_status(item.pk)}"
     )
     page = referent.send("GET", page_path)[1]
@@ -686,12 +742,15 @@ def fault_phase(
         f"worker restarted; the killed job stays {killed_job_status()} in django-tasks-db "
         "(no worker takes it again)"
     )
-    page = recovered_by_purge(item.pk, referent, page_path)
-    tried_again(item, referent, page, page_path)
+    page = recovered_by_purge(item.pk, referent, page_path, outcome)
+    tried_again(item, referent, page, page_path, outcome)
+    say(fault_verdict(outcome))
     return worker
 
 
-def recovered_by_purge(import_id: int, referent: Browser, page_path: str) -> str:
+def recovered_by_purge(
+    import_id: int, referent: Browser, page_path: str, outcome: FaultOutcome
+) -> str:
     """`capnr purge` from cron, once the import has not moved for 30 minutes: the time is
     simulated by moving the import's last change back 31 minutes, then the real command runs.
     Returns the import's page."""
@@ -710,15 +769,17 @@ def recovered_by_purge(import_id: int, referent: Browser, page_path: str) -> str
     )  # fmt: skip
     said = (purge.stdout.strip().splitlines() or [purge.stderr.strip()[-300:]])[0]
     say(f"capnr purge 31 minutes later (time simulated): « {said} »")
+    outcome.status_after_purge = current_status(import_id)
     page = referent.send("GET", page_path)[1]
     badge, alert = import_page_says(page)
-    say(f"status {current_status(import_id)}; its page: [{badge}] « {alert} »")
-    says_so = "rien n'a été enregistré" in alert and "Réessayer" in visible_text(page)
-    say(f"the page says nothing was stored and offers to try again: {'yes' if says_so else 'NO'}")
+    say(f"status {outcome.status_after_purge}; its page: [{badge}] « {alert} »")
+    outcome.page_says_so = "rien n'a été enregistré" in alert and "Réessayer" in visible_text(page)
     return page
 
 
-def tried_again(item: Any, referent: Browser, page: str, page_path: str) -> None:
+def tried_again(
+    item: Any, referent: Browser, page: str, page_path: str, outcome: FaultOutcome
+) -> None:
     """The page's "Try again", as the référent; the restarted worker stores."""
     from capnr.inventory.models import Asset, ImportStatus
 
@@ -729,13 +790,14 @@ def tried_again(item: Any, referent: Browser, page: str, page_path: str) -> None
         return
     token = {"csrfmiddlewaretoken": csrf_token(page)}
     answer = referent.send("POST", html.unescape(retry.group(1)), form=token)[0]
-    status = wait_for_status(item.pk, {ImportStatus.DONE, ImportStatus.FAILED})
+    outcome.retried_status = wait_for_status(item.pk, {ImportStatus.DONE, ImportStatus.FAILED})
     seconds = time.perf_counter() - start
-    stored = Asset.objects.filter(organisation=item.organisation).count()
+    outcome.retried_assets = Asset.objects.filter(organisation=item.organisation).count()
     badge = import_page_says(referent.send("GET", page_path)[1])[0]
     say(
-        f"“Try again” on the page (HTTP {answer}), the restarted worker stores: {status} in "
-        f"{seconds:.1f} s, {stored:,} assets; its page: [{badge}]"
+        f"“Try again” on the page (HTTP {answer}), the restarted worker stores: "
+        f"{outcome.retried_status} in {seconds:.1f} s, {outcome.retried_assets:,} assets; "
+        f"its page: [{badge}]"
     )
 
 
@@ -781,19 +843,27 @@ def run(options: argparse.Namespace, folder: Path) -> None:
     from django.db import connections
 
     processes: list[subprocess.Popen[bytes]] = []
+    load_before = os.getloadavg()[0]
     try:
-        prepare_database()
+        setup = prepare_database()
         tokens = api_tokens()
+        start = time.perf_counter()
         source = glpi_file(folder, options.rows)
+        setup[f"{options.rows:,}-row file"] = time.perf_counter() - start
         port = free_port()
+        start = time.perf_counter()
         processes.append(start_server(folder, port))
+        setup["gunicorn up"] = time.perf_counter() - start
         processes.append(start_worker(folder))
         print(
             f"Load and fault benchmark · gunicorn ({GUNICORN_WORKERS} workers, "
             f"config.settings.production, behind a simulated proxy) + capnr db_worker · "
             f"{postgres_version()} · loopback port {port}\n"
             f"Every process shares this machine's {os.cpu_count()} cores with the load generator "
-            "(and with anything else running): the figures are noisy.\n\n"
+            f"(and with anything else running: load average {load_before:.1f} before the "
+            "set-up): the figures are noisy.\nSet-up: "
+            + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in setup.items())
+            + "\n\n"
             f"1. {options.users} users on the main pages and the API, {options.seconds:.0f} s "
             "per phase, each user sending its next request as soon as the last one answered",
             flush=True,
@@ -815,6 +885,7 @@ def run(options: argparse.Namespace, folder: Path) -> None:
             lambda: import_in_worker(item, phase_start),
         )
         print_load(options, idle, busy, imported)
+        print(f"   load average after the two phases: {os.getloadavg()[0]:.1f}\n", flush=True)
         print(f"2. the worker killed (SIGKILL) in the middle of storing {options.rows:,} rows")
         processes[1] = fault_phase(folder, source, port, processes[1], options.rows)
         print(f"   {logged_errors(folder)}")
@@ -872,8 +943,7 @@ def print_load(options: argparse.Namespace, idle: Phase, busy: Phase, imported: 
             f", {imported.ended_at - busy.seconds:.0f} s after the load phase"
             if imported.ended_at > busy.seconds
             else ""
-        )
-        + "\n",
+        ),
         flush=True,
     )
 

@@ -132,3 +132,34 @@ def test_an_import_page_is_read_for_its_status_and_its_alert(bench):
     text = bench.visible_text(page)
     assert "color" not in text and "Réessayer" in text
     assert bench.import_page_says("<p>nothing</p>") == ("", "")
+
+
+def test_the_fault_verdict_is_ok_only_when_nothing_was_half_stored_and_the_page_says_so(bench):
+    whole = bench.FaultOutcome(
+        expected_assets=20000,
+        stored_after_kill=0,
+        status_after_purge="failed",
+        page_says_so=True,
+        retried_status="done",
+        retried_assets=20000,
+    )
+    assert bench.fault_verdict(whole).startswith("fault outcome: OK")
+    assert "20,000 assets" in bench.fault_verdict(whole)
+    half = bench.FaultOutcome(**{**whole.__dict__, "stored_after_kill": 7000})
+    assert bench.fault_verdict(half) == (
+        "fault outcome: PROBLEM — 7000 assets kept from the killed store"
+    )
+    silent = bench.FaultOutcome(
+        **{**whole.__dict__, "status_after_purge": "storing", "page_says_so": False}
+    )
+    assert bench.fault_verdict(silent) == (
+        "fault outcome: PROBLEM — status storing after capnr purge; "
+        "its page does not say that nothing was stored"
+    )
+    short = bench.FaultOutcome(**{**whole.__dict__, "retried_assets": 19999})
+    assert "the retry ended done with 19,999 of 20,000 assets" in bench.fault_verdict(short)
+    never_killed = bench.FaultOutcome(expected_assets=10)
+    assert bench.fault_verdict(never_killed).startswith(
+        "fault outcome: PROBLEM — the store was not killed in the middle; status ? after"
+    )
+    assert "the retry ended ? with 0 of 10 assets" in bench.fault_verdict(never_killed)

@@ -223,6 +223,7 @@ class FaultOutcome:
     page_says_so: bool = False
     retried_status: str = ""
     retried_assets: int = -1
+    status_after_second_purge: str = ""  # the housekeeping again as the retry starts
 
 
 def fault_verdict(outcome: FaultOutcome) -> str:
@@ -238,6 +239,8 @@ def fault_verdict(outcome: FaultOutcome) -> str:
         problems.append(f"status {outcome.status_after_purge or '?'} after capnr purge")
     if not outcome.page_says_so:
         problems.append("its page does not say that nothing was stored")
+    if outcome.status_after_second_purge == "failed":
+        problems.append("capnr purge marked the import tried again as failed")
     if outcome.retried_status != "done" or outcome.retried_assets != outcome.expected_assets:
         problems.append(
             f"the retry ended {outcome.retried_status or '?'} with "
@@ -763,12 +766,7 @@ def recovered_by_purge(
     InventoryImport.objects.filter(pk=import_id).update(
         updated_at=F("updated_at") - dt.timedelta(minutes=31)
     )
-    purge = subprocess.run(
-        [sys.executable, "-m", "capnr.cli", "purge", "--now"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    said = (purge.stdout.strip().splitlines() or [purge.stderr.strip()[-300:]])[0]
-    say(f"capnr purge 31 minutes later (time simulated): « {said} »")
+    say(f"capnr purge 31 minutes later (time simulated): « {purged()} »")
     outcome.status_after_purge = current_status(import_id)
     page = referent.send("GET", page_path)[1]
     badge, alert = import_page_says(page)
@@ -777,10 +775,20 @@ def recovered_by_purge(
     return page
 
 
+def purged() -> str:
+    """Run `capnr purge --now` as cron would; its first line of output."""
+    purge = subprocess.run(
+        [sys.executable, "-m", "capnr.cli", "purge", "--now"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return (purge.stdout.strip().splitlines() or [purge.stderr.strip()[-300:]])[0]
+
+
 def tried_again(
     item: Any, referent: Browser, page: str, page_path: str, outcome: FaultOutcome
 ) -> None:
     """The page's "Try again", as the référent; the restarted worker stores."""
+    from capnr.inventory import services
     from capnr.inventory.models import Asset, ImportStatus
 
     start = time.perf_counter()
@@ -790,14 +798,21 @@ def tried_again(
         return
     token = {"csrfmiddlewaretoken": csrf_token(page)}
     answer = referent.send("POST", html.unescape(retry.group(1)), form=token)[0]
+    # The next housekeeping must leave the import tried again alone: its recovery at once, in
+    # this process (the command's start-up would often outlast the store).
+    recovered = services.recover_interrupted_imports()
+    outcome.status_after_second_purge = current_status(item.pk)
+    say(
+        f"“Try again” on the page (HTTP {answer}); capnr purge's recovery at once: "
+        f"{recovered} import(s) marked as failed, status {outcome.status_after_second_purge}"
+    )
     outcome.retried_status = wait_for_status(item.pk, {ImportStatus.DONE, ImportStatus.FAILED})
     seconds = time.perf_counter() - start
     outcome.retried_assets = Asset.objects.filter(organisation=item.organisation).count()
     badge = import_page_says(referent.send("GET", page_path)[1])[0]
     say(
-        f"“Try again” on the page (HTTP {answer}), the restarted worker stores: "
-        f"{outcome.retried_status} in {seconds:.1f} s, {outcome.retried_assets:,} assets; "
-        f"its page: [{badge}]"
+        f"the restarted worker stores it: {outcome.retried_status} in {seconds:.1f} s, "
+        f"{outcome.retried_assets:,} assets; its page: [{badge}]"
     )
 
 

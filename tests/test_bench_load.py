@@ -156,6 +156,9 @@ def test_the_fault_verdict_is_ok_only_when_nothing_was_half_stored_and_the_page_
         "fault outcome: PROBLEM — status storing after capnr purge; "
         "its page does not say that nothing was stored"
     )
+    assert bench.fault_verdict(
+        bench.FaultOutcome(**{**whole.__dict__, "status_after_second_purge": "failed"})
+    ) == ("fault outcome: PROBLEM — capnr purge marked the import tried again as failed")
     short = bench.FaultOutcome(**{**whole.__dict__, "retried_assets": 19999})
     assert "the retry ended done with 19,999 of 20,000 assets" in bench.fault_verdict(short)
     never_killed = bench.FaultOutcome(expected_assets=10)

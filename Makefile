@@ -69,6 +69,7 @@ bench: setup-dev
 	$(BIN)/python benchmarks/bench_footprint.py
 	$(BIN)/python benchmarks/bench_inventory.py
 	$(BIN)/python benchmarks/bench_impact.py
+	$(BIN)/python benchmarks/bench_load.py
 
 messages: $(VENV)/.installed-dev
 	cd src/capnr && DJANGO_SETTINGS_MODULE=config.settings.dev ../../$(CAPNR) makemessages -l fr --no-obsolete --no-location

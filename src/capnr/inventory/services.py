@@ -1231,9 +1231,11 @@ def import_retry(
         raise ValidationError(_("Only a failed import can be retried."))
     if inventory_import.summary.get("refusal"):
         raise ValidationError(_("This file could not be read: upload a corrected file."))
+    # A job tried again starts its clock afresh (``updated_at``): the housekeeping takes a
+    # running import whose row has not changed for INTERRUPTED_AFTER for an interrupted one.
     if inventory_import.summary.get("interrupted") == ImportStatus.READING:
         InventoryImport.objects.filter(pk=inventory_import.pk).update(
-            status=ImportStatus.READING, error_message=""
+            status=ImportStatus.READING, error_message="", updated_at=timezone.now()
         )
         from .tasks import read_import
 
@@ -1244,7 +1246,7 @@ def import_retry(
         "category_choices"
     ) is not None:
         inventory_import.status = ImportStatus.STORING
-        inventory_import.save(update_fields=["status"])
+        inventory_import.save(update_fields=["status", "updated_at"])
         from .tasks import store_import
 
         store_import.enqueue(inventory_import.pk)

@@ -35,6 +35,7 @@ class CalendarEvent:
     url: str = ""
     categories: tuple[str, ...] = ()
     busy: bool = True  # OPAQUE; a due date is TRANSPARENT (it takes no time)
+    cancelled: bool = False  # STATUS:CANCELLED, so that a calendar holding it strikes it out
 
 
 def _text(value: str) -> str:
@@ -70,6 +71,7 @@ def _event(event: CalendarEvent, stamp: dt.datetime) -> Event:
     if event.url:
         entry.add("url", event.url)
     entry.add("transp", "OPAQUE" if event.busy else "TRANSPARENT")
+    entry.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     return entry
 
 

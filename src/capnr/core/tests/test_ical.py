@@ -61,3 +61,16 @@ def test_a_time_without_its_zone_or_an_event_without_its_end_is_refused():
         _feed(
             CalendarEvent(uid="e@x", summary="x", start=dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC))
         )
+
+
+def test_a_cancelled_event_says_so_and_others_are_confirmed():
+    start = dt.datetime(2026, 3, 4, 9, 0, tzinfo=PARIS)
+    common = {"summary": "Formation", "start": start, "end": start + dt.timedelta(hours=2)}
+    calendar = Calendar.from_ical(
+        _feed(
+            CalendarEvent(uid="kept@x", **common),
+            CalendarEvent(uid="gone@x", cancelled=True, **common),
+        )
+    )
+    status = {str(event["uid"]): str(event["status"]) for event in calendar.walk("VEVENT")}
+    assert status == {"kept@x": "CONFIRMED", "gone@x": "CANCELLED"}

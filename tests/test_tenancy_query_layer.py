@@ -7,6 +7,7 @@ what they do get, an outsider's access to their own organisation, reaches none o
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -14,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from capnr.coalition.models import Coalition, Cohort, CohortMembership
+from capnr.coalition.models import Coalition, Cohort, CohortMembership, Milestone
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.owned import (
     belongs_to,
@@ -45,6 +46,7 @@ EDITS_ALL = {
     Delegation: {"referent", "facilitator", "superuser"},
     PlanItem: {"referent", "superuser"},
     KpiTarget: {"referent", "superuser"},
+    Milestone: {"superuser"},  # the cohort's facilitators record them, through their services
 }
 MODELS = list(EDITS_ALL)
 
@@ -78,7 +80,18 @@ def _rows_of(organisation: Organisation, owner: object, year: int = 2025) -> dic
         organisation=organisation, theme="strategy", title="Owned", owner=owner
     )
     other = PlanItem.objects.create(organisation=organisation, theme="strategy", title="Not owned")
+    cohort = Cohort.objects.create(
+        coalition=Coalition.objects.get_or_create(name="Milestones", slug="milestones")[0],
+        name=f"Cohort of {organisation.slug}",
+        year=year,
+    )
+    membership = CohortMembership.objects.create(cohort=cohort, organisation=organisation)
     return {
+        Milestone: [
+            Milestone.objects.create(
+                membership=membership, kind="closing", reached_on=dt.date(year, 12, 1)
+            )
+        ],
         Site: [site],
         Asset: assets,
         Diagnostic: [diagnostic],

@@ -59,6 +59,7 @@ urlpatterns = [
     path("o/<slug:slug>/", include("capnr.roadmap.urls")),
     path("", include(roadmap_public_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
+    path("coalitions/", include("capnr.coalition.urls_dashboard")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ from capnr.actions.models import Scenario
 from capnr.api.api import api
 from capnr.api.models import ApiToken
 from capnr.api.services import api_token_create
+from capnr.coalition.models import Coalition, Cohort, CohortMembership, Milestone
 from capnr.core.tokens import hash_token
 from capnr.diagnostics.models import Answer, Delegation, Diagnostic
 from capnr.diagnostics.services import (
@@ -177,8 +178,15 @@ def world(org_a, org_b, member, make_user):
     roadmap_services.measurement_add(
         access=access_a, kpi=kpi, user=referent_a, date=item.created_at.date(), value=42
     )
+    cohort = Cohort.objects.create(
+        coalition=Coalition.objects.create(name="Alpha's coalition", slug="alpha-coalition"),
+        name="Alpha's cohort",
+        year=2025,
+    )
+    CohortMembership.objects.create(cohort=cohort, organisation=org_a)
     values = {
         "slug": org_a.slug,
+        "cohort_id": cohort.pk,
         "site_id": Site.objects.get(organisation=org_a).pk,
         "department_id": Department.objects.get(organisation=org_a).pk,
         "membership_id": Membership.objects.get(user=referent_a).pk,
@@ -250,6 +258,9 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(Scenario.objects.filter(organisation=org).values_list("pk")),
         tuple(CalendarFeed.objects.filter(organisation=org).values_list("token_hash")),
         tuple(DigestSubscription.objects.filter(organisation=org).values_list("user_id")),
+        tuple(
+            Milestone.objects.filter(membership__organisation=org).values_list("pk", "reached_on")
+        ),
     )
 
 

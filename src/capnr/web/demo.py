@@ -186,6 +186,9 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     from capnr.roadmap.demo import seed_demo_roadmap
 
     seed_demo_roadmap(agency=Organisation.objects.get(slug="routes-haut-vallon"))
+    from .demo_cohorts import seed_demo_cohorts
+
+    seed_demo_cohorts(coalition)
     return accounts
 
 

@@ -358,6 +358,8 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "question_id": world["values"]["question_id"],
         "item_id": world["values"]["item_id"],
         "kpi_id": world["values"]["kpi_id"],
+        "cohort_id": world["values"]["cohort_id"],
+        "kind": "closing",
     }
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():

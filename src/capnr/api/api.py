@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 
+from capnr.coalition.api_milestones import router as milestones_router
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.api_types import OMITTED, Payload
 from capnr.core.versioned import StaleEditError
@@ -377,4 +378,5 @@ api.add_router("/organisations", organisations)
 api.add_router("/organisations", inventory_router)
 api.add_router("/organisations", diagnostics_router)
 api.add_router("/organisations", roadmap_router)
+api.add_router("/organisations", milestones_router)
 api.add_router("/diagnostic", referential_router)

@@ -273,12 +273,8 @@ EXISTING: dict[str, dict[str, Any]] = {
         "answers": D(2025, 12, 4),
         "roadmap": D(2025, 12, 3),
         "approval": D(2025, 10, 2),
-        "cohorts": {P2024: D(2024, 1, 15), P2025: D(2025, 1, 20)},
-        "by_hand": {
-            (P2024, Milestone.Kind.SIX_MONTH_REVIEW): D(2024, 7, 15),
-            (P2024, Milestone.Kind.CLOSING): D(2024, 12, 13),
-            (P2025, Milestone.Kind.SIX_MONTH_REVIEW): D(2025, 7, 21),
-        },
+        "cohorts": {P2025: D(2025, 1, 20)},
+        "by_hand": {(P2025, Milestone.Kind.SIX_MONTH_REVIEW): D(2025, 7, 21)},
     },
     "belrive-sur-lanne": {
         "profile": D(2025, 2, 3),

@@ -47,7 +47,7 @@ def test_demo_organisations_match_the_story():
     assert cohort.organisations.count() == 8
     assert cohort.coalition.facilitators.count() == 1
     alumni = Cohort.objects.get(year=2024)
-    assert alumni.end_date < cohort.start_date and alumni.organisations.count() == 3
+    assert alumni.end_date < cohort.start_date and alumni.organisations.count() == 2
 
 
 @pytest.mark.django_db
@@ -75,4 +75,4 @@ def test_the_cohort_dashboards_tell_who_leads_and_who_stalls():
     alumni = cohort_dashboard(
         user=facilitator, cohort=Cohort.objects.get(year=2024), query=DashboardQuery()
     )
-    assert alumni.closed and alumni.total == 3
+    assert alumni.closed and alumni.total == 2

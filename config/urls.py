@@ -70,6 +70,7 @@ urlpatterns = [
     path("o/<slug:slug>/", include("capnr.training.urls")),
     path("", include(training_public_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
+    path("coalitions/", include("capnr.coalition.urls_dashboard")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

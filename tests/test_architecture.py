@@ -163,6 +163,18 @@ ALLOWED_EDGES = {
         {"selectors"},
         "an offer names the roadmap item it serves (chosen from the roadmap's items)",
     ),
+    ("coalition", "diagnostics"): (
+        {"selectors", "presentation", "models"},
+        "the cohort dashboard and milestones read each organisation's scores and submission",
+    ),
+    ("coalition", "inventory"): (
+        {"selectors", "presentation"},
+        "the cohort dashboard and milestones read each organisation's first and latest footprint",
+    ),
+    ("coalition", "roadmap"): (
+        {"selectors", "models"},
+        "the cohort dashboard and milestones read each roadmap's items, savings and approval",
+    ),
     ("web", "api"): (
         {"selectors", "services"},
         "the account page creates and revokes personal API tokens",

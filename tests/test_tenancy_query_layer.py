@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from capnr.coalition.models import Coalition, Cohort, CohortMembership
+from capnr.coalition.models import Coalition, Cohort, CohortMembership, Milestone
 from capnr.collection.models import Campaign, CollectionPoint, Deposit, Team
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.owned import (
@@ -60,6 +60,7 @@ EDITS_ALL = {
     # Training is organised by HR and managers (contributors) as well as the référent.
     Registration: {"contributor", "referent", "superuser"},
     SkillsResponse: {"contributor", "referent", "superuser"},
+    Milestone: {"superuser"},  # the cohort's facilitators record them, through their services
 }
 MODELS = list(EDITS_ALL)
 
@@ -105,9 +106,20 @@ def _rows_of(organisation: Organisation, owner: object, year: int = 2025) -> dic
         campaign=campaign, site=site, location="Hall", person_in_charge=owner
     )
     unkept = CollectionPoint.objects.create(campaign=campaign, site=site, location="Floor 2")
+    cohort = Cohort.objects.create(
+        coalition=Coalition.objects.get_or_create(name="Milestones", slug="milestones")[0],
+        name=f"Cohort of {organisation.slug}",
+        year=year,
+    )
+    membership = CohortMembership.objects.create(cohort=cohort, organisation=organisation)
     training = _training_rows_of(organisation)
     return {
         **training,
+        Milestone: [
+            Milestone.objects.create(
+                membership=membership, kind="closing", reached_on=dt.date(year, 12, 1)
+            )
+        ],
         Site: [site],
         Asset: assets,
         Diagnostic: [diagnostic],

@@ -19,6 +19,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 
 from capnr.coalition.api import router as coalition_router
+from capnr.coalition.api_milestones import router as milestones_router
 from capnr.collection.api import router as collection_router
 from capnr.core.access import Access, OrganisationAccess, organisation_endpoint
 from capnr.core.api_types import OMITTED, Payload
@@ -385,5 +386,6 @@ api.add_router("/organisations", roadmap_router)
 api.add_router("/organisations", collection_router)
 api.add_router("/organisations", peers_router)
 api.add_router("/organisations", training_router)
+api.add_router("/organisations", milestones_router)
 api.add_router("/diagnostic", referential_router)
 api.add_router("/coalitions", coalition_router)

@@ -9,12 +9,15 @@ by ``capnr.organisations.tenancy`` (``cohort_access``, ``coalition_access``), ne
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from capnr.core.access import SUPERUSER, OrganisationAccess
+from capnr.core.owned import OrganisationOwnedQuerySet
 from capnr.core.versioned import Versioned
 
 
@@ -231,3 +234,47 @@ class FacilitatorNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class MilestoneQuerySet(OrganisationOwnedQuerySet[Any]):
+    """The organisation's members read its milestones; no organisation role changes them: the
+    cohort's facilitators record them, through ``coalition.milestone_services``."""
+
+    def may_edit_all(self, access: OrganisationAccess) -> bool:
+        return access.role == SUPERUSER
+
+
+class Milestone(models.Model):
+    """A milestone the facilitator records by hand (the six-month review, the closing), with
+    the day it was reached. The others are computed from what the organisation did
+    (``coalition.milestones`` states the rules, ``coalition.progress`` reads the facts)."""
+
+    class Kind(models.TextChoices):
+        SIX_MONTH_REVIEW = "six_month_review", _("Six-month review")
+        CLOSING = "closing", _("Closing")
+
+    membership = models.ForeignKey(
+        CohortMembership, on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField(_("milestone"), max_length=32, choices=Kind.choices)
+    reached_on = models.DateField(_("reached on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    organisation_path = "membership__organisation"
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["reached_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "kind"], name="milestone_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} · {self.kind} · {self.reached_on}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -181,3 +182,17 @@ def theme_times(diagnostic: Diagnostic) -> dict[str, int]:
 
 def workshop_notes(diagnostic: Diagnostic) -> QuerySet[WorkshopNote]:
     return diagnostic.workshop_notes.select_related("author")
+
+
+def last_answer_at(*, access: OrganisationAccess, until: dt.datetime) -> dt.datetime | None:
+    """The latest answer saved or diagnostic submitted, at or before ``until``."""
+    from django.db.models import Max
+
+    diagnostics = Diagnostic.objects.for_access(access)
+    answered = Answer.objects.filter(diagnostic__in=diagnostics, updated_at__lte=until).aggregate(
+        last=Max("updated_at")
+    )["last"]
+    submitted = diagnostics.filter(submitted_at__lte=until).aggregate(last=Max("submitted_at"))[
+        "last"
+    ]
+    return max((moment for moment in (answered, submitted) if moment is not None), default=None)

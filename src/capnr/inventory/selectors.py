@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet, Sum
@@ -151,3 +151,29 @@ def counts_by_category(*, access: OrganisationAccess) -> dict[str, int]:
     return dict(
         Asset.objects.for_access(access).filter(origin="counts").values_list("category", "quantity")
     )
+
+
+def first_footprint_at(*, access: OrganisationAccess) -> datetime | None:
+    """When the organisation's first footprint was stored (counts entered by hand or an
+    inventory imported), or None."""
+    from django.db.models import Min
+
+    found = FootprintRun.objects.for_access(access).aggregate(first=Min("created_at"))["first"]
+    return found  # type: ignore[no-any-return]
+
+
+def last_inventory_activity_at(*, access: OrganisationAccess, until: datetime) -> datetime | None:
+    """The latest import or stored footprint, at or before ``until``."""
+    from django.db.models import Max
+
+    imported = (
+        InventoryImport.objects.for_access(access)
+        .filter(created_at__lte=until)
+        .aggregate(last=Max("created_at"))["last"]
+    )
+    computed = (
+        FootprintRun.objects.for_access(access)
+        .filter(created_at__lte=until)
+        .aggregate(last=Max("created_at"))["last"]
+    )
+    return max((moment for moment in (imported, computed) if moment is not None), default=None)

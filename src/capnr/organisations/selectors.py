@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
@@ -88,3 +89,16 @@ def account_exists(*, email: str) -> bool:
     from .models import User
 
     return User.objects.filter(email__iexact=email).exists()
+
+
+def last_member_login(*, access: OrganisationAccess, until: datetime) -> datetime | None:
+    """When a member of the organisation last logged in, at or before ``until`` (Django keeps
+    only each person's latest login: a login after ``until`` hides the ones before)."""
+    from django.db.models import Max
+
+    found = (
+        Membership.objects.for_access(access)
+        .filter(user__last_login__lte=until)
+        .aggregate(last=Max("user__last_login"))["last"]
+    )
+    return found  # type: ignore[no-any-return]

@@ -258,3 +258,29 @@ def planned_actions(*, access: OrganisationAccess) -> dict[str, list[tuple[int, 
 
 def latest_approval(*, access: OrganisationAccess) -> RoadmapApproval | None:
     return RoadmapApproval.objects.for_access(access).first()
+
+
+def approval_list(*, access: OrganisationAccess) -> QuerySet[RoadmapApproval]:
+    """Every approval of the roadmap, the latest first."""
+    return RoadmapApproval.objects.for_access(access)
+
+
+def last_roadmap_activity_at(
+    *, access: OrganisationAccess, until: dt.datetime
+) -> dt.datetime | None:
+    """The latest change of an item (its journal and indicators included: they mark the item's
+    activity), or approval recorded, at or before ``until``; items in the bin count too."""
+    from django.db.models import Max
+
+    items = PlanItem.objects.for_access(access)
+    changed = items.filter(updated_at__lte=until).aggregate(last=Max("updated_at"))["last"]
+    followed = items.filter(last_activity_at__lte=until).aggregate(last=Max("last_activity_at"))[
+        "last"
+    ]
+    approved = (
+        RoadmapApproval.objects.for_access(access)
+        .filter(created_at__lte=until)
+        .aggregate(last=Max("created_at"))["last"]
+    )
+    moments = [moment for moment in (changed, followed, approved) if moment is not None]
+    return max(moments, default=None)

@@ -203,6 +203,9 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     from capnr.training.demo import seed_demo_training
 
     seed_demo_training(agency=Organisation.objects.get(slug="routes-haut-vallon"))
+    from .demo_cohorts import seed_demo_cohorts
+
+    seed_demo_cohorts(coalition)
     return accounts
 
 

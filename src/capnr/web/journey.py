@@ -5,9 +5,11 @@ Steps whose capability is not built yet say so ("coming") and link nowhere."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -97,12 +99,12 @@ def _profile_status(access: OrganisationAccess) -> str:
     return TODO
 
 
-def _first_steps(access: OrganisationAccess, slug: str) -> list[JourneyStep]:
+def _first_steps(access: OrganisationAccess, slug: str, today: dt.date) -> list[JourneyStep]:
     """Profile, footprint and self-diagnostic. A step is the next one once the steps before it
     are under way (the profile done, the footprint at least started)."""
     profile_status = _profile_status(access)
     footprint_status = _footprint_status(access)
-    diagnostic_status = _diagnostic_status(access)
+    diagnostic_status = _diagnostic_status(access, today)
     figure_label, figure = _diagnostic_figure(access)
     return [
         JourneyStep(
@@ -142,9 +144,9 @@ def _first_steps(access: OrganisationAccess, slug: str) -> list[JourneyStep]:
     ]
 
 
-def journey_for(access: OrganisationAccess) -> list[JourneyStep]:
+def journey_for(access: OrganisationAccess, today: dt.date | None = None) -> list[JourneyStep]:
     slug = access.organisation.slug
-    steps = _first_steps(access, slug)
+    steps = _first_steps(access, slug, today or timezone.localdate())
     diagnostic_status = steps[-1].status
     statuses = _roadmap_statuses(access, diagnostic_status)
     previous_done = diagnostic_status != TODO
@@ -182,15 +184,29 @@ def _footprint_status(access: OrganisationAccess) -> str:
     return IN_PROGRESS if origins else TODO
 
 
-def _diagnostic_status(access: OrganisationAccess) -> str:
+DIAGNOSTIC_VALID_DAYS = 365
+
+
+def _diagnostic_status(access: OrganisationAccess, today: dt.date) -> str:
     """The latest year's truth: done once that year's diagnostic is submitted, in progress
-    while it is being answered (last year's submitted one does not make this year's done)."""
+    while it is being answered (last year's submitted one does not make this year's done).
+    The self-diagnostic is yearly: a year after its submission, the next one is to do."""
     latest = (
-        Diagnostic.objects.for_access(access).order_by("-year").values_list("status", flat=True)
-    ).first()
+        Diagnostic.objects.for_access(access)
+        .order_by("-year")
+        .values_list("status", "submitted_at")
+        .first()
+    )
     if latest is None:
         return TODO
-    return DONE if latest == DiagnosticStatus.SUBMITTED else IN_PROGRESS
+    status, submitted_at = latest
+    if status != DiagnosticStatus.SUBMITTED:
+        return IN_PROGRESS
+    if submitted_at is not None and (
+        today - timezone.localtime(submitted_at).date()
+    ) >= dt.timedelta(days=DIAGNOSTIC_VALID_DAYS):
+        return TODO
+    return DONE
 
 
 def _diagnostic_figure(access: OrganisationAccess) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from capnr.organisations.selectors import organisation_choices_for, organisation
 from capnr.organisations.tenancy import facilitates_a_coalition, visible_to
 
 from .forms import ApiTokenForm
+from .home import home_for
 from .journey import journey_for
 from .portability import export_organisation
 
@@ -58,6 +59,7 @@ def organisation_home(request: HttpRequest, access: OrganisationAccess) -> HttpR
         {
             "access": access,
             "journey": journey_for(access),
+            "home": home_for(access),
             "counts": organisation_counts(access=access),
         },
     )

@@ -1,5 +1,7 @@
 """A coalition with two facilitators and a 2025 cohort holding Alpha; another coalition with
-its own facilitator and Bravo; Alpha's référent, contributor and reader."""
+its own facilitator and Bravo; Alpha's référent, contributor and reader (``world``). For the
+milestones: a coalition with a facilitator and a dated cohort holding org_a (``cohort``,
+``facilitator``, ``join``)."""
 
 from __future__ import annotations
 
@@ -87,3 +89,35 @@ def world(org_a, org_b, member, make_user) -> CohortWorld:
         reader=member(org_a, Role.READER),
         outsider=member(org_b, Role.REFERENT),
     )
+
+
+@pytest.fixture
+def cohort(db):
+    coalition = Coalition.objects.create(name="Coalition des Trois Rivières", slug="trois")
+    return Cohort.objects.create(
+        coalition=coalition,
+        name="Promotion 2025",
+        year=2025,
+        start_date=dt.date(2025, 1, 20),
+        end_date=dt.date(2025, 12, 12),
+    )
+
+
+@pytest.fixture
+def facilitator(cohort, make_user):
+    user = make_user(full_name="Claire Facilitatrice")
+    cohort.coalition.facilitators.add(user)
+    return user
+
+
+@pytest.fixture
+def join():
+    """``join(cohort, organisation, on=date)``: a membership dated ``on``."""
+
+    def make(cohort, organisation, on=dt.date(2025, 1, 20)):
+        membership = CohortMembership.objects.create(cohort=cohort, organisation=organisation)
+        CohortMembership.objects.filter(pk=membership.pk).update(joined_at=on)
+        membership.refresh_from_db()
+        return membership
+
+    return make

@@ -23,3 +23,21 @@ def test_the_diagnostic_step_follows_the_latest_year(org_a, member, access_of):
     # Last year's submitted diagnostic does not finish this year's, half answered.
     Diagnostic.objects.create(organisation=org_a, year=2025, status=DiagnosticStatus.IN_PROGRESS)
     assert diagnostic_step(access).status == IN_PROGRESS
+
+
+def test_a_diagnostic_submitted_more_than_a_year_ago_is_to_do_again(org_a, member, access_of):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    access = access_of(member(org_a, Role.REFERENT), org_a)
+    Diagnostic.objects.create(
+        organisation=org_a,
+        year=2024,
+        status=DiagnosticStatus.SUBMITTED,
+        submitted_at=timezone.make_aware(dt.datetime(2024, 11, 14, 16, 30)),
+    )
+    step = next(s for s in journey_for(access, dt.date(2025, 11, 13)) if s.key == "diagnostic")
+    assert step.status == DONE
+    step = next(s for s in journey_for(access, dt.date(2025, 11, 14)) if s.key == "diagnostic")
+    assert step.status == TODO  # a year on: this year's diagnostic is to do

@@ -44,11 +44,36 @@ def test_demo_organisations_match_the_story():
     association = Organisation.objects.get(slug="ateliers-du-lien")
     assert association.headcount == 20 and association.sites.count() == 3
     cohort = Cohort.objects.get(year=2025)
-    assert cohort.organisations.count() == 3
+    assert cohort.organisations.count() == 8
     assert cohort.coalition.facilitators.count() == 1
+    alumni = Cohort.objects.get(year=2024)
+    # Two alumni of the milestones' story and two whose experience reports the peers' demo shares.
+    assert alumni.end_date < cohort.start_date and alumni.organisations.count() == 4
 
 
 @pytest.mark.django_db
 def test_table_output_prints_the_password_and_accounts():
     out = run("--password", "visible-password")
     assert "visible-password" in out and "referent@routes-haut-vallon.example" in out
+
+
+@pytest.mark.django_db
+def test_the_cohort_dashboards_tell_who_leads_and_who_stalls():
+    from capnr.coalition.dashboard import DashboardQuery, cohort_dashboard
+
+    run("--password", "demo-password-1")
+    facilitator = User.objects.get(email="facilitation@trois-rivieres.example")
+    running = cohort_dashboard(
+        user=facilitator, cohort=Cohort.objects.get(year=2025), query=DashboardQuery()
+    )
+    stalled = {row.organisation.slug for row in running.rows if row.stall.stalled}
+    leading = {row.organisation.slug for row in running.rows if not row.stall.stalled}
+    assert running.total == 8
+    assert {"ateliers-du-lien", "mission-locale-trois-rivieres", "lycee-jean-rostand"} <= stalled
+    assert {"cc-val-d-orbe", "eaux-sarre-haute"} <= leading
+    assert any(row.roadmap.late for row in running.rows)
+    assert any(row.roadmap.done and row.roadmap.effect.done.kgco2e for row in running.rows)
+    alumni = cohort_dashboard(
+        user=facilitator, cohort=Cohort.objects.get(year=2024), query=DashboardQuery()
+    )
+    assert alumni.closed and alumni.total == 4  # with the two alumni of the peers' demo

@@ -1,0 +1,51 @@
+"""What an organisation's home page shows beside its journey: its coalition and cohort with its
+milestones there, and the figures that matter at a glance (the diagnostic's grade and progress,
+the footprint, the roadmap's progress). It reads the apps through the coalition's progress
+module, so the facilitator's dashboard and this page give the same figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from capnr.coalition import progress
+from capnr.coalition.cohort_rights import memberships_of
+from capnr.coalition.models import CohortMembership
+from capnr.core.access import OrganisationAccess
+from capnr.diagnostics import selectors as diagnostic_selectors
+
+
+@dataclass(frozen=True)
+class Home:
+    memberships: list[CohortMembership]  # every cohort it took part in, the latest first
+    cohort_progress: progress.OrganisationProgress | None  # in its latest cohort
+    diagnostic: progress.DiagnosticFigures | None
+    footprint: progress.FootprintFigures | None
+    roadmap: progress.RoadmapFigures
+
+    @property
+    def membership(self) -> CohortMembership | None:
+        return self.memberships[0] if self.memberships else None
+
+
+def home_for(access: OrganisationAccess, today: dt.date | None = None) -> Home:
+    """The figures are today's (the latest diagnostic, the latest footprint, items late as of
+    today); the milestones are those of its latest cohort, as the facilitator sees them."""
+    today = today or timezone.localdate()
+    memberships = memberships_of(access)
+    cohort_progress = (
+        progress.organisation_progress(access=access, membership=memberships[0], today=today)
+        if memberships
+        else None
+    )
+    diagnostics = list(diagnostic_selectors.diagnostic_list(access=access))
+    latest_year = diagnostics[0].year if diagnostics else today.year
+    return Home(
+        memberships,
+        cohort_progress,
+        progress.diagnostic_figures(diagnostics, latest_year),
+        progress.footprint_figures(access),
+        progress.roadmap_figures(access, today),
+    )

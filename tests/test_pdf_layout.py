@@ -244,11 +244,12 @@ def test_no_text_of_the_demo_reports_runs_into_other_text_or_off_the_page(db: No
             catalogue = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
             assert catalogue["/Lang"] == language, (name, language)
             layout = read_layout(response.content, keep_as=f"{name}-{language}")
-            assert len(layout.words) > 500, (name, language, len(layout.words))
+            # A real report, not an empty frame (a small organisation's roadmap fills about 450).
+            assert len(layout.words) > 300, (name, language, len(layout.words))
             problems += [f"{name} ({language}), {problem}" for problem in problems_of(layout)]
             checked.append(f"{name}-{language}")
     # Both diagnostics of the agency, the commune's, the agency's roadmap, and the diagnostics
     # (six) and roadmaps (four) of the organisations the demo cohorts add.
-    assert len(checked) == 16, checked
+    assert len(checked) == 18, checked  # with the two alumni of the peers' demo
     assert "roadmap-routes-haut-vallon-en" in checked, checked
     assert problems == [], "\n".join(problems)

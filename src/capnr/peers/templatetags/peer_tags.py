@@ -37,8 +37,10 @@ def who_already_did_this(access: OrganisationAccess, action_id: str) -> dict[str
     }
 
 
-@register.inclusion_tag("peers/_roadmap_item_list.html")
-def roadmap_item_peers(access: OrganisationAccess, item: Any, user: Any) -> dict[str, Any]:
+@register.inclusion_tag("peers/_roadmap_item_list.html", takes_context=True)
+def roadmap_item_peers(
+    context: Any, access: OrganisationAccess, item: Any, user: Any
+) -> dict[str, Any]:
     """On a roadmap item: who already did its action, the report that inspired it (only while
     its organisation still shares it) and the form to name one, and a link to share the item's
     own report once it is finished."""
@@ -63,6 +65,8 @@ def roadmap_item_peers(access: OrganisationAccess, item: Any, user: Any) -> dict
         "more": len(reports) > SHOWN,
         "inspired_by": inspired_by,
         "may_name": visibility.may_name_inspiration(access, item, user),
+        # The naming form opens on request (?inspiration=1): the item page stays light.
+        "naming": getattr(context.get("request"), "GET", {}).get("inspiration") == "1",
         "may_share": visibility.may_write_reports(access)
         and item.status in ("done", "abandoned")
         and not selectors.has_report(item),

@@ -275,6 +275,8 @@ def test_a_roadmap_item_names_its_inspiration_and_the_authors_see_only_a_count(
     client.force_login(world["people"]["referent_a"])
     before = client.get(item_page).content.decode()
     assert named not in before and "Cohort mate" in before  # who already did this
+    assert 'name="report"' not in before  # the naming form opens on request
+    assert 'name="report"' in client.get(item_page + "?inspiration=1").content.decode()
     client.post(url("inspiration", ours.pk), {"report": theirs.pk})
     assert named in client.get(item_page).content.decode()
 

@@ -44,12 +44,12 @@ from django.http import Http404
 
 from capnr.core.access import FACILITATOR, SUPERUSER, Access, OrganisationAccess
 
-from .models import Membership, Organisation, Role
+from ..models import Membership, Organisation, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import User
+    from ..models import User
 
 
 ROLE_ACCESS = {

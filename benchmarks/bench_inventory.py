@@ -1,5 +1,6 @@
 """`make bench`, inventory part: a 100,000-row GLPI-style import (parse, validate, store) on
-SQLite, and the footprint page's server time, each beside a reference run in the same process.
+SQLite (or on the PostgreSQL of ``DATABASE_URL``), and the footprint page's server time, each
+beside a reference run in the same process.
 
 Targets (issue 10): import ≤ 3 s in total (read, check, store with the footprint run); footprint
 page ≤ 100 ms once computed. Prints figures; asserts none. Runs on a throwaway data
@@ -60,6 +61,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -69,7 +71,8 @@ def main() -> None:
     from capnr.organisations.tenancy import Access, OrganisationAccess
 
     call_command("migrate", verbosity=0)
-    print(f"Inventory benchmark · SQLite (WAL) in {folder}\n")
+    database = "SQLite (WAL)" if connection.vendor == "sqlite" else connection.display_name
+    print(f"Inventory benchmark · {database}, data in {folder}\n")
     header, rows = glpi_rows(ROWS)
     path = folder / "glpi-100k.csv"
     write_csv(path, header, rows)
@@ -112,7 +115,7 @@ def main() -> None:
         runs.append((read_s + check_s + store_s, read_s, check_s, store_s, stored, item.status))
     organisation = Organisation.objects.get(slug="bench")
     total, read_s, check_s, store_s, stored, status = min(runs)
-    print(f"1. GLPI-style CSV import, {ROWS:,} rows ({size_mb:.0f} MB), SQLite, best of {RUNS}")
+    print(f"1. GLPI-style CSV import, {ROWS:,} rows ({size_mb:.0f} MB), {database}, best of {RUNS}")
     print(f"   {'step':28} {'time':>8}   target")
     for label, seconds, target in (
         ("read + suggest columns", read_s, ""),

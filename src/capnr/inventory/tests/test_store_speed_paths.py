@@ -217,6 +217,9 @@ def test_a_failing_footprint_in_its_thread_rolls_the_whole_import_back(
     assert not FootprintRun.objects.filter(organisation=org_a).exists()
 
 
+@pytest.mark.skipif(
+    connection.vendor == "postgresql", reason="PostgreSQL stores new assets with COPY"
+)
 def test_a_failing_statement_maker_fails_the_import_and_stores_nothing(
     referent, org_a, monkeypatch
 ):
@@ -238,6 +241,28 @@ def test_a_failing_statement_maker_fails_the_import_and_stores_nothing(
 
     monkeypatch.setattr(services, "_date_adapter", adapter)
     with pytest.raises(AssertionError, match=r"ValueError"):
+        run_import(access, user, glpi(900))
+    assert InventoryImport.objects.get(organisation=org_a).status == ImportStatus.FAILED
+    assert not Asset.objects.filter(organisation=org_a).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_row_the_database_refuses_in_the_middle_of_the_copy_stores_nothing(
+    referent, org_a, monkeypatch
+):
+    """The database itself refuses the 450th row of the COPY (a name longer than its column):
+    the import fails and not one of the rows before it is kept."""
+    user, access = referent
+    real = services._copy_assets
+    name = services.INSERT_COLUMNS.index("name")
+
+    def copy_with_a_bad_row(columns, rows, now):
+        rows = list(rows)
+        rows[449] = tuple("x" * 500 if i == name else v for i, v in enumerate(rows[449]))
+        real(columns, rows, now)
+
+    monkeypatch.setattr(services, "_copy_assets", copy_with_a_bad_row)
+    with pytest.raises(AssertionError, match=r"StringDataRightTruncation"):
         run_import(access, user, glpi(900))
     assert InventoryImport.objects.get(organisation=org_a).status == ImportStatus.FAILED
     assert not Asset.objects.filter(organisation=org_a).exists()

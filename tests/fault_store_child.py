@@ -56,7 +56,11 @@ def main(mode: str, folder: Path) -> None:
         later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
         recovered = services.recover_interrupted_imports(now=later)
         item.refresh_from_db()
-        failed = {"status": item.status, "message": item.error_message, "recovered": recovered}
+        failed = {
+            "status": item.status,
+            "message": services.failure_message(item),
+            "recovered": recovered,
+        }
         access = OrganisationAccess(item.organisation, Access.ADMINISTER, "fault")
         item = services.import_retry(access=access, inventory_import=item)
         services.import_store(import_id=item.pk)  # what the worker does with the queued job

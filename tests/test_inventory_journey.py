@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from capnr.inventory import services
 from capnr.inventory.models import Asset, ImportStatus, InventoryImport
 from capnr.organisations.models import Role
 
@@ -45,7 +46,7 @@ def test_import_from_upload_to_footprint(referent_client, org_a):
     form = {"group_0": "switch"}
     client.post(reverse("inventory:import_confirm", args=[slug, item.pk]), form)
     item.refresh_from_db()
-    assert item.status == ImportStatus.DONE, item.error_message
+    assert item.status == ImportStatus.DONE, services.failure_message(item)
     assert Asset.objects.get(serial_number="SN003").category == "switch"
     footprint = client.get(reverse("inventory:footprint", args=[slug])).content.decode()
     assert "<svg" in footprint and "kgCO2e" in footprint

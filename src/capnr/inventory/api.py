@@ -32,7 +32,11 @@ class ImportOut(Schema):
     problems: list[dict[str, Any]]
     uncertain: list[dict[str, Any]]
     summary: dict[str, Any]
-    error_message: str
+    error_message: str  # why it failed, in the request's language; "" unless failed
+
+    @staticmethod
+    def resolve_error_message(inventory_import: Any) -> str:
+        return services.failure_message(inventory_import)
 
 
 class RefusedOut(Schema):

@@ -143,6 +143,33 @@ def refusal_message(error: InventoryFileError) -> str:
     return messages.get(error.code, str(error))
 
 
+def failure_message(inventory_import: InventoryImport) -> str:
+    """Why a failed import failed, worded now in the reader's language. Background jobs keep a
+    code (``summary["failure"]``) rather than a sentence: the worker's language is not the
+    reader's. Imports failed before the codes existed show the sentence they kept."""
+    if inventory_import.status != ImportStatus.FAILED:
+        return ""
+    failure = inventory_import.summary.get("failure") or {}
+    code, error = failure.get("code"), failure.get("error", "")
+    if code == "refused":
+        kept = inventory_import.error_message  # a refusal with no code of its own
+        return refusal_message(InventoryFileError(failure.get("refusal", ""), kept))
+    if code == "check":
+        return _("Unexpected error while checking the file (%(error)s). You can try again.") % {
+            "error": error
+        }
+    if code == "store":
+        return _("Storing failed and nothing was changed (%(error)s). You can try again.") % {
+            "error": error
+        }
+    if code == "interrupted":
+        return _(
+            "Interrupted: the background work stopped before the end, and nothing was "
+            "stored. You can try again."
+        )
+    return inventory_import.error_message
+
+
 def _read(path: Path) -> ColumnTable:
     """The file as encoded columns: the columnar reader when it can read the file exactly,
     else the careful one (``engine.intake.reader``)."""
@@ -212,7 +239,11 @@ def import_read(*, import_id: int) -> None:
         InventoryImport.objects.filter(pk=item.pk).update(
             status=ImportStatus.FAILED,
             error_message=str(refusal),
-            summary={**item.summary, "refusal": refusal.code},
+            summary={
+                **item.summary,
+                "refusal": refusal.code,
+                "failure": {"code": "refused", "refusal": refusal.code},
+            },
             stored_path="",
             finished_at=timezone.now(),
         )
@@ -482,13 +513,9 @@ def import_check(*, import_id: int) -> None:
         inventory_import.progress = 100
         inventory_import.save()
     except ImportRefused as error:
-        _fail(inventory_import, str(error))
+        _fail(inventory_import, str(error), {"code": "refused", "refusal": error.code})
     except Exception as error:  # a job that fails says why and can be retried
-        _fail(
-            inventory_import,
-            _("Unexpected error while checking the file (%(error)s). You can try again.")
-            % {"error": type(error).__name__},
-        )
+        _fail(inventory_import, "", {"code": "check", "error": type(error).__name__})
         raise
 
 
@@ -509,9 +536,14 @@ def import_use_category_map(*, inventory_import: InventoryImport, source: Path) 
     shutil.copyfile(source, _workdir(inventory_import) / CATEGORY_MAP_FILE)
 
 
-def _fail(inventory_import: InventoryImport, message: str) -> None:
+def _fail(inventory_import: InventoryImport, message: str, failure: dict[str, str]) -> None:
+    """The import ends failed with the code of its failure (``failure_message`` words it) and,
+    for a refusal whose code names no message, the sentence given."""
     InventoryImport.objects.filter(pk=inventory_import.pk).update(
-        status=ImportStatus.FAILED, error_message=message, finished_at=timezone.now()
+        status=ImportStatus.FAILED,
+        error_message=message,
+        summary={**inventory_import.summary, "failure": failure},
+        finished_at=timezone.now(),
     )
 
 
@@ -623,11 +655,7 @@ def import_store(*, import_id: int) -> None:
         with _bulk_write_cache():
             _store(inventory_import, columns)
     except Exception as error:
-        _fail(
-            inventory_import,
-            _("Storing failed and nothing was changed (%(error)s). You can try again.")
-            % {"error": type(error).__name__},
-        )
+        _fail(inventory_import, "", {"code": "store", "error": type(error).__name__})
         raise
     shutil.rmtree(_workdir(inventory_import), ignore_errors=True)
 
@@ -1226,11 +1254,12 @@ def recover_interrupted_imports(*, now: dt.datetime | None = None) -> int:
     for item in InventoryImport.objects.filter(status__in=RUNNING, updated_at__lt=limit):
         recovered += InventoryImport.objects.filter(pk=item.pk, status=item.status).update(
             status=ImportStatus.FAILED,
-            error_message=_(
-                "Interrupted: the background work stopped before the end, and nothing was "
-                "stored. You can try again."
-            ),
-            summary={**item.summary, "interrupted": item.status},
+            error_message="",
+            summary={
+                **item.summary,
+                "interrupted": item.status,
+                "failure": {"code": "interrupted"},
+            },
             finished_at=now or timezone.now(),
         )
     return recovered
@@ -1343,7 +1372,7 @@ def import_now(*, access: OrganisationAccess, source: Path) -> InventoryImport:
     import_check(import_id=item.pk)
     item.refresh_from_db()
     if item.status != ImportStatus.TO_CONFIRM:
-        raise ImportRefused(item.error_message or f"{len(item.problems)} problem(s) in the file")
+        raise ImportRefused(failure_message(item) or f"{len(item.problems)} problem(s) in the file")
     return import_store_now(item)
 
 

@@ -185,6 +185,7 @@ def import_detail(request: HttpRequest, access: OrganisationAccess, import_id: i
         "access": access,
         "item": inventory_import,
         "abandoned_days": services.ABANDONED_IMPORT_DAYS,
+        "failure": services.failure_message(inventory_import),
     }
     if (
         inventory_import.status

@@ -70,7 +70,7 @@ def test_glpi_french_export_is_mapped_recognised_and_stored(referent, org_a):
     assert {"name", "site", "type", "model", "serial_number", "purchase_date"} <= fields
     assert not Asset.objects.filter(organisation=org_a).exists()  # nothing before confirming
     done = run_import(access, user, GLPI_FR)
-    assert done.status == ImportStatus.DONE, done.error_message
+    assert done.status == ImportStatus.DONE, services.failure_message(done)
     assets = {a.serial_number: a for a in Asset.objects.filter(organisation=org_a)}
     assert assets["SN001"].category == "desktop" and assets["SN002"].category == "laptop"
     assert assets["SN003"].category == "monitor"
@@ -253,7 +253,7 @@ def test_a_location_can_be_matched_to_an_existing_site_instead_of_created(refere
         site_choices={"Siège": existing.pk},
     )
     item.refresh_from_db()
-    assert item.status == ImportStatus.DONE, item.error_message
+    assert item.status == ImportStatus.DONE, services.failure_message(item)
     assert Asset.objects.get(serial_number="SN001").site == existing
     assert not Site.objects.filter(organisation=org_a, name="Siège").exists()
     assert Site.objects.filter(organisation=org_a, name="Dépôt nord").exists()
@@ -273,7 +273,7 @@ def test_a_failure_while_storing_leaves_nothing_behind(referent, org_a, monkeypa
     # The job fails (the worker records the error); the import says why.
     services.import_confirm(access=access, inventory_import=item, category_choices={})
     item.refresh_from_db()
-    assert item.status == ImportStatus.FAILED and "RuntimeError" in item.error_message
+    assert item.status == ImportStatus.FAILED and "RuntimeError" in services.failure_message(item)
     assert not Asset.objects.filter(organisation=org_a).exists()
     assert not Site.objects.filter(organisation=org_a, name="Dépôt nord").exists()  # rolled back
     assert not Department.objects.filter(organisation=org_a, name="SI").exists()
@@ -286,7 +286,7 @@ def test_decimal_commas_and_quantities_are_read(referent, org_a):
         "ordinateur fixe;480;6,5;Siège\r\necran;520;;Siège\r\n"
     )
     done = run_import(access, user, text)
-    assert done.status == ImportStatus.DONE, done.error_message
+    assert done.status == ImportStatus.DONE, services.failure_message(done)
     desktops = Asset.objects.get(organisation=org_a, category="desktop")
     assert desktops.quantity == 480 and desktops.lifetime_years == 6.5
     assert Asset.objects.get(organisation=org_a, category="monitor").quantity == 520

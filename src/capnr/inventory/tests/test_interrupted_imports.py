@@ -6,11 +6,13 @@ benchmarks/bench_load.py, where the retried store kept the failed one's last cha
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from capnr.api.services import api_token_create
 from capnr.inventory import services, tasks
 from capnr.inventory.models import ImportStatus, InventoryImport
 from capnr.organisations.models import Role
@@ -79,3 +81,53 @@ def test_a_reading_tried_again_is_not_marked_interrupted_while_it_waits_or_runs(
     assert services.recover_interrupted_imports() == 0
     item.refresh_from_db()
     assert item.status == ImportStatus.READING
+
+
+def test_why_an_import_failed_is_worded_in_the_readers_language_not_the_workers(referent, client):
+    """The housekeeping runs in French (the instance's language); a reader who chose English
+    reads why the import failed in English, on its page and through the API."""
+    user, access, _queued = referent
+    item = checked(access, user)
+    services.import_confirm(access=access, inventory_import=item, category_choices={})
+    with translation.override("fr"):
+        item = interrupted(item, ImportStatus.STORING)
+    assert item.summary["failure"] == {"code": "interrupted"}
+    with translation.override("fr"):
+        assert services.failure_message(item).startswith("Interrompu")
+    with translation.override("en"):
+        assert services.failure_message(item).startswith("Interrupted: the background work")
+
+    url = f"/o/{access.organisation.slug}/inventory/imports/{item.pk}/"
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "Interrupted: the background work stopped before the end" in page
+    assert "Interrompu" not in page
+    _, raw = api_token_create(user=user, name="script")
+    answer = client.get(
+        f"/api/v1/organisations/{access.organisation.slug}/inventory/imports/{item.pk}",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert answer.json()["error_message"].startswith("Interrupted: the background work")
+    client.cookies["django_language"] = "fr"
+    assert "Interrompu" in client.get(url).content.decode()
+
+
+def test_a_failed_store_keeps_the_code_of_its_failure_and_words_it_at_reading(referent):
+    user, access, _queued = referent
+    item = checked(access, user)
+    InventoryImport.objects.filter(pk=item.pk).update(status=ImportStatus.STORING)
+    with translation.override("fr"), pytest.raises(FileNotFoundError):
+        shutil.rmtree(services._workdir(item))  # the rows kept beside the file are gone
+        services.import_store(import_id=item.pk)
+    item.refresh_from_db()
+    assert item.status == ImportStatus.FAILED
+    assert item.summary["failure"] == {"code": "store", "error": "FileNotFoundError"}
+    with translation.override("en"):
+        assert services.failure_message(item) == (
+            "Storing failed and nothing was changed (FileNotFoundError). You can try again."
+        )
+    with translation.override("fr"):
+        assert "(FileNotFoundError)" in services.failure_message(item)
+        assert not services.failure_message(item).startswith("Storing")

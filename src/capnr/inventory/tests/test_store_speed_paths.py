@@ -52,7 +52,7 @@ def run_import(access, user, text: str, *, full: bool = False) -> InventoryImpor
     choices = {str(g["key"]): str(g["suggested"]) for g in item.uncertain}
     services.import_confirm(access=access, inventory_import=item, category_choices=choices)
     item.refresh_from_db()
-    assert item.status == ImportStatus.DONE, item.error_message
+    assert item.status == ImportStatus.DONE, services.failure_message(item)
     return item
 
 
@@ -166,7 +166,7 @@ def test_a_failing_footprint_run_rolls_the_whole_import_back(referent, org_a, mo
     with pytest.raises(AssertionError, match=r"engine down|RuntimeError"):
         run_import(access, user, glpi(10))
     item = InventoryImport.objects.get(organisation=org_a)
-    assert item.status == ImportStatus.FAILED and "RuntimeError" in item.error_message
+    assert item.status == ImportStatus.FAILED and "RuntimeError" in services.failure_message(item)
     assert not Asset.objects.filter(organisation=org_a).exists()
     assert not Site.objects.filter(organisation=org_a, name__in=["Siège", "Dépôt nord"]).exists()
     assert not Department.objects.filter(organisation=org_a, name__in=["SG", "SI"]).exists()

@@ -82,7 +82,9 @@ class Command(BaseCommand):
         services.import_check(import_id=item.pk)
         item.refresh_from_db()
         if item.status == ImportStatus.FAILED:
-            self._fail(options, lang, [self._file_problem(options, item.error_message, lang)])
+            self._fail(
+                options, lang, [self._file_problem(options, services.failure_message(item), lang)]
+            )
             return
         if item.status == ImportStatus.REJECTED:
             services.import_cancel(access=access, inventory_import=item)

@@ -122,7 +122,7 @@ class DiagnosticOut(DiagnosticSummaryOut):
     themes: list[ThemeScoreOut]
     indicative_label_level: str | None = Field(
         ...,
-        description="The Label NR level `score` would reach, by its name in the referential "
+        description="The Label NR level `score` would reach, named in the request's language "
         "(`score` × 10 against the level's bound out of 1000). Indicative only: the official "
         "grid is not public. Null below the first level.",
     )
@@ -258,7 +258,7 @@ def _detail(diagnostic: Diagnostic) -> dict[str, Any]:
     return {
         **data,
         "themes": themes,
-        "indicative_label_level": result.label_level,
+        "indicative_label_level": presentation.label_level_name(result.label_level_number),
         "indicative_label_level_number": result.label_level_number,
         "compliance_gaps": gaps,
         "follow_ups": [question.id for question in result.follow_ups],

@@ -79,6 +79,14 @@ def grades_sentence() -> str:
     return _("Grade from A (best) to E: %(bounds)s.") % {"bounds": ", ".join(bounds)}
 
 
+def label_level_name(number: int | None) -> str | None:
+    """The indicative Label NR level's name in the reader's language ("Level 2 (indicative)");
+    the referential names its levels in French only."""
+    if number is None:
+        return None
+    return _("Level %(number)s (indicative)") % {"number": number}
+
+
 def label_nr(result: engine.Results) -> dict[str, Any] | None:
     """The indicative Label NR level beside the headline: the level reached (or not yet) in
     one sentence, and, once, what it is with every level's threshold. The label's own scale

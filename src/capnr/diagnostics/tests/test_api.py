@@ -95,6 +95,19 @@ def test_answers_give_scores_gaps_and_follow_ups(client, base, token):
     assert answers["strategy.01"]["updated_at"]
 
 
+def test_the_indicative_label_level_is_named_in_the_requests_language(client, base, token):
+    start(client, base, token)
+    for question in ("strategy.01", "strategy.02", "strategy.03"):
+        assert put(client, base, token, question, value="yes").status_code == 200
+    client.cookies["django_language"] = "en"  # the language chosen in the footer
+    english = client.get(f"{base}/2025", **token).json()
+    client.cookies["django_language"] = "fr"
+    french = client.get(f"{base}/2025", **token).json()
+    assert english["indicative_label_level_number"] == 2
+    assert english["indicative_label_level"] == "Level 2 (indicative)"
+    assert french["indicative_label_level"] == "Niveau 2 (indicatif)"
+
+
 def test_a_stale_version_is_409_with_the_other_answer_and_overwrites_nothing(
     client, org_a, member, base, token
 ):

@@ -39,3 +39,11 @@ def test_the_label_level_is_said_once_with_what_it_is():
         top = presentation.label_nr(results(strategy_answers(3, 0)))
         assert top["sentence"] == "Label NR, indicative level: level 2."
         assert "official grid is not public" in top["explanation"]
+
+
+def test_the_label_levels_name_is_in_the_readers_language():
+    assert presentation.label_level_name(None) is None
+    with translation.override("fr"):
+        assert presentation.label_level_name(2) == "Niveau 2 (indicatif)"
+    with translation.override("en"):
+        assert presentation.label_level_name(2) == "Level 2 (indicative)"

@@ -107,7 +107,6 @@ def test_why_an_import_failed_is_worded_in_the_readers_language_not_the_workers(
     answer = client.get(
         f"/api/v1/organisations/{access.organisation.slug}/inventory/imports/{item.pk}",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert answer.json()["error_message"].startswith("Interrupted: the background work")
     client.cookies["django_language"] = "fr"

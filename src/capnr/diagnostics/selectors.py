@@ -122,8 +122,17 @@ def progress(diagnostic: Diagnostic, answers: dict[str, Answer] | None = None) -
 
 
 def results(diagnostic: Diagnostic, answers: dict[str, Answer] | None = None) -> engine.Results:
-    answers = answers if answers is not None else answers_by_question(diagnostic)
-    return engine.score(scored_answers(answers), profile_for(diagnostic.organisation))
+    """The diagnostic's scores. Without ``answers``, only the scored values are read (no answer
+    objects, no authors: the organisation home scores several diagnostics a request)."""
+    if answers is None:
+        scored = dict(
+            diagnostic.answers.filter(to_confirm=False)
+            .exclude(value="")
+            .values_list("question_id", "value")
+        )
+    else:
+        scored = scored_answers(answers)
+    return engine.score(scored, profile_for(diagnostic.organisation))
 
 
 def delegations(diagnostic: Diagnostic) -> QuerySet[Delegation]:

@@ -1,7 +1,7 @@
 """The seven steps of the product's journey (docs/adr/0004-product-journey-and-targets.md),
 with where this organisation stands on each. It reads every app, so it belongs to the shell.
 
-Steps whose capability is not built yet say so ("coming") and link nowhere."""
+A step whose capability is not built yet would say so ("coming") and link nowhere; none is now."""
 
 from __future__ import annotations
 
@@ -77,15 +77,16 @@ LIVE_STEPS: tuple[tuple[str, Promise, Promise, str], ...] = (
         _("Working groups, collection challenges, trainings and the follow-up of each action."),
         "roadmap:groups",
     ),
-)
-
-COMING_STEPS: tuple[tuple[str, Promise, Promise], ...] = (
     (
         "review",
         _("Review"),
         _("Next year's diagnostic pre-filled, progress against the baseline, sharing with peers."),
+        "diagnostics:index",
     ),
 )
+
+# Every step's capability is built; a step added before its capability would be listed here.
+COMING_STEPS: tuple[tuple[str, Promise, Promise], ...] = ()
 
 
 def _profile_status(access: OrganisationAccess) -> str:
@@ -148,7 +149,7 @@ def journey_for(access: OrganisationAccess, today: dt.date | None = None) -> lis
     slug = access.organisation.slug
     steps = _first_steps(access, slug, today or timezone.localdate())
     diagnostic_status = steps[-1].status
-    statuses = _roadmap_statuses(access, diagnostic_status)
+    statuses = {**_roadmap_statuses(access, diagnostic_status), "review": _review_status(access)}
     previous_done = diagnostic_status != TODO
     for number, (key, title, summary, url_name) in enumerate(LIVE_STEPS, start=4):
         status = statuses[key]
@@ -223,6 +224,21 @@ def _diagnostic_figure(access: OrganisationAccess) -> tuple[str, str]:
     else:
         label = _("Score %(year)s so far (provisional):") % {"year": latest.year}
     return str(label), figure
+
+
+def _review_status(access: OrganisationAccess) -> str:
+    """The yearly review: a diagnostic answered again after a submitted one (pre-filled from it,
+    compared with it). In progress while that later one is being answered, done once it is
+    submitted."""
+    statuses = list(
+        Diagnostic.objects.for_access(access).order_by("year").values_list("status", flat=True)
+    )
+    if DiagnosticStatus.SUBMITTED not in statuses:
+        return TODO
+    later = statuses[statuses.index(DiagnosticStatus.SUBMITTED) + 1 :]
+    if DiagnosticStatus.SUBMITTED in later:
+        return DONE
+    return IN_PROGRESS if later else TODO
 
 
 def _roadmap_statuses(access: OrganisationAccess, diagnostic_status: str) -> dict[str, str]:

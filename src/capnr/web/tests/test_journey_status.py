@@ -41,3 +41,28 @@ def test_a_diagnostic_submitted_more_than_a_year_ago_is_to_do_again(org_a, membe
     assert step.status == DONE
     step = next(s for s in journey_for(access, dt.date(2025, 11, 14)) if s.key == "diagnostic")
     assert step.status == TODO  # a year on: this year's diagnostic is to do
+
+
+def test_the_review_step_is_a_diagnostic_answered_again_after_a_submitted_one(
+    org_a, member, access_of
+):
+    access = access_of(member(org_a, Role.REFERENT), org_a)
+
+    def review():
+        step = next(step for step in journey_for(access) if step.key == "review")
+        assert step.url == f"/o/{org_a.slug}/diagnostic/"
+        return step.status
+
+    assert review() == TODO
+    first = Diagnostic.objects.create(
+        organisation=org_a, year=2024, status=DiagnosticStatus.IN_PROGRESS
+    )
+    assert review() == TODO  # the first year is the baseline, not its review
+    Diagnostic.objects.filter(pk=first.pk).update(status=DiagnosticStatus.SUBMITTED)
+    assert review() == TODO
+    again = Diagnostic.objects.create(
+        organisation=org_a, year=2025, status=DiagnosticStatus.IN_PROGRESS
+    )
+    assert review() == IN_PROGRESS
+    Diagnostic.objects.filter(pk=again.pk).update(status=DiagnosticStatus.SUBMITTED)
+    assert review() == DONE

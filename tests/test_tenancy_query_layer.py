@@ -273,6 +273,18 @@ def test_the_ownership_check_refuses_another_organisations_row(world, role, mode
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_for_accesses_gives_the_rows_of_exactly_the_accesses_organisations(world, model):
+    mine = _access(world, "reader")
+    theirs = access_for(world.users["outsider"], world.other)
+    assert theirs is not None
+    assert _pks(model.objects.for_accesses([mine])) == _pks(world.rows[model])
+    both = _pks(model.objects.for_accesses([mine, theirs]))
+    assert both >= _pks(world.rows[model]) | {world.foreign[model].pk}
+    assert both == _pks(model.objects.for_access(mine)) | _pks(model.objects.for_access(theirs))
+    assert not model.objects.for_accesses([]).exists()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 def test_an_outsider_and_an_anonymous_visitor_reach_no_row(world, model):
     outsider = world.users["outsider"]
     for user in (AnonymousUser(), outsider):

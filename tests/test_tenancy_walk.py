@@ -24,12 +24,14 @@ from capnr.api.services import api_token_create
 from capnr.coalition import services as coalition_services
 from capnr.coalition.models import (
     Attendance,
+    CalendarSubscription,
     Coalition,
     Cohort,
     CohortMembership,
     FacilitatorNote,
     Milestone,
     Session,
+    SessionFile,
     SessionMaterial,
 )
 from capnr.collection import services as collection_services
@@ -131,6 +133,9 @@ PERSONAL = {
     "web:switch",
     "web:token_revoke",
     "coalition:list",
+    "coalition:calendar_subscription",
+    "coalition:calendar_subscription_renew",
+    "coalition:calendar_subscription_revoke",
     "password_change",
     "password_change_done",
 }
@@ -261,7 +266,9 @@ def world(org_a, org_b, member, make_user):
         "cohort_id": coalition["cohort"].pk,
         "session_id": coalition["session"].pk,
         "material_id": coalition["material"].pk,
+        "file_id": coalition["file"].pk,
         "note_id": coalition["note"].pk,
+        "feed_token": "not-a-calendar-address",
         "cohort_membership_id": coalition["pending"].pk,
         "campaign_id": campaign.pk,
         "team_id": team.pk,
@@ -348,6 +355,16 @@ def _coalition_of(org_a, org_b, referent_a, make_user) -> dict[str, object]:
     material = coalition_services.material_add(
         access=access, session=session, title="Slides", url="https://docs.example/s.pdf"
     )
+    # A document's row without its file on disk (the view answers 404 for a missing file):
+    # the walk checks who reaches the row.
+    session_file = SessionFile.objects.create(
+        session=session,
+        title="Alpha handout",
+        original_name="handout.pdf",
+        stored_name="walk-handout.pdf",
+        content_type="application/pdf",
+        size=10,
+    )
     coalition_services.attendance_record(
         access=access,
         session=session,
@@ -365,6 +382,7 @@ def _coalition_of(org_a, org_b, referent_a, make_user) -> dict[str, object]:
         "cohort": cohort,
         "session": session,
         "material": material,
+        "file": session_file,
         "note": note,
         "pending": pending,
         "facilitator": facilitator,
@@ -536,8 +554,10 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(SkillsCampaign.objects.filter(organisation=org).values_list("pk", "closed_at")),
         tuple(SkillsResponse.objects.filter(campaign__organisation=org).values_list("pk")),
         tuple(CohortMembership.objects.values_list("pk", "pending")),
+        tuple(Cohort.objects.values_list("pk", "name", "year", "end_date", "description")),
         tuple(Session.objects.values_list("pk", "title", "version")),
         tuple(SessionMaterial.objects.values_list("pk")),
+        tuple(SessionFile.objects.values_list("pk", "stored_name")),
         tuple(Attendance.objects.values_list("pk", "status")),
         tuple(FacilitatorNote.objects.values_list("pk", "text")),
         tuple(Campaign.objects.filter(organisation=org).values_list("pk", "version", "name")),
@@ -682,8 +702,39 @@ def test_coalition_neighbours_never_get_the_data(client, world, coalition_neighb
     assert snapshot(world["org_a"]) == before
 
 
+@pytest.mark.django_db
+def test_a_personal_calendar_address_gives_only_its_owners_cohorts(client, world, make_user):
+    """Without a log-in, the address is the only key: a guessed, altered, renewed or revoked one
+    gets nothing; the outsider's own address never gives Alpha's cohort's sessions."""
+    referent = world["referent_a"]
+    raw = coalition_services.calendar_subscription_renew(user=referent)
+    own = client.get(reverse("coalition:personal_calendar_feed", args=[raw]))
+    assert own.status_code == 200 and "Alpha peer meeting" in own.content.decode()
+    stored = CalendarSubscription.objects.get(user=referent).token_hash
+    for guess in ("", "x", raw[:-1], raw.upper(), stored, hash_token(stored)):
+        if not guess:
+            continue
+        response = client.get(reverse("coalition:personal_calendar_feed", args=[guess]))
+        assert response.status_code == 404, guess
+        assert "Alpha peer meeting" not in response.content.decode()
+    for who in ("outsider", "other_facilitator"):
+        theirs = coalition_services.calendar_subscription_renew(user=world[who])
+        body = client.get(reverse("coalition:personal_calendar_feed", args=[theirs])).content
+        assert b"Alpha peer meeting" not in body, who
+    renewed = coalition_services.calendar_subscription_renew(user=referent)
+    assert client.get(reverse("coalition:personal_calendar_feed", args=[raw])).status_code == 404
+    coalition_services.calendar_subscription_revoke(user=referent)
+    gone = client.get(reverse("coalition:personal_calendar_feed", args=[renewed]))
+    assert gone.status_code == 404
+
+
 # What a reader may write about themselves alone (tested in the app: they register nobody else).
-READER_WRITES_FOR_THEMSELVES = {"training:register_me"}
+READER_WRITES_FOR_THEMSELVES = {
+    "training:register_me",
+    # Their own personal calendar address (it gives only their own cohorts' sessions).
+    "coalition:calendar_subscription_renew",
+    "coalition:calendar_subscription_revoke",
+}
 
 
 @pytest.mark.django_db

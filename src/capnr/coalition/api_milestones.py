@@ -17,9 +17,9 @@ from ninja.responses import Status
 
 from capnr.core.access import OrganisationAccess, organisation_endpoint
 from capnr.core.api_types import Id, Payload
+from capnr.organisations.tenancy.cohorts import facilitates_cohort, memberships_of
 
 from . import milestone_services
-from .cohort_rights import facilitates_cohort, memberships_of
 from .models import CohortMembership
 from .progress import organisation_progress
 

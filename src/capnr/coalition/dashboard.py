@@ -13,10 +13,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from capnr.organisations.tenancy.cohorts import cohort_accesses
+
 from . import milestones as rules
-from .cohort_rights import cohort_accesses
-from .models import Cohort
-from .progress import OrganisationProgress, organisation_progress
+from .models import AttendanceStatus, Cohort, Session
+from .progress import OrganisationProgress, cohort_progress
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -26,11 +27,21 @@ if TYPE_CHECKING:
 ALL = "all"
 STALLED = "stalled"
 ON_TRACK = "on_track"
+MISSED = "missed"
 SHOW_CHOICES: tuple[tuple[str, Promise], ...] = (
     (ALL, _("Every organisation")),
     (STALLED, _("Stalled only")),
     (ON_TRACK, _("On track only")),
+    (MISSED, _("Absent from their last session")),
 )
+# How the last session sorts: those who came first (descending), then excused, then those whose
+# attendance is not recorded yet, then the absent.
+ATTENDANCE_RANK = {
+    AttendanceStatus.PRESENT: 3,
+    AttendanceStatus.EXCUSED: 2,
+    "": 1,
+    AttendanceStatus.ABSENT: 0,
+}
 
 Key = Callable[[OrganisationProgress], tuple[Any, ...]]
 
@@ -59,6 +70,11 @@ SORTS: dict[str, tuple[Promise, Key, bool]] = {
         True,
     ),
     "roadmap": (_("Roadmap items done"), lambda row: (row.roadmap.done, row.roadmap.total), True),
+    "sessions": (
+        _("Last session attended"),
+        lambda row: (ATTENDANCE_RANK[row.sessions.last_status] if row.sessions.last else None,),
+        True,
+    ),
     "activity": (
         _("Last activity"),
         lambda row: (row.last_activity.timestamp() if row.last_activity else None,),
@@ -101,6 +117,8 @@ def sort_and_filter(rows: list[OrganisationProgress], query: DashboardQuery) -> 
         rows = [row for row in rows if row.stall.stalled]
     elif query.show == ON_TRACK:
         rows = [row for row in rows if not row.stall.stalled]
+    elif query.show == MISSED:
+        rows = [row for row in rows if row.sessions.last_status == AttendanceStatus.ABSENT]
     key = SORTS[query.sort][1]
     by_name = sorted(rows, key=lambda row: row.organisation.name.casefold())
     present = [row for row in by_name if None not in key(row)]
@@ -133,10 +151,7 @@ def cohort_dashboard(
     """Every organisation of ``cohort`` ``user`` may read, as of ``today`` (the cohort's end
     once it has ended)."""
     today = today or timezone.localdate()
-    rows = [
-        organisation_progress(access=access, membership=membership, today=today)
-        for membership, access in cohort_accesses(user, cohort)
-    ]
+    rows = cohort_progress(cohort_accesses(user, cohort), today=today)
     return Dashboard(
         cohort=cohort,
         on=rules.reference_day(today, cohort.end_date),
@@ -182,6 +197,11 @@ def dashboard_sheet(dashboard: Dashboard) -> tuple[str, list[str], list[list[obj
         gettext("Items late"),
         *_effect_header(gettext("expected")),
         *_effect_header(gettext("achieved")),
+        gettext("Last session expected"),
+        gettext("Its date"),
+        gettext("Attendance"),
+        gettext("Next session expected"),
+        gettext("Its date"),
     ]
     body = [_sheet_row(row) for row in dashboard.rows]
     return (str(dashboard.cohort.name), header, body)
@@ -223,4 +243,11 @@ def _sheet_row(row: OrganisationProgress) -> list[object]:
         roadmap.late,
         *_effect_cells(roadmap.effect.expected),
         *_effect_cells(roadmap.effect.done),
+        *_session_cells(row.sessions.last),
+        row.sessions.last_status_label or None,
+        *_session_cells(row.sessions.next),
     ]
+
+
+def _session_cells(session: Session | None) -> list[object]:
+    return [session.title, session.day] if session is not None else [None, None]

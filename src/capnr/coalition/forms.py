@@ -91,6 +91,14 @@ class MaterialForm(forms.Form):
     url = forms.URLField(label=_("Link"), assume_scheme="https")
 
 
+class SessionFileForm(forms.Form):
+    title = forms.CharField(label=_("Document title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, image or office document, 10 MB at most."),
+    )
+
+
 class AttendanceForm(forms.Form):
     """One organisation's attendance: its status and who of its people came."""
 

@@ -1,7 +1,7 @@
 """Writes of the milestones a facilitator records by hand (the six-month review, the closing).
 
 Only the facilitators of the cohort's coalition (and superusers) record them; an organisation's
-own members never do, whatever their role (``cohort_rights.facilitates_cohort``)."""
+own members never do, whatever their role (``tenancy.cohorts.facilitates_cohort``)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from capnr.organisations.tenancy.cohorts import facilitates_cohort
+
 from . import milestones as rules
-from .cohort_rights import facilitates_cohort
 from .models import CohortMembership, Milestone
 
 if TYPE_CHECKING:

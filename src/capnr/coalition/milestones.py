@@ -28,7 +28,7 @@ A milestone not reached is **overdue** the day after its expected date. A cohort
 today, or as of its end once it has ended: its dashboard is then the closing picture.
 
 An organisation **stalls** when nothing was recorded for it for ``STALL_DAYS`` days (what
-"recorded" means is in ``coalition.progress.last_activity``; before anything is, the days count
+"recorded" means is in ``coalition.progress.last_activities``; before anything is, the days count
 from the day it joined) or when a milestone is overdue.
 """
 

@@ -175,6 +175,31 @@ class SessionMaterial(models.Model):
         return self.title
 
 
+class SessionFile(models.Model):
+    """A document uploaded for a session (slides, a handout). The file is kept under a random
+    name in the data folder, never in a public one, and served only through a view that asks
+    tenancy: the cohort's organisations' members and its coalition's facilitators."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(_("title"), max_length=200)
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=80, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session file")
+        verbose_name_plural = _("session files")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
     EXCUSED = "excused", _("Excused")
@@ -278,3 +303,23 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership} · {self.kind} · {self.reached_on}"
+
+
+class CalendarSubscription(models.Model):
+    """A person's secret calendar address: the sessions of every cohort they take part in (as
+    a member of one of its organisations or a facilitator of its coalition), for a calendar
+    application that cannot log in. Only the hash of the address is kept; revoking deletes
+    the row, renewing replaces the hash, and the previous address answers 404 at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_calendar"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return f"calendar · {self.user}"

@@ -5,24 +5,30 @@ organisation reads (never a note, only their own organisations' attendance)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from capnr.core.tokens import hash_token
 from capnr.organisations import tenancy
 from capnr.organisations.models import Membership, Organisation, User
 from capnr.organisations.tenancy import CoalitionAccess
+from capnr.organisations.tenancy.cohorts import cohorts_of
 
 from .models import (
     Attendance,
     AttendanceStatus,
+    CalendarSubscription,
     Coalition,
     Cohort,
     CohortMembership,
     FacilitatorNote,
     Session,
+    SessionFile,
     SessionMaterial,
 )
 
@@ -215,6 +221,14 @@ def material_of(session: Session, pk: int) -> SessionMaterial | None:
     return SessionMaterial.objects.filter(session=session, pk=pk).first()
 
 
+def session_files(session: Session) -> list[SessionFile]:
+    return list(SessionFile.objects.filter(session=session).order_by("pk"))
+
+
+def session_file_of(session: Session, pk: int) -> SessionFile | None:
+    return SessionFile.objects.filter(session=session, pk=pk).first()
+
+
 def note_of(access: CoalitionAccess, pk: int) -> FacilitatorNote | None:
     access.require_manage()
     return (
@@ -238,3 +252,92 @@ def member_ids_by_email(organisation: Organisation, emails: list[str]) -> list[i
             {"people": [f"Not members of the organisation: {', '.join(unknown)}"]}
         )
     return sorted(found.values())
+
+
+@dataclass(frozen=True)
+class ExpectedSessions:
+    """An organisation's sessions in one cohort, as its dashboard row gives them: the latest
+    past one it was expected at and whether it came, and the next one it is expected at."""
+
+    last: Session | None = None
+    last_status: str = ""  # an AttendanceStatus value, or "" while not recorded
+    next: Session | None = None
+
+    @property
+    def last_status_label(self) -> str:
+        if self.last is None:
+            return ""
+        if not self.last_status:
+            return str(_("Attendance not recorded"))
+        return str(AttendanceStatus(self.last_status).label)
+
+
+def expected_sessions(
+    pairs: Iterable[tuple[int, int]], *, now: dt.datetime | None = None
+) -> dict[tuple[int, int], ExpectedSessions]:
+    """For each (cohort id, organisation id): the latest session of the cohort it was expected
+    at that has ended, with its attendance, and the next one it is expected at (one that has
+    not ended yet). Two queries, whatever the number of pairs."""
+    moment = now or timezone.now()
+    wanted = set(pairs)
+    cohort_ids = {cohort_id for cohort_id, _organisation_id in wanted}
+    organisation_ids = {organisation_id for _cohort_id, organisation_id in wanted}
+    links = (
+        Session.expected.through.objects.filter(
+            session__cohort_id__in=cohort_ids, organisation_id__in=organisation_ids
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "session__pk")
+    )
+    last: dict[tuple[int, int], Session] = {}
+    upcoming: dict[tuple[int, int], Session] = {}
+    for link in links:
+        key = (link.session.cohort_id, link.organisation_id)
+        if key not in wanted:
+            continue
+        if link.session.ends_at < moment:
+            last[key] = link.session  # in order: the latest one stays
+        else:
+            upcoming.setdefault(key, link.session)  # in order: the soonest one stays
+    recorded = Attendance.objects.filter(
+        session_id__in={session.pk for session in last.values()},
+        organisation_id__in=organisation_ids,
+    ).values_list("session_id", "organisation_id", "status")
+    statuses = {
+        (session_id, organisation_id): status for session_id, organisation_id, status in recorded
+    }
+    return {
+        key: ExpectedSessions(
+            last=last.get(key),
+            last_status=statuses.get((last[key].pk, key[1]), "") if key in last else "",
+            next=upcoming.get(key),
+        )
+        for key in wanted
+    }
+
+
+def calendar_subscription_of(user: User) -> CalendarSubscription | None:
+    return CalendarSubscription.objects.filter(user=user).first()
+
+
+def calendar_subscription_for_token(raw_token: str) -> CalendarSubscription | None:
+    """The personal calendar a secret address opens, or None (an unknown, renewed or revoked
+    address, or one of a deactivated account). The address is the only key: it is stored
+    hashed, like invitation links."""
+    if not raw_token:
+        return None
+    return (
+        CalendarSubscription.objects.filter(token_hash=hash_token(raw_token), user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+
+
+def subscribed_sessions(subscription: CalendarSubscription) -> QuerySet[Session]:
+    """The sessions of every cohort the address's owner takes part in (tenancy decides which:
+    ``cohorts_of``), the soonest first."""
+    return (
+        Session.objects.filter(cohort__in=cohorts_of(subscription.user).values("pk"))
+        .select_related("cohort__coalition")
+        .order_by("starts_at", "pk")
+    )

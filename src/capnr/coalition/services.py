@@ -6,10 +6,14 @@ invitations and reminders, the facilitators' notes. Keyword-only, typed, atomic;
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from capnr.core.access import FACILITATOR, Access, OrganisationAccess
+from capnr.core.tokens import hash_token, new_raw_token
 from capnr.core.versioned import save_versioned
 from capnr.organisations import services as organisation_services
 from capnr.organisations import tenancy
@@ -28,10 +33,12 @@ from capnr.organisations.tenancy import CoalitionAccess
 from .models import (
     Attendance,
     AttendanceStatus,
+    CalendarSubscription,
     Cohort,
     CohortMembership,
     FacilitatorNote,
     Session,
+    SessionFile,
     SessionMaterial,
 )
 
@@ -68,6 +75,44 @@ def cohort_create(
     )
     cohort.full_clean()  # a name used already in the coalition, an end before the start
     cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def cohort_update(
+    *,
+    access: CoalitionAccess,
+    cohort: Cohort,
+    name: str,
+    year: int,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    description: str = "",
+) -> Cohort:
+    """A facilitator changes the cohort's name, year, dates or public description (an end
+    date moved into the future opens a closed cohort again)."""
+    _require_cohort_of(access, cohort)
+    cohort.name = name.strip()
+    cohort.year = year
+    cohort.start_date = start_date
+    cohort.end_date = end_date
+    cohort.description = description.strip()
+    cohort.full_clean()
+    cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def cohort_close(*, access: CoalitionAccess, cohort: Cohort, today: dt.date) -> Cohort:
+    """The cohort ends ``today`` (its end date, when later or missing, becomes today): from
+    tomorrow it is closed, its organisations alumni of the coalition, and its dashboard the
+    closing picture. A cohort that has not started cannot close."""
+    _require_cohort_of(access, cohort)
+    if cohort.start_date is not None and cohort.start_date > today:
+        raise ValidationError(_("A cohort that has not started yet cannot close."))
+    if cohort.end_date is None or cohort.end_date > today:
+        cohort.end_date = today
+        cohort.save(update_fields=["end_date"])
     return cohort
 
 
@@ -270,6 +315,92 @@ def material_add(
     return material
 
 
+# A session's files: the types a facilitator may upload (by extension, with the bytes every file
+# of that type begins with, so that a renamed program is refused), and the size allowed.
+SESSION_FILE_MAX_BYTES = 10 * 1024 * 1024
+ZIP = (b"PK\x03\x04",)
+SESSION_FILE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".odt": ("application/vnd.oasis.opendocument.text", ZIP),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", ZIP),
+    ".odp": ("application/vnd.oasis.opendocument.presentation", ZIP),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ZIP),
+}
+
+
+def session_file_folder() -> Path:
+    return Path(settings.DATA_DIR) / "session-files"
+
+
+def session_file_path(session_file: SessionFile) -> Path:
+    return session_file_folder() / session_file.stored_name
+
+
+@transaction.atomic
+def session_file_add(
+    *,
+    access: CoalitionAccess,
+    session: Session,
+    title: str,
+    uploaded: UploadedFile,
+    user: User,
+) -> SessionFile:
+    """Keep a document for the session under a random name. Refused (ValidationError, nothing
+    kept) when it is too large, of a type not allowed, or does not begin as its type does."""
+    _require_cohort_of(access, session.cohort)
+    name = Path(uploaded.name or "").name
+    suffix = Path(name).suffix.lower()
+    if uploaded.size is None or uploaded.size > SESSION_FILE_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": SESSION_FILE_MAX_BYTES >> 20}}
+        )
+    if suffix not in SESSION_FILE_TYPES:
+        raise ValidationError(
+            {
+                "file": _("Only these types of file are accepted: %(types)s.")
+                % {"types": ", ".join(sorted({s.lstrip(".") for s in SESSION_FILE_TYPES}))}
+            }
+        )
+    content_type, magics = SESSION_FILE_TYPES[suffix]
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    if not head.startswith(magics):
+        raise ValidationError({"file": _("The file's content does not match its type.")})
+    uploaded.seek(0)
+    folder = session_file_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{secrets.token_urlsafe(24)}{suffix}"
+    row = SessionFile(
+        session=session,
+        title=title.strip() or name,
+        original_name=name[:255],
+        stored_name=stored_name,
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=user,
+    )
+    row.full_clean()
+    with (folder / stored_name).open("xb") as target:
+        for chunk in uploaded.chunks():
+            target.write(chunk)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def session_file_remove(*, access: CoalitionAccess, session_file: SessionFile) -> None:
+    """The row and its file."""
+    _require_cohort_of(access, session_file.session.cohort)
+    path = session_file_path(session_file)
+    session_file.delete()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
 @transaction.atomic
 def material_remove(*, access: CoalitionAccess, material: SessionMaterial) -> None:
     _require_cohort_of(access, material.session.cohort)
@@ -416,3 +547,23 @@ def note_delete(*, access: CoalitionAccess, note: FacilitatorNote) -> None:
     if note.coalition_id != access.coalition.pk:
         raise PermissionDenied("This note belongs to another coalition.")
     note.delete()
+
+
+@transaction.atomic
+def calendar_subscription_renew(*, user: User) -> str:
+    """A new secret calendar address for ``user`` (their cohorts' sessions), returned once:
+    only its hash is kept, and the previous address stops working."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Log in to make a calendar address.")
+    raw = new_raw_token()
+    CalendarSubscription.objects.update_or_create(
+        user=user, defaults={"token_hash": hash_token(raw)}
+    )
+    return raw
+
+
+@transaction.atomic
+def calendar_subscription_revoke(*, user: User) -> bool:
+    """Whether ``user`` had a calendar address; it answers nothing any more."""
+    deleted, _rows = CalendarSubscription.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -8,13 +8,13 @@ member of the cohort asking what only its facilitators do."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from capnr.core import ical
+from capnr.core.access import OrganisationAccess, organisation_view
 from capnr.core.forms import apply_errors
 from capnr.core.versioned import StaleEditError
 from capnr.organisations import tenancy
 from capnr.organisations.models import User
+from capnr.organisations.tenancy.cohorts import latest_cohort_of
 
 from . import selectors, services
 from .forms import (
@@ -35,6 +37,7 @@ from .forms import (
     MaterialForm,
     NewOrganisationForm,
     NoteForm,
+    SessionFileForm,
     SessionForm,
 )
 from .models import CohortMembership
@@ -84,6 +87,67 @@ def cohort_create(request: HttpRequest, coalition: str) -> HttpResponse:
     )
 
 
+@require_safe
+@organisation_view()
+def organisation_cohort(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    """Where the organisation's navigation leads: the page of its latest cohort that the user
+    may open (its sessions, its attendance); 404 when there is none."""
+    cohort = latest_cohort_of(_user(request), access.organisation)
+    if cohort is None:
+        raise Http404("This organisation is in no cohort.")
+    return redirect("coalition:cohort", cohort.coalition.slug, cohort.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, coalition: str, cohort_id: int) -> HttpResponse:
+    """The cohort's name, year, dates and public description (its facilitators only)."""
+    cohort, access = tenancy.cohort_access(_user(request), coalition, cohort_id, manage=True)
+    initial = {
+        field: getattr(cohort, field)
+        for field in ("name", "year", "start_date", "end_date", "description")
+    }
+    form = CohortForm(request.POST or None, initial=initial)
+    back_url = reverse("coalition:cohort", args=[coalition, cohort.pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_update(access=access, cohort=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Cohort “%(name)s” saved.") % {"name": cohort.name})
+            return redirect(back_url)
+    return render(
+        request,
+        "coalition/cohort_form.html",
+        {"access": access, "form": form, "cohort": cohort, "back_url": back_url},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_close(request: HttpRequest, coalition: str, cohort_id: int) -> HttpResponse:
+    """Asks first (GET), closes on the confirmation (POST): the cohort ends today."""
+    cohort, access = tenancy.cohort_access(_user(request), coalition, cohort_id, manage=True)
+    back_url = reverse("coalition:cohort", args=[coalition, cohort.pk])
+    error = ""
+    if request.method == "POST":
+        try:
+            services.cohort_close(access=access, cohort=cohort, today=timezone.localdate())
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("Cohort “%(name)s” closed today.") % {"name": cohort.name})
+            return redirect(back_url)
+    return render(
+        request,
+        "coalition/cohort_close.html",
+        {"cohort": cohort, "back_url": back_url, "error": error},
+        status=400 if error else 200,
+    )
+
+
 @login_required
 @require_safe
 def cohort_detail(request: HttpRequest, coalition: str, cohort_id: int) -> HttpResponse:
@@ -103,11 +167,10 @@ def cohort_detail(request: HttpRequest, coalition: str, cohort_id: int) -> HttpR
     return render(request, "coalition/cohort_detail.html", context)
 
 
-@login_required
-@require_safe
-def cohort_calendar(request: HttpRequest, coalition: str, cohort_id: int) -> HttpResponse:
-    """The cohort's sessions as an iCalendar file (for members and facilitators, logged in)."""
-    cohort, _access = tenancy.cohort_access(_user(request), coalition, cohort_id)
+def _calendar_response(
+    request: HttpRequest, *, name: str, sessions: Iterable[Any], filename: str
+) -> HttpResponse:
+    """``sessions`` (with their cohort and coalition) as an iCalendar file."""
     host = request.get_host().split(":")[0]
     events = [
         ical.CalendarEvent(
@@ -120,21 +183,103 @@ def cohort_calendar(request: HttpRequest, coalition: str, cohort_id: int) -> Htt
             ),
             location=" · ".join(part for part in (session.place, session.video_url) if part),
             url=request.build_absolute_uri(
-                reverse("coalition:session", args=[coalition, session.pk])
+                reverse("coalition:session", args=[session.cohort.coalition.slug, session.pk])
             ),
             categories=(str(session.get_kind_display()),),
         )
-        for session in selectors.cohort_calendar_sessions(cohort)
+        for session in sessions
     ]
     content = ical.calendar_bytes(
-        name=f"{cohort.name} · {cohort.coalition.name}",
-        product=PRODUCT_ID,
-        events=events,
-        stamp=timezone.now(),
+        name=name, product=PRODUCT_ID, events=events, stamp=timezone.now()
     )
     response = HttpResponse(content, content_type=ical.CONTENT_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{cohort.coalition.slug}-{cohort.pk}.ics"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@login_required
+@require_safe
+def cohort_calendar(request: HttpRequest, coalition: str, cohort_id: int) -> HttpResponse:
+    """The cohort's sessions as an iCalendar file (for members and facilitators, logged in)."""
+    cohort, _access = tenancy.cohort_access(_user(request), coalition, cohort_id)
+    return _calendar_response(
+        request,
+        name=f"{cohort.name} · {cohort.coalition.name}",
+        sessions=selectors.cohort_calendar_sessions(cohort).select_related("cohort__coalition"),
+        filename=f"{cohort.coalition.slug}-{cohort.pk}.ics",
+    )
+
+
+@require_safe
+def personal_calendar_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
+    """The sessions of every cohort the address's owner takes part in, for a calendar
+    application (no log-in: the secret address is the only key). An unknown, renewed or
+    revoked address is a 404."""
+    subscription = selectors.calendar_subscription_for_token(feed_token)
+    if subscription is None:
+        raise Http404("No calendar at this address.")
+    return _calendar_response(
+        request,
+        name=_("My cohorts' sessions"),
+        sessions=selectors.subscribed_sessions(subscription),
+        filename="cap-nr-sessions.ics",
+    )
+
+
+@login_required
+@require_safe
+def calendar_subscription(request: HttpRequest) -> HttpResponse:
+    """Whether the user has a personal calendar address, and the ways to make, renew or revoke
+    it."""
+    return render(
+        request,
+        "coalition/calendar_subscription.html",
+        {"subscription": selectors.calendar_subscription_of(_user(request))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_subscription_renew(request: HttpRequest) -> HttpResponse:
+    """Asks first when an address exists (GET: the previous one will stop working); makes the
+    address on the POST and shows it once."""
+    user = _user(request)
+    subscription = selectors.calendar_subscription_of(user)
+    if request.method == "POST":
+        raw = services.calendar_subscription_renew(user=user)
+        if subscription is not None:
+            messages.success(
+                request, _("A new calendar address was made; the previous one no longer works.")
+            )
+        else:
+            messages.success(request, _("The calendar address was made."))
+        return render(
+            request,
+            "coalition/calendar_subscription.html",
+            {
+                "subscription": selectors.calendar_subscription_of(user),
+                "feed_url": request.build_absolute_uri(
+                    reverse("coalition:personal_calendar_feed", args=[raw])
+                ),
+            },
+        )
+    if subscription is None:
+        return redirect("coalition:calendar_subscription")
+    return render(request, "coalition/calendar_subscription_confirm.html", {"action": "renew"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_subscription_revoke(request: HttpRequest) -> HttpResponse:
+    """Asks first (GET), revokes on the confirmation (POST): the address answers nothing."""
+    user = _user(request)
+    if request.method == "POST":
+        if services.calendar_subscription_revoke(user=user):
+            messages.success(request, _("Your calendar address no longer works."))
+        return redirect("coalition:calendar_subscription")
+    if selectors.calendar_subscription_of(user) is None:
+        return redirect("coalition:calendar_subscription")
+    return render(request, "coalition/calendar_subscription_confirm.html", {"action": "revoke"})
 
 
 def _join_url(request: HttpRequest) -> Callable[[CohortMembership], str]:
@@ -281,6 +426,8 @@ def session_detail(request: HttpRequest, coalition: str, session_id: int) -> Htt
             "materials": list(session.materials.all()),
             "is_past": session.ends_at < timezone.now(),
             "material_form": MaterialForm() if access.can_manage else None,
+            "files": selectors.session_files(session),
+            "file_form": SessionFileForm() if access.can_manage else None,
         },
     )
 
@@ -432,6 +579,83 @@ def material_remove(
     services.material_remove(access=access, material=material)
     messages.success(request, _("Document removed."))
     return redirect("coalition:session", coalition, session.pk)
+
+
+@login_required
+@require_POST
+def session_file_add(request: HttpRequest, coalition: str, session_id: int) -> HttpResponse:
+    session, access = _session(request, coalition, session_id, manage=True)
+    form = SessionFileForm(request.POST, request.FILES)
+    if getattr(request, "capnr_upload_too_large", False):
+        messages.error(request, _("The file is too large."))
+    elif form.is_valid():
+        try:
+            services.session_file_add(
+                access=access,
+                session=session,
+                title=form.cleaned_data["title"],
+                uploaded=form.cleaned_data["file"],
+                user=_user(request),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Document added."))
+    else:
+        messages.error(request, _("Choose a file to add."))
+    return redirect("coalition:session", coalition, session.pk)
+
+
+def _session_file(
+    request: HttpRequest, coalition: str, session_id: int, file_id: int, *, manage: bool
+) -> tuple[Any, Any]:
+    session, access = _session(request, coalition, session_id, manage=manage)
+    session_file = selectors.session_file_of(session, file_id)
+    if session_file is None:
+        raise Http404("No such document.")
+    return session_file, access
+
+
+@login_required
+@require_safe
+def session_file(
+    request: HttpRequest, coalition: str, session_id: int, file_id: int
+) -> FileResponse:
+    """The document, for the cohort's organisations' members and its facilitators (tenancy's
+    ``get_for_cohort``), always as a download: never shown inline from our origin."""
+    session_file, _access = _session_file(request, coalition, session_id, file_id, manage=False)
+    path = services.session_file_path(session_file)
+    if not path.is_file():
+        raise Http404("The document's file is missing.")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=session_file.original_name,
+        content_type=session_file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_file_delete(
+    request: HttpRequest, coalition: str, session_id: int, file_id: int
+) -> HttpResponse:
+    """Asks first (GET), deletes the document on the confirmation (POST)."""
+    session_file, access = _session_file(request, coalition, session_id, file_id, manage=True)
+    if request.method == "POST":
+        services.session_file_remove(access=access, session_file=session_file)
+        messages.success(request, _("Document removed."))
+        return redirect("coalition:session", coalition, session_id)
+    return render(
+        request,
+        "coalition/session_file_delete.html",
+        {
+            "session_file": session_file,
+            "back_url": reverse("coalition:session", args=[coalition, session_id]),
+        },
+    )
 
 
 @login_required

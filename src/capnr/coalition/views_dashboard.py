@@ -1,5 +1,5 @@
 """The facilitator's cohort dashboard, its spreadsheet, and an organisation's milestones (where
-the by-hand ones are recorded). Rights: ``cohort_rights`` (the cohort's facilitators)."""
+the by-hand ones are recorded). Rights: ``tenancy.cohorts`` (the cohort's facilitators)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from capnr.core.forms import apply_errors
 from capnr.core.spreadsheets import xlsx_bytes
+from capnr.organisations.tenancy.cohorts import facilitated_cohort_get, facilitated_membership_get
 
 from . import milestone_services
 from . import milestones as rules
-from .cohort_rights import facilitated_cohort_get, facilitated_membership_get
 from .dashboard import SHOW_CHOICES, SORTS, DashboardQuery, cohort_dashboard, dashboard_sheet
 from .milestone_forms import MilestoneForm
 from .progress import organisation_progress

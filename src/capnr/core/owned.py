@@ -12,7 +12,8 @@ query layer enforces it, so that no selector, service or view writes a tenancy f
   level that changes every row (``Access.CONTRIBUTE`` by default), and ``owner_path``, the
   lookup to the user who owns a row when a contributor changes the rows they own (the
   roadmap's items, ``"owner"``);
-- ``Model.objects.for_access(access)``: the rows of the access's organisation;
+- ``Model.objects.for_access(access)``: the rows of the access's organisation
+  (``for_accesses(accesses)``: of several, in one query);
 - ``Model.objects.editable_by(access, user)``: those the access may change: all of them from
   ``edit_need`` up, the rows ``user`` owns for a contributor when the model has an owner, none
   otherwise;
@@ -25,6 +26,8 @@ query layer enforces it, so that no selector, service or view writes a tenancy f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -65,6 +68,13 @@ class OrganisationOwnedQuerySet(models.QuerySet[M]):
     def for_access(self, access: OrganisationAccess) -> Self:
         """The rows of the access's organisation: what its holder may see."""
         return self.filter(**{organisation_path(self.model): access.organisation})
+
+    def for_accesses(self, accesses: Iterable[OrganisationAccess]) -> Self:
+        """The rows of every access's organisation, in one query: the bulk form of
+        ``for_access``, for a page listing several organisations (a cohort's dashboard), each
+        access already given by tenancy."""
+        ids = {access.organisation.pk for access in accesses}
+        return self.filter(**{f"{organisation_path(self.model)}__in": ids})
 
     def may_edit_all(self, access: OrganisationAccess) -> bool:
         """Whether ``access`` changes every row of its organisation (a subclass may refine it,
@@ -133,3 +143,17 @@ def require_same_organisation(access: OrganisationAccess, row: models.Model) -> 
         raise PermissionDenied(
             f"This {row._meta.verbose_name_raw} belongs to another organisation."
         )
+
+
+def latest_by_organisation(
+    *groups: Iterable[tuple[Any, datetime | None]],
+) -> dict[Any, datetime]:
+    """The latest moment of each organisation id over several grouped reads (``(organisation
+    id, moment)`` pairs, as ``values_list(...).annotate(Max(...))`` gives them); an
+    organisation with no moment is left out."""
+    found: dict[Any, datetime] = {}
+    for pairs in groups:
+        for key, moment in pairs:
+            if moment is not None and (key not in found or moment > found[key]):
+                found[key] = moment
+    return found

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.http import Http404
 
 from capnr.core.access import OrganisationAccess
-from capnr.core.owned import get_for_access
+from capnr.core.owned import get_for_access, latest_by_organisation
 from capnr.engine import diagnostic as engine
 
 from .models import Answer, Delegation, Diagnostic, ThemeTime, WorkshopNote
@@ -98,11 +99,17 @@ class Progress:
         return round(100 * self.answered / self.total) if self.total else 100
 
 
-def progress(diagnostic: Diagnostic, answers: dict[str, Answer] | None = None) -> Progress:
+def progress(
+    diagnostic: Diagnostic,
+    answers: dict[str, Answer] | None = None,
+    delegated: set[str] | None = None,
+) -> Progress:
+    """How far the diagnostic is answered, theme by theme. ``answers`` and ``delegated`` (the
+    questions handed over) are read when not given (a page listing many diagnostics reads them
+    in bulk: ``answers_by_diagnostic``, ``delegated_questions``)."""
     answers = answers if answers is not None else answers_by_question(diagnostic)
-    delegated = set(
-        diagnostic.delegations.filter(revoked_at__isnull=True).values_list("question_id", flat=True)
-    )
+    if delegated is None:
+        delegated = delegated_questions([diagnostic]).get(diagnostic.pk, set())
     questions = questions_for(diagnostic.organisation)
     result = Progress()
     for theme in engine.referential().themes:
@@ -195,13 +202,57 @@ def workshop_notes(diagnostic: Diagnostic) -> QuerySet[WorkshopNote]:
 
 def last_answer_at(*, access: OrganisationAccess, until: dt.datetime) -> dt.datetime | None:
     """The latest answer saved or diagnostic submitted, at or before ``until``."""
-    from django.db.models import Max
+    return last_answers_at(accesses=[access], until=until).get(access.organisation.pk)
 
-    diagnostics = Diagnostic.objects.for_access(access)
-    answered = Answer.objects.filter(diagnostic__in=diagnostics, updated_at__lte=until).aggregate(
-        last=Max("updated_at")
-    )["last"]
-    submitted = diagnostics.filter(submitted_at__lte=until).aggregate(last=Max("submitted_at"))[
-        "last"
-    ]
-    return max((moment for moment in (answered, submitted) if moment is not None), default=None)
+
+# The same reads for several organisations at once (a cohort's dashboard): a fixed number of
+# queries whatever their number, each result keyed by organisation (or diagnostic) id.
+
+
+def diagnostics_by_organisation(
+    *, accesses: Sequence[OrganisationAccess]
+) -> dict[int, list[Diagnostic]]:
+    """Every diagnostic of each organisation, the latest year first (``diagnostic_list``)."""
+    found: dict[int, list[Diagnostic]] = {}
+    rows = Diagnostic.objects.for_accesses(accesses).select_related("organisation")
+    for diagnostic in rows.order_by("organisation_id", "-year"):
+        found.setdefault(diagnostic.organisation_id, []).append(diagnostic)
+    return found
+
+
+def answers_by_diagnostic(diagnostics: Iterable[Diagnostic]) -> dict[int, dict[str, Answer]]:
+    """Each diagnostic's answers by question (``answers_by_question``, without who answered)."""
+    found: dict[int, dict[str, Answer]] = {d.pk: {} for d in diagnostics}
+    for answer in Answer.objects.filter(diagnostic_id__in=found).order_by():
+        found[answer.diagnostic_id][answer.question_id] = answer
+    return found
+
+
+def delegated_questions(diagnostics: Iterable[Diagnostic]) -> dict[int, set[str]]:
+    """The questions each diagnostic hands over (delegations not revoked)."""
+    found: dict[int, set[str]] = {d.pk: set() for d in diagnostics}
+    rows = Delegation.objects.filter(diagnostic_id__in=found, revoked_at__isnull=True).order_by()
+    for diagnostic_id, question_id in rows.values_list("diagnostic_id", "question_id"):
+        found[diagnostic_id].add(question_id)
+    return found
+
+
+def last_answers_at(
+    *, accesses: Sequence[OrganisationAccess], until: dt.datetime
+) -> dict[int, dt.datetime]:
+    """Each organisation's latest answer saved or diagnostic submitted, at or before ``until``
+    (organisations with none are left out)."""
+    diagnostics = Diagnostic.objects.for_accesses(accesses)
+    answered = (
+        Answer.objects.filter(diagnostic__in=diagnostics, updated_at__lte=until)
+        .order_by()
+        .values_list("diagnostic__organisation_id")
+        .annotate(last=Max("updated_at"))
+    )
+    submitted = (
+        diagnostics.filter(submitted_at__lte=until)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(last=Max("submitted_at"))
+    )
+    return latest_by_organisation(answered, submitted)

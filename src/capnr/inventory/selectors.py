@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, Min, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
-from capnr.core.owned import get_for_access
+from capnr.core.owned import get_for_access, latest_by_organisation
 from capnr.engine.reference import reference_data
 
 from .models import Asset, AssetStatus, FootprintRun, InventoryImport
@@ -156,24 +157,55 @@ def counts_by_category(*, access: OrganisationAccess) -> dict[str, int]:
 def first_footprint_at(*, access: OrganisationAccess) -> datetime | None:
     """When the organisation's first footprint was stored (counts entered by hand or an
     inventory imported), or None."""
-    from django.db.models import Min
-
-    found = FootprintRun.objects.for_access(access).aggregate(first=Min("created_at"))["first"]
-    return found  # type: ignore[no-any-return]
+    return first_footprints_at(accesses=[access]).get(access.organisation.pk)
 
 
 def last_inventory_activity_at(*, access: OrganisationAccess, until: datetime) -> datetime | None:
     """The latest import or stored footprint, at or before ``until``."""
-    from django.db.models import Max
+    return last_inventory_activities_at(accesses=[access], until=until).get(access.organisation.pk)
 
+
+# The same reads for several organisations at once (a cohort's dashboard): a fixed number of
+# queries whatever their number, keyed by organisation id (those with nothing left out).
+
+
+def latest_footprints(*, accesses: Sequence[OrganisationAccess]) -> dict[int, FootprintRun]:
+    """Each organisation's latest stored footprint (``latest_footprint``)."""
+    latest = (
+        FootprintRun.objects.filter(organisation=OuterRef("organisation"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = FootprintRun.objects.for_accesses(accesses).filter(pk=Subquery(latest))
+    return {run.organisation_id: run for run in rows}
+
+
+def first_footprints_at(*, accesses: Sequence[OrganisationAccess]) -> dict[int, datetime]:
+    """When each organisation's first footprint was stored."""
+    return dict(
+        FootprintRun.objects.for_accesses(accesses)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(first=Min("created_at"))
+    )
+
+
+def last_inventory_activities_at(
+    *, accesses: Sequence[OrganisationAccess], until: datetime
+) -> dict[int, datetime]:
+    """Each organisation's latest import or stored footprint, at or before ``until``."""
     imported = (
-        InventoryImport.objects.for_access(access)
+        InventoryImport.objects.for_accesses(accesses)
         .filter(created_at__lte=until)
-        .aggregate(last=Max("created_at"))["last"]
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(last=Max("created_at"))
     )
     computed = (
-        FootprintRun.objects.for_access(access)
+        FootprintRun.objects.for_accesses(accesses)
         .filter(created_at__lte=until)
-        .aggregate(last=Max("created_at"))["last"]
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(last=Max("created_at"))
     )
-    return max((moment for moment in (imported, computed) if moment is not None), default=None)
+    return latest_by_organisation(imported, computed)

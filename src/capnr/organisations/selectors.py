@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
 from capnr.core.access import OrganisationAccess
 from capnr.core.owned import get_for_access
 
 from .models import Department, Invitation, Membership, Organisation, Site
-from .tenancy import access_for, visible_to
+from .tenancy import visible_to
+from .tenancy.cohorts import accesses_for
 
 if TYPE_CHECKING:
     from .models import User
@@ -22,19 +24,23 @@ if TYPE_CHECKING:
 class OrganisationChoice:
     organisation: Organisation
     role: str
+    in_cohort: bool = False  # a member of a cohort (an invitation not accepted yet is not)
 
 
 def organisation_choices_for(user: User) -> list[OrganisationChoice]:
-    """Every organisation the user can open, with their role there, for the switcher."""
-    roles = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-    choices = []
-    for organisation in visible_to(user).order_by("name"):
-        role = roles.get(organisation.pk)
-        if role is None:
-            found = access_for(user, organisation)
-            role = found.role if found else ""
-        choices.append(OrganisationChoice(organisation, role))
-    return choices
+    """Every organisation the user can open, with their role there and whether it is in a
+    cohort, for the header (in a fixed number of queries: a facilitator sees every
+    organisation of their cohorts). The cohorts are reached through the relation the
+    coalition app declares, never an import."""
+    in_cohort = Organisation.objects.filter(pk=OuterRef("pk"), cohort_memberships__pending=False)
+    organisations = list(visible_to(user).annotate(in_cohort=Exists(in_cohort)).order_by("name"))
+    accesses = accesses_for(user, organisations)
+    return [
+        OrganisationChoice(
+            o, accesses[o.pk].role if o.pk in accesses else "", in_cohort=o.in_cohort
+        )
+        for o in organisations
+    ]
 
 
 def site_list(*, access: OrganisationAccess) -> QuerySet[Site]:
@@ -94,11 +100,24 @@ def account_exists(*, email: str) -> bool:
 def last_member_login(*, access: OrganisationAccess, until: datetime) -> datetime | None:
     """When a member of the organisation last logged in, at or before ``until`` (Django keeps
     only each person's latest login: a login after ``until`` hides the ones before)."""
-    from django.db.models import Max
+    return last_member_logins(accesses=[access], until=until).get(access.organisation.pk)
 
-    found = (
-        Membership.objects.for_access(access)
+
+def last_member_logins(
+    *, accesses: Sequence[OrganisationAccess], until: datetime
+) -> dict[int, datetime]:
+    """``last_member_login`` for several organisations in one query, by organisation id."""
+    return dict(
+        Membership.objects.for_accesses(accesses)
         .filter(user__last_login__lte=until)
-        .aggregate(last=Max("user__last_login"))["last"]
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(last=Max("user__last_login"))
     )
-    return found  # type: ignore[no-any-return]
+
+
+def organisations_with_sites(*, accesses: Sequence[OrganisationAccess]) -> set[int]:
+    """The ids of those organisations that have at least one site, in one query."""
+    return set(
+        Site.objects.for_accesses(accesses).order_by().values_list("organisation_id", flat=True)
+    )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from capnr.core.access import OrganisationAccess
-from capnr.core.owned import get_for_access
+from capnr.core.owned import get_for_access, latest_by_organisation
 from capnr.core.tokens import hash_token
 
 from .models import (
@@ -270,17 +271,46 @@ def last_roadmap_activity_at(
 ) -> dt.datetime | None:
     """The latest change of an item (its journal and indicators included: they mark the item's
     activity), or approval recorded, at or before ``until``; items in the bin count too."""
-    from django.db.models import Max
+    return last_roadmap_activities_at(accesses=[access], until=until).get(access.organisation.pk)
 
-    items = PlanItem.objects.for_access(access)
-    changed = items.filter(updated_at__lte=until).aggregate(last=Max("updated_at"))["last"]
-    followed = items.filter(last_activity_at__lte=until).aggregate(last=Max("last_activity_at"))[
-        "last"
-    ]
+
+# The same reads for several organisations at once (a cohort's dashboard): a fixed number of
+# queries whatever their number, keyed by organisation id.
+
+
+def items_by_organisation(*, accesses: Sequence[OrganisationAccess]) -> dict[int, list[PlanItem]]:
+    """Each organisation's plan items out of the bin, with their scenario (what the counts
+    and ``roadmap_effect`` need; ``item_list`` reads more)."""
+    found: dict[int, list[PlanItem]] = {}
+    rows = PlanItem.objects.for_accesses(accesses).filter(deleted_at__isnull=True)
+    for item in rows.select_related("scenario").order_by("organisation_id", "pk"):
+        found.setdefault(item.organisation_id, []).append(item)
+    return found
+
+
+def approvals_by_organisation(
+    *, accesses: Sequence[OrganisationAccess]
+) -> dict[int, list[RoadmapApproval]]:
+    """Each organisation's roadmap approvals, the latest first (``approval_list``)."""
+    found: dict[int, list[RoadmapApproval]] = {}
+    for approval in RoadmapApproval.objects.for_accesses(accesses):
+        found.setdefault(approval.organisation_id, []).append(approval)
+    return found
+
+
+def last_roadmap_activities_at(
+    *, accesses: Sequence[OrganisationAccess], until: dt.datetime
+) -> dict[int, dt.datetime]:
+    """Each organisation's latest item change or follow-up, or approval recorded, at or before
+    ``until`` (``last_roadmap_activity_at``)."""
+    items = PlanItem.objects.for_accesses(accesses).order_by().values_list("organisation_id")
+    changed = items.filter(updated_at__lte=until).annotate(last=Max("updated_at"))
+    followed = items.filter(last_activity_at__lte=until).annotate(last=Max("last_activity_at"))
     approved = (
-        RoadmapApproval.objects.for_access(access)
+        RoadmapApproval.objects.for_accesses(accesses)
         .filter(created_at__lte=until)
-        .aggregate(last=Max("created_at"))["last"]
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(last=Max("created_at"))
     )
-    moments = [moment for moment in (changed, followed, approved) if moment is not None]
-    return max(moments, default=None)
+    return latest_by_organisation(changed, followed, approved)

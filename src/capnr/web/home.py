@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from capnr.coalition import progress
-from capnr.coalition.cohort_rights import memberships_of
 from capnr.coalition.models import CohortMembership
 from capnr.core.access import OrganisationAccess
 from capnr.diagnostics import selectors as diagnostic_selectors
+from capnr.organisations.tenancy.cohorts import memberships_of
 
 
 @dataclass(frozen=True)

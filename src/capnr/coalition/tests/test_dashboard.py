@@ -14,8 +14,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from capnr.coalition.dashboard import DashboardQuery
-from capnr.coalition.models import Coalition, Milestone
-from capnr.organisations.models import Organisation, Role
+from capnr.coalition.models import Attendance, Coalition, Milestone, Session
+from capnr.core.access import Access, OrganisationAccess
+from capnr.diagnostics.models import Answer, Delegation, Diagnostic
+from capnr.inventory import services as inventory_services
+from capnr.organisations.models import Organisation, Role, Site
+from capnr.roadmap.models import ItemStatus, PlanItem, RoadmapApproval
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -157,15 +161,138 @@ def test_the_facilitator_records_the_six_month_review_on_the_milestones_page(
     assert not Milestone.objects.exists()
 
 
-def test_the_dashboards_queries_grow_by_a_fixed_number_per_organisation(
-    client, running, facilitator, make_organisation, join
+def busy_organisation(cohort, join, make_organisation, member, number, session):
+    """An organisation with something in every app the dashboard reads: a site, two years of
+    diagnostics with answers and a delegation, a footprint, roadmap items and an approval, a
+    by-hand milestone, a member's login, and its attendance at a past session."""
+    organisation = make_organisation(f"Busy {number}", slug=f"busy-{number}", headcount=50)
+    membership = join(cohort, organisation, on=cohort.start_date)
+    Site.objects.create(organisation=organisation, name=f"Site {number}")
+    referent = member(organisation, Role.REFERENT)
+    type(referent).objects.filter(pk=referent.pk).update(last_login=timezone.now())
+    for year in (2024, 2025):
+        diagnostic = Diagnostic.objects.create(organisation=organisation, year=year)
+        Answer.objects.create(diagnostic=diagnostic, question_id="strategy.01", value="yes")
+        Answer.objects.create(diagnostic=diagnostic, question_id="strategy.02", value="no")
+    Delegation.objects.create(diagnostic=diagnostic, question_id="strategy.03", email="a@b.example")
+    access = OrganisationAccess(organisation, Access.ADMINISTER, Role.REFERENT)
+    inventory_services.counts_save(access=access, counts={"laptop": 10 + number})
+    for status in (ItemStatus.DONE, ItemStatus.PLANNED):
+        PlanItem.objects.create(
+            organisation=organisation, theme="strategy", title="x", status=status
+        )
+    RoadmapApproval.objects.create(
+        organisation=organisation, approved_on=cohort.start_date, approved_by="Comité"
+    )
+    Milestone.objects.create(
+        membership=membership, kind="six_month_review", reached_on=timezone.localdate()
+    )
+    session.expected.add(organisation)
+    Attendance.objects.create(session=session, organisation=organisation, status="present")
+    return organisation
+
+
+def test_the_dashboards_queries_do_not_grow_with_the_number_of_organisations(
+    client, running, facilitator, make_organisation, member, join
+):
+    """Three busy organisations or eight: the same queries (the page reads every app in bulk);
+    the spreadsheet too."""
+    session = past_session(running)
+    for number in range(3):
+        busy_organisation(running, join, make_organisation, member, number, session)
+    client.force_login(facilitator)
+    xlsx = reverse("cohorts:dashboard_xlsx", args=[running.pk])
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(dashboard_url(running)).status_code == 200
+    with CaptureQueriesContext(connection) as three_xlsx:
+        assert client.get(xlsx).status_code == 200
+    for number in range(3, 8):
+        busy_organisation(running, join, make_organisation, member, number, session)
+    with CaptureQueriesContext(connection) as eight:
+        body = main(client.get(dashboard_url(running)))
+    with CaptureQueriesContext(connection) as eight_xlsx:
+        client.get(xlsx)
+    assert "Busy 7" in body and "Busy 0" in body
+    assert len(eight) == len(three), "\n".join(q["sql"][:160] for q in eight.captured_queries)
+    assert len(eight_xlsx) == len(three_xlsx)
+    assert len(eight) <= 30
+
+
+def past_session(cohort, days_ago=3, **fields):
+    starts = timezone.now().replace(microsecond=0) - dt.timedelta(days=days_ago)
+    values = {
+        "kind": "peer_meeting",
+        "title": f"Meeting {days_ago} days ago",
+        "starts_at": starts,
+        "ends_at": starts + dt.timedelta(hours=2),
+        **fields,
+    }
+    return Session.objects.create(cohort=cohort, **values)
+
+
+@pytest.fixture
+def with_sessions(running, org_a):
+    """Alpha came to the meeting 10 days ago and missed the one 3 days ago; Zeta was expected
+    at neither; both are expected at the workshop in 5 days."""
+    zeta = Organisation.objects.get(slug="zeta")
+    came = past_session(running, 10, title="Kick-off meeting")
+    missed = past_session(running, 3, title="Peer meeting on printers")
+    ahead = past_session(running, -5, title="Roadmap workshop")
+    came.expected.add(org_a)
+    missed.expected.add(org_a)
+    ahead.expected.add(org_a, zeta)
+    Attendance.objects.create(session=came, organisation=org_a, status="present")
+    Attendance.objects.create(session=missed, organisation=org_a, status="absent")
+    past_session(running, 1, title="Webinar nobody was expected at")
+    return running
+
+
+def test_each_row_says_in_words_whether_its_last_session_was_attended_and_the_next_one(
+    client, with_sessions, facilitator
 ):
     client.force_login(facilitator)
-    with CaptureQueriesContext(connection) as two:
-        client.get(dashboard_url(running))
-    for number in range(3):
-        join(running, make_organisation(f"Extra {number}"), on=running.start_date)
-    with CaptureQueriesContext(connection) as five:
-        client.get(dashboard_url(running))
-    per_organisation = (len(five) - len(two)) / 3
-    assert per_organisation == int(per_organisation) and per_organisation <= 25
+    client.cookies["django_language"] = "en"
+    body = main(client.get(dashboard_url(with_sessions, sort="name", order="asc")))
+    alpha, zeta = body.index("Alpha secret agency"), body.index("Zeta quiet association")
+    alpha_row, zeta_row = body[alpha:zeta], body[zeta:]
+    assert "Peer meeting on printers" in alpha_row and "✗ Absent" in alpha_row
+    assert "Kick-off meeting" not in alpha_row  # only the latest past one
+    assert "Webinar nobody was expected at" not in body
+    assert "Next:" in alpha_row and "Roadmap workshop" in alpha_row
+    assert "no past session expected" in zeta_row and "Roadmap workshop" in zeta_row
+    client.cookies["django_language"] = "fr"
+    french = main(client.get(dashboard_url(with_sessions)))
+    assert "Absente" in french or "Absent" in french
+    assert "aucune séance passée attendue" in french
+
+
+def test_the_last_session_sorts_and_filters_like_the_other_columns(
+    client, with_sessions, facilitator, org_a
+):
+    client.force_login(facilitator)
+    missed = main(client.get(dashboard_url(with_sessions, show="missed")))
+    assert "Alpha secret agency" in missed and "Zeta quiet association" not in missed
+    Attendance.objects.filter(organisation=org_a, status="absent").update(status="present")
+    assert "Alpha secret agency" not in main(
+        client.get(dashboard_url(with_sessions, show="missed"))
+    )
+    # Sorted by attendance: Alpha (present) first either way, Zeta (no past session) last.
+    for order in ("asc", "desc"):
+        body = main(client.get(dashboard_url(with_sessions, sort="sessions", order=order)))
+        assert body.index("Alpha secret agency") < body.index("Zeta quiet association")
+
+
+def test_the_spreadsheet_gives_the_last_and_next_sessions(client, with_sessions, facilitator):
+    client.force_login(facilitator)
+    client.cookies["django_language"] = "en"
+    url = reverse("cohorts:dashboard_xlsx", args=[with_sessions.pk]) + "?sort=name&order=asc"
+    sheet = load_workbook(io.BytesIO(client.get(url).content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    alpha = dict(zip(header, rows[1], strict=True))
+    zeta = dict(zip(header, rows[2], strict=True))
+    assert alpha["Last session expected"] == "Peer meeting on printers"
+    assert alpha["Attendance"] == "Absent"
+    assert alpha["Next session expected"] == "Roadmap workshop"
+    assert zeta["Last session expected"] is None and zeta["Attendance"] is None
+    assert zeta["Next session expected"] == "Roadmap workshop"

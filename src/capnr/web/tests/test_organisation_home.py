@@ -63,7 +63,7 @@ def test_home_without_a_cohort_still_gives_the_figures(client, org_a, member):
 def test_an_invitation_not_yet_accepted_is_not_the_organisations_cohort(client, org_a, member):
     """A facilitator's pending invitation gives the organisation no cohort until its référent
     accepts (and the cohort's dashboard does not list it)."""
-    from capnr.coalition.cohort_rights import cohort_accesses
+    from capnr.organisations.tenancy.cohorts import cohort_accesses
 
     coalition = Coalition.objects.create(name="Coalition invitante", slug="invitante")
     cohort = Cohort.objects.create(coalition=coalition, name="Promotion invitée", year=2026)

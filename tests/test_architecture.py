@@ -147,9 +147,10 @@ ALLOWED_EDGES = {
         "the report that inspired it; the demo writes the alumni's finished items",
     ),
     ("peers", "coalition"): (
-        {"peer_selectors", "models"},
+        {"peer_selectors", "models", "testimonies"},
         "who shares a cohort or a coalition decides who reads a report and which groups the "
-        "benchmarks compare; a coalition's publication choices name the coalition",
+        "benchmarks compare; a coalition's publication choices name the coalition; peers tells "
+        "the cohort report which reports its organisations shared (coalition.testimonies)",
     ),
     ("peers", "diagnostics"): (
         {"selectors", "referential", "models"},

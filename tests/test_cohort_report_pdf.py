@@ -76,7 +76,7 @@ def test_the_demo_cohort_report_workbook_tells_a_sensible_story(demo):
     workbook = load_workbook(io.BytesIO(response.content))
     figures = dict(list(workbook["Summary"].iter_rows(values_only=True))[1:])
     assert figures["Organisations"] >= 8
-    assert figures["Sessions held"] >= 5 and figures["Sessions to come"] >= 1
+    assert figures["Sessions held"] >= 3 and figures["Sessions to come"] >= 1
     assert 0 < figures["Attendance rate (%)"] <= 100
     assert 0 < figures["Diagnostics submitted"] <= figures["Organisations"]
     assert "2024" in figures["Previous cohort"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from capnr.core.pdf import render_pdf
@@ -195,7 +195,7 @@ def _themes_sheet(report: CohortReport) -> Sheet:
         _("Previous cohort's average /100"),
         _("Previous cohort's average, unrounded"),
         _("Previous cohort's diagnostics counted"),
-        _("Change"),
+        pgettext("difference from one year to the next", "Change"),
     ]
     diagnostics = report.diagnostics
     rows = [_theme_row(row.title, row) for row in diagnostics.themes]

@@ -15,7 +15,8 @@
    .roadmap_effect``: a scenario counted once, abandoned items aside), then added up over the
    organisations, low bounds with low bounds and high with high, i.e. every estimate at its low
    end at once, and at its high end at once (no compensation between actions is assumed, so the
-   range is wide rather than falsely narrow);
+   range is wide rather than falsely narrow); beside them, what the indicators of the items
+   done measured, where they measured kWh or € a year (``roadmap.selectors.measured_savings``);
 5. the testimonies the organisations chose to share (``coalition.testimonies``).
 
 Every figure is read through the other apps' selectors, from the access tenancy gives the
@@ -188,6 +189,10 @@ class ActionsSection:
     organisations_with_done: int = 0
     expected: Savings = field(default_factory=Savings)  # every item kept, done or not
     achieved: Savings = field(default_factory=Savings)  # the items done
+    # What the indicators of the items done measured (kWh and € a year), where they did.
+    measured: roadmap_selectors.MeasuredSavings = field(
+        default_factory=roadmap_selectors.MeasuredSavings
+    )
     method_versions: tuple[str, ...] = ()  # of the simulations summed
     data_versions: tuple[str, ...] = ()
 
@@ -385,6 +390,10 @@ def _actions(accesses: Accesses) -> tuple[ActionsSection, dict[int, int]]:
         effect = roadmap_selectors.roadmap_effect(items)
         section.expected.add(effect.expected)
         section.achieved.add(effect.done)
+        measured = roadmap_selectors.measured_savings(items)
+        section.measured.kwh += measured.kwh
+        section.measured.eur += measured.eur
+        section.measured.items += measured.items
         for item in items:
             if item.scenario is not None and item.status != ItemStatus.ABANDONED:
                 methods.add(f"{item.scenario.model_id} {item.scenario.method_version}")

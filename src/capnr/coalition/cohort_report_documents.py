@@ -105,6 +105,7 @@ def _summary_sheet(report: CohortReport) -> Sheet:
         [_("Roadmap items done"), actions.done],
         [_("Roadmap items in progress"), actions.in_progress],
         [_("Roadmap items planned"), actions.planned],
+        [_("Actions done with savings measured"), actions.measured.items],
         [_("Testimonies shared"), len(report.testimonies)],
         [
             _("Questions version (diagnostics of the cohort)"),
@@ -225,6 +226,11 @@ def _savings_sheet(report: CohortReport) -> Sheet:
     ]
     rows = _savings_cells(_("Expected savings"), report.actions.expected)
     rows += _savings_cells(_("Achieved savings"), report.actions.achieved)
+    measured = report.actions.measured
+    rows += [
+        [_("Measured savings"), unit, measured.items, round(value, 1), None, None]
+        for unit, value in (("kWh", measured.kwh), ("€", measured.eur))
+    ]
     return (_("Savings"), header, rows)
 
 

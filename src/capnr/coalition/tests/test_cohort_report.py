@@ -21,7 +21,7 @@ from capnr.diagnostics.referential import questions_for
 from capnr.organisations.models import OrganisationKind, Role
 from capnr.organisations.tenancy import CoalitionAccess
 from capnr.peers.models import ExperienceReport
-from capnr.roadmap.models import PlanItem
+from capnr.roadmap.models import KpiMeasurement, KpiTarget, PlanItem
 
 NOW = timezone.make_aware(dt.datetime(2025, 11, 3, 12, 0))
 WITHDRAWN_SECRET = "Withdrawn secret testimony"
@@ -187,13 +187,26 @@ def _diagnostics(world):
     _diagnostic(world["foxtrot"], 2023, {"strategy": "no"})  # an older cohort: not compared
 
 
+def _indicator(item, unit, baseline, values, direction="down"):
+    kpi = KpiTarget.objects.create(
+        item=item, label="Indicator", unit=unit, baseline=baseline, direction=direction
+    )
+    for day, value in enumerate(values, start=1):
+        KpiMeasurement.objects.create(kpi=kpi, date=dt.date(2025, 6, day), value=value)
+
+
 def _roadmaps(world):
     alpha, bravo = world["alpha"], world["bravo"]
-    _item(alpha, "done", _scenario(alpha, 100, 50, 200, kwh=1000, eur=300))
-    _item(alpha, "planned", _scenario(alpha, 40, 30, 60, kwh=200, eur=50))
+    first = _item(alpha, "done", _scenario(alpha, 100, 50, 200, kwh=1000, eur=300))
+    _indicator(first, "kWh/an", 5000, [4500, 4200])  # measured: 5000 - 4200 = 800 kWh
+    _indicator(first, "kWh/yr", 100, [50], direction="up")  # should go up: not a saving
+    _indicator(first, "€/yr", 300, [])  # never measured: says nothing
+    planned = _item(alpha, "planned", _scenario(alpha, 40, 30, 60, kwh=200, eur=50))
+    _indicator(planned, "kWh/yr", 9000, [1000])  # not done: not counted
     _item(alpha, "done")  # no simulation: counted done, saves nothing known
     shared = _scenario(bravo, 10, 5, 20, kwh=100, eur=10)
-    _item(bravo, "done", shared)
+    bravo_done = _item(bravo, "done", shared)
+    _indicator(bravo_done, "€/yr", 1000, [900])  # measured: 100 €
     _item(bravo, "in_progress", shared)  # the same simulation counts once
     _item(bravo, "abandoned", _scenario(bravo, 1000, 900, 1100))  # abandoned: never counted
 
@@ -311,6 +324,9 @@ def test_savings_add_central_figures_and_bounds_separately(report_world):
     # Achieved: the items done with a simulation, Alpha's first and Bravo's.
     assert achieved.items == 2
     assert (achieved.kgco2e, achieved.low_kgco2e, achieved.high_kgco2e) == (110, 55, 220)
+    # Measured by the indicators of the items done: Alpha's 800 kWh, Bravo's 100 €.
+    measured = actions.measured
+    assert (measured.kwh, measured.eur, measured.items) == (800, 100, 2)
     assert actions.method_versions == ("auto_shutdown m1",)
     assert actions.data_versions == ("d1",)
 
@@ -378,6 +394,10 @@ def test_the_workbook_holds_the_same_figures(report_world):
     _header, savings = _sheet(workbook, "Savings")
     assert savings[0] == ("Expected savings", "kg CO2e", 3, 150, 85, 280)
     assert savings[3] == ("Achieved savings", "kg CO2e", 2, 110, 55, 220)
+    assert savings[6:] == [
+        ("Measured savings", "kWh", 2, 800, None, None),
+        ("Measured savings", "€", 2, 100, None, None),
+    ]
     _header, shared = _sheet(workbook, "Testimonies")
     assert [row[1] for row in shared] == ["Alpha's cohort testimony", "Bravo's public testimony"]
 

@@ -166,7 +166,8 @@ ALLOWED_EDGES = {
     ),
     ("coalition", "diagnostics"): (
         {"selectors", "presentation", "models"},
-        "the cohort dashboard and milestones read each organisation's scores and submission",
+        "the cohort dashboard and milestones read each organisation's scores and submission; "
+        "the cohort report averages the submitted diagnostics' theme scores",
     ),
     ("coalition", "inventory"): (
         {"selectors", "presentation"},
@@ -174,7 +175,8 @@ ALLOWED_EDGES = {
     ),
     ("coalition", "roadmap"): (
         {"selectors", "models"},
-        "the cohort dashboard and milestones read each roadmap's items, savings and approval",
+        "the cohort dashboard and milestones read each roadmap's items, savings and approval; "
+        "the cohort report sums the items done and their savings",
     ),
     ("web", "api"): (
         {"selectors", "services"},

@@ -5,12 +5,14 @@ reports), in French and in English, and a workbook with the same figures."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -29,6 +31,14 @@ def _structure(node: Any, found: list[str]) -> list[str]:
         if "/K" in node:
             _structure(node["/K"], found)
     return found
+
+
+@pytest.fixture(autouse=True)
+def _french_again() -> Iterator[None]:
+    """A request in English leaves English active in this thread (the locale middleware never
+    deactivates it): the tests that follow, which may seed data, get French back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -147,9 +147,10 @@ ALLOWED_EDGES = {
         "the report that inspired it; the demo writes the alumni's finished items",
     ),
     ("peers", "coalition"): (
-        {"peer_selectors", "models"},
+        {"peer_selectors", "models", "testimonies"},
         "who shares a cohort or a coalition decides who reads a report and which groups the "
-        "benchmarks compare; a coalition's publication choices name the coalition",
+        "benchmarks compare; a coalition's publication choices name the coalition; peers tells "
+        "the cohort report which reports its organisations shared (coalition.testimonies)",
     ),
     ("peers", "diagnostics"): (
         {"selectors", "referential", "models"},
@@ -165,7 +166,8 @@ ALLOWED_EDGES = {
     ),
     ("coalition", "diagnostics"): (
         {"selectors", "presentation", "models"},
-        "the cohort dashboard and milestones read each organisation's scores and submission",
+        "the cohort dashboard and milestones read each organisation's scores and submission; "
+        "the cohort report averages the submitted diagnostics' theme scores",
     ),
     ("coalition", "inventory"): (
         {"selectors", "presentation"},
@@ -173,7 +175,8 @@ ALLOWED_EDGES = {
     ),
     ("coalition", "roadmap"): (
         {"selectors", "models"},
-        "the cohort dashboard and milestones read each roadmap's items, savings and approval",
+        "the cohort dashboard and milestones read each roadmap's items, savings and approval; "
+        "the cohort report sums the items done and their savings",
     ),
     ("web", "api"): (
         {"selectors", "services"},

@@ -1025,6 +1025,31 @@ def test_a_facilitator_of_another_coalition_sees_nothing(client, world):
     assert snapshot(world["org_a"]) == before
 
 
+# The cohort report goes to funders: the cohort's facilitators make it, nobody else reaches it.
+COHORT_REPORT = ("cohorts:report_pdf", "cohorts:report_xlsx")
+
+
+@pytest.mark.django_db
+def test_only_the_cohorts_facilitators_reach_the_cohort_report(client, world):
+    urls = [reverse(name, args=[world["values"]["cohort_id"]]) for name in COHORT_REPORT]
+    assert {name for name, _url in urls_for(world)} >= set(COHORT_REPORT)  # walked above too
+    for who in ("referent_a", "reader_a", "outsider", "other_facilitator"):
+        client.force_login(world[who])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 404, f"{who} GET {url}: {response.status_code}"
+            assert_no_secret(response, f"{who} GET {url}")
+    client.logout()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"], url
+    client.force_login(world["facilitator"])
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, f"facilitator GET {url}: {response.status_code}"
+        assert client.post(url).status_code == 405, url
+
+
 # API writes the facilitator may make in A: the diagnostic's answers and delegations, and the
 # milestones they record by hand (the cohort's facilitators' own write, tested in the app).
 FACILITATOR_MAY_CALL = ("/diagnostics", "/milestones/")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from capnr.core.access import OrganisationAccess
 from capnr.core.owned import get_for_access, latest_by_organisation
 from capnr.core.tokens import hash_token
+from capnr.engine.catalogue import UNIT_LABELS
 
 from .models import (
     CalendarFeed,
@@ -146,6 +147,42 @@ def roadmap_effect(items: list[PlanItem]) -> RoadmapEffect:
             done.add(item.scenario_id)
             effect.done.add(item.scenario.results)
     return effect
+
+
+@dataclass
+class MeasuredSavings:
+    """What the indicators of the items done measured: kWh and € a year saved."""
+
+    kwh: float = 0.0
+    eur: float = 0.0
+    items: int = 0  # items done with at least one such indicator measured
+
+
+def measured_savings(items: list[PlanItem]) -> MeasuredSavings:
+    """For the items done among ``items``: each indicator in kWh a year or € a year (the
+    catalogue's unit, in any of its spellings) that should go down, its starting value minus
+    its latest measurement, summed. An indicator without a starting value or a measurement
+    says nothing and is left out."""
+    units = {
+        name: {unit, *UNIT_LABELS[unit]} for name, unit in (("kwh", "kWh/yr"), ("eur", "€/yr"))
+    }
+    done = [item.pk for item in items if item.status == ItemStatus.DONE]
+    kpis = KpiTarget.objects.filter(
+        item_id__in=done, direction="down", baseline__isnull=False
+    ).prefetch_related(
+        Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date", "pk"))
+    )
+    found = MeasuredSavings()
+    measured: set[int] = set()
+    for kpi in kpis:
+        latest = list(kpi.measurements.all())[-1:]
+        name = next((name for name, spellings in units.items() if kpi.unit in spellings), None)
+        if not latest or name is None or kpi.baseline is None:
+            continue
+        setattr(found, name, getattr(found, name) + kpi.baseline - latest[0].value)
+        measured.add(kpi.item_id)
+    found.items = len(measured)
+    return found
 
 
 def digest_items(*, user: Any, organisation: Any, today: dt.date) -> dict[str, list[PlanItem]]:

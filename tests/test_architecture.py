@@ -161,8 +161,9 @@ ALLOWED_EDGES = {
         "the benchmarks compare the footprint per agent",
     ),
     ("training", "roadmap"): (
-        {"selectors"},
-        "an offer names the roadmap item it serves (chosen from the roadmap's items)",
+        {"selectors", "services"},
+        "an offer names the roadmap item it serves (chosen from the roadmap's items); the "
+        "programme's indicators are written to that item through the roadmap's services",
     ),
     ("coalition", "diagnostics"): (
         {"selectors", "presentation", "models"},

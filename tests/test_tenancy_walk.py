@@ -127,6 +127,9 @@ PUBLIC_BY_SECRET_LINK = {
     "collection_deposit_thanks",
     "collection_display",
 }
+# The session's trainer's pages, by the link emailed to them: that session and its people.
+TRAINER_PAGES = {"trainer_session", "trainer_attendance", "trainer_sign_in_sheet"}
+PUBLIC_BY_SECRET_LINK |= TRAINER_PAGES
 # Pages about the logged-in person themselves, not about an organisation.
 PERSONAL = {
     "web:account",
@@ -261,6 +264,7 @@ def world(org_a, org_b, member, make_user):
     # Training has ids of its own under names other apps use too (session_id, campaign_id):
     # its URLs and API paths take them from here (see `values_for`).
     training = _training_rows(access_a, referent_a)
+    trainer_token = training.pop("trainer_token")
     values = {
         "coalition": coalition["coalition"].slug,
         "cohort_id": coalition["cohort"].pk,
@@ -305,6 +309,7 @@ def world(org_a, org_b, member, make_user):
         "report_id": report.pk,
         "suggestion_id": suggestion.pk,
         "coalition_slug": "walk",
+        "trainer_token": trainer_token,
     }
     return {
         "org_a": org_a,
@@ -462,9 +467,10 @@ def _collection_world(access, referent, item):
     return campaign, point, team, deposit, batch
 
 
-def _training_rows(access, referent) -> dict[str, int]:
+def _training_rows(access, referent) -> dict[str, object]:
     """An offer with an upcoming session, an agent without an account registered by name (the
-    personal data a walk must never leak), and a self-assessment campaign with an answer."""
+    personal data a walk must never leak), the session's trainer link, and a self-assessment
+    campaign with an answer."""
     import datetime as dt
 
     from django.utils import timezone
@@ -491,6 +497,13 @@ def _training_rows(access, referent) -> dict[str, int]:
     registration = training_services.registration_create(
         access=access, session=session, trainee=trainee, by=referent
     )
+    trainer_links: list[str] = []
+    training_services.trainer_link_send(
+        access=access,
+        session=session,
+        by=referent,
+        build_url=lambda raw: trainer_links.append(raw) or "http://x/",
+    )
     campaign = training_services.campaign_create(access=access, name="Alpha campaign")
     training_services.skills_answer(
         campaign=campaign, site_id=None, department_id=None, levels={"email": 0}
@@ -501,6 +514,7 @@ def _training_rows(access, referent) -> dict[str, int]:
         "registration_id": registration.pk,
         "trainee_id": trainee.pk,
         "campaign_id": campaign.pk,
+        "trainer_token": trainer_links[0],
     }
 
 
@@ -794,6 +808,36 @@ def test_trainees_names_are_never_shown_to_a_reader_nor_to_a_trainer_outside(
             label = f"trainer {method.upper()} {url} ({name})"
             assert response.status_code == 404, f"{label}: {response.status_code}"
             assert_no_secret(response, label)
+    assert snapshot(world["org_a"]) == before
+
+
+@pytest.mark.django_db
+def test_a_trainer_who_is_not_a_member_reaches_their_session_only(client, world, make_user):
+    """The session's trainer holds its link and an account with their address, but no
+    membership: the link's pages open their session with its people (by design), and every
+    other URL of the project gives them nothing of organisation A."""
+    client.force_login(make_user(email="alpha-trainer@example.org"))
+    before = snapshot(world["org_a"])
+    walked = 0
+    for name, url in urls_for(world):
+        if name == "logout" or name in PERSONAL:
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            label = f"trainer {method.upper()} {url} ({name})"
+            if name in TRAINER_PAGES:
+                if method == "get":
+                    assert response.status_code == 200, label
+                    walked += 1
+                continue
+            if name in PUBLIC_BY_SECRET_LINK or name.startswith("admin:"):
+                continue  # the admin's pages name the logged-in account: the trainer's own
+            assert_no_secret(response, label)
+            if url.startswith(f"/o/{world['org_a'].slug}/"):
+                assert response.status_code in (404, 405), f"{label}: {response.status_code}"
+    assert walked == len(TRAINER_PAGES)
+    page = client.get(reverse("trainer_session", args=[world["values"]["trainer_token"]]))
+    assert "Alpha secret trainee" in page.content.decode()
     assert snapshot(world["org_a"]) == before
 
 

@@ -1,5 +1,6 @@
 """The A4 poster stuck on a collection box: the campaign, its dates and rules, where to declare
-a deposit, and the QR code that opens the box's deposit page (segno, docs/adr/0008).
+a deposit, and the QR code that opens the box's deposit page (``capnr.core.qr``: segno,
+docs/adr/0008, and the poster's page layout).
 
 Laid out by WeasyPrint through ``capnr.core.pdf`` (print stylesheets as files, no inline
 style); the QR code is inline SVG, so the PDF needs nothing fetched."""
@@ -11,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from capnr.core import qr as core_qr
 from capnr.core.pdf import ReportUnavailable, render_pdf
 
 from .models import Campaign, CollectionPoint, ItemType
@@ -32,22 +34,8 @@ STYLESHEET = Path(__file__).resolve().parent / "templates" / "collection" / "pos
 
 
 def qr_svg(url: str) -> SafeString:
-    """The QR code of ``url`` as inline SVG, sized by the stylesheet. Error correction "M"
-    (15 % of the code may be torn or dirty) suits a poster on a box people handle. segno is
-    imported here, like WeasyPrint, only when a poster is made."""
-    import segno
-
-    code = segno.make(url, error="m", micro=False)
-    svg = code.svg_inline(
-        scale=4,
-        border=4,
-        dark="#000",
-        light="#fff",
-        omitsize=True,
-        title=_("QR code of this box's deposit page"),
-    )
-    # The URL is drawn as modules, never written as text, and segno escapes the title.
-    return mark_safe(svg)  # noqa: S308
+    """The QR code of ``url``, the box's deposit page (``capnr.core.qr``)."""
+    return core_qr.qr_svg(url, title=_("QR code of this box's deposit page"))
 
 
 def poster_html(point: CollectionPoint, url: str) -> str:
@@ -69,7 +57,7 @@ def poster_html(point: CollectionPoint, url: str) -> str:
 
 def poster_pdf(point: CollectionPoint, url: str) -> bytes:
     """The poster as a tagged PDF. Raises ReportUnavailable when the server cannot make PDFs."""
-    return render_pdf(poster_html(point, url), stylesheets=[STYLESHEET])
+    return render_pdf(poster_html(point, url), stylesheets=[core_qr.POSTER_STYLESHEET, STYLESHEET])
 
 
 LABELS_STYLESHEET = Path(__file__).resolve().parent / "templates" / "collection" / "labels.css"

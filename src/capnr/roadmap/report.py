@@ -5,7 +5,8 @@ strategy, so a local authority can adopt it as such and any organisation can tak
 management: 1. current state (the latest self-diagnostic's scores and grade, the footprint's
 hotspots), 2. objectives (the yearly effect the roadmap expects, and what is done so far),
 3. actions (the plan items by theme, with owner, due date, status and expected effect),
-4. indicators (targets and latest measurements), 5. governance (working groups, leads and
+4. indicators (targets and latest measurements; the training programme's, which it
+writes to the items its offers serve, summed up apart), 5. governance (working groups, leads and
 missions), then a block for the approval. Its title says where the approval stands (approved on
 the date of the latest approval recorded, submitted for approval, or a draft while it holds no
 action), as its approval block does. The template is ``roadmap/report.html``, its print
@@ -160,6 +161,7 @@ def report_context(access: OrganisationAccess) -> dict[str, Any]:
         counts[item.status] += 1
     open_items = [item for item in items if item.status in OPEN]
     approval = selectors.latest_approval(access=access)
+    indicators = _indicators(items)
     return {
         "access": access,
         "organisation": organisation,
@@ -184,7 +186,11 @@ def report_context(access: OrganisationAccess) -> dict[str, Any]:
         "sections": _actions(items, today),
         "approval": approval,
         "approval_status": approval_status(approval, len(items)),
-        "indicators": _indicators(items),
+        "indicators": indicators,
+        # Written by the training programme (its kpi_id starts "training."), read here as rows.
+        "training_indicators": [
+            row for row in indicators if row["kpi"].kpi_id.startswith("training.") and row["latest"]
+        ],
         "groups": _governance(access),
     }
 

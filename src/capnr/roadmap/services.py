@@ -390,7 +390,10 @@ def kpi_add(
     baseline: float | None = None,
     target: float | None = None,
     direction: str = "up",
+    kpi_id: str = "",
 ) -> KpiTarget:
+    """``kpi_id`` names an indicator another app keeps up to date (``training.hours``), so it
+    finds it again; "" for one the users named."""
     _require_item(access, item, user)
     if not label.strip():
         raise ValidationError({"label": _("Name the indicator.")})
@@ -398,6 +401,7 @@ def kpi_add(
         raise ValidationError({"direction": _("Choose whether more or less is better.")})
     return KpiTarget.objects.create(
         item=item,
+        kpi_id=kpi_id,
         label=label.strip(),
         unit=unit.strip(),
         baseline=baseline,
@@ -437,6 +441,35 @@ def measurement_add(
     )
     _touch(kpi.item)
     return measurement
+
+
+def measurement_set(
+    *,
+    access: OrganisationAccess,
+    kpi: KpiTarget,
+    user: User | None,
+    date: dt.date,
+    value: float,
+    note: str = "",
+) -> bool:
+    """The one measurement of ``kpi`` on ``date``, made or corrected: for figures another app
+    computes and writes again (the training programme's), so writing twice adds nothing.
+    Returns whether anything changed."""
+    _require_item(access, kpi.item, user)
+    if date > timezone.localdate() + dt.timedelta(days=1):
+        raise ValidationError({"date": _("A measurement cannot be dated in the future.")})
+    current = kpi.measurements.filter(date=date).order_by("pk").first()
+    if current is not None and current.value == value:
+        return False
+    if current is None:
+        KpiMeasurement.objects.create(
+            kpi=kpi, date=date, value=value, note=note.strip()[:300], author=user
+        )
+    else:
+        current.value, current.note, current.author = value, note.strip()[:300], user
+        current.save(update_fields=["value", "note", "author"])
+    _touch(kpi.item)
+    return True
 
 
 # --- Reminders and calendar -----------------------------------------------------------------

@@ -161,6 +161,9 @@ def _offers(access: OrganisationAccess) -> dict[str, TrainingOffer]:
     }
 
 
+FIELD_AGENT_COUNT = 180  # of the agency's 600: the staff of its maintenance centres
+
+
 def seed_demo_training(*, agency: Organisation) -> None:
     if TrainingOffer.objects.filter(organisation=agency).exists():
         return
@@ -273,6 +276,13 @@ def seed_demo_training(*, agency: Organisation) -> None:
     _move(ecodesign, 19, 9, 7)
 
     _campaign(access, sites, departments)
+
+    # The agency counts its field agents; the programme's indicators feed its roadmap item.
+    services.policy_save(access=access, retention_months=36, field_agents=FIELD_AGENT_COUNT)
+    referent = User.objects.filter(
+        memberships__organisation=agency, memberships__role="referent"
+    ).first()
+    services.kpis_to_roadmap(access=access, user=referent or organiser)
 
 
 def _campaign(

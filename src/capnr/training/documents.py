@@ -1,6 +1,7 @@
 """The training programme's PDF documents, made by ``capnr.core.pdf`` (tagged, PDF/UA-1): the
-sign-in sheet printed for a session (names of the people with a place, a column to sign), and
-the certificate of attendance of one person present."""
+sign-in sheet printed for a session (names of the people with a place, a column to sign), the
+certificate of attendance of one person present, and the A4 poster of a self-assessment
+campaign with the QR code of its link (``capnr.core.qr``, as the collection box's poster)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,19 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from capnr.core import qr as core_qr
 from capnr.core.pdf import ReportUnavailable, render_pdf
 
-from .models import Attendance, Registration, RegistrationStatus, TrainingSession
+from .models import Attendance, Registration, RegistrationStatus, SkillsCampaign, TrainingSession
 
-__all__ = ["ReportUnavailable", "certificate_html", "certificate_pdf", "sign_in_sheet_pdf"]
+__all__ = [
+    "ReportUnavailable",
+    "certificate_html",
+    "certificate_pdf",
+    "sign_in_sheet_pdf",
+    "skills_poster_html",
+    "skills_poster_pdf",
+]
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "training" / "documents.css"
 
@@ -72,3 +81,24 @@ def certificate_html(registration: Registration) -> str:
 
 def certificate_pdf(registration: Registration) -> bytes:
     return render_pdf(certificate_html(registration), stylesheets=[STYLESHEET])
+
+
+def skills_poster_html(campaign: SkillsCampaign, url: str) -> str:
+    """``url``: the campaign's link, which the QR code opens."""
+    return render_to_string(
+        "training/skills_poster.html",
+        {
+            "organisation": campaign.organisation,
+            "campaign": campaign,
+            "url": url,
+            "qr": core_qr.qr_svg(url, title=_("QR code of the self-assessment")),
+            "LANGUAGE_CODE": get_language() or "fr",
+        },
+    )
+
+
+def skills_poster_pdf(campaign: SkillsCampaign, url: str) -> bytes:
+    """The poster to put up where agents pass (A4, large type, plain words)."""
+    return render_pdf(
+        skills_poster_html(campaign, url), stylesheets=[core_qr.POSTER_STYLESHEET, STYLESHEET]
+    )

@@ -239,6 +239,16 @@ class RetentionForm(forms.Form):
         min_value=1,
         max_value=120,
     )
+    field_agents = forms.IntegerField(
+        label=_("Field agents"),
+        help_text=_(
+            "How many agents work in the field and rarely use a computer, for the share of "
+            "them the programme reaches. Leave empty if you do not know."
+        ),
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
+    )
 
 
 class SatisfactionForm(forms.Form):

@@ -2,8 +2,9 @@
 (with a waiting list and attendance), and the anonymous digital-skills self-assessment.
 
 Who sees what: every member sees offers and sessions; the people registered (names, departments,
-attendance) are personal data, seen only by those who organise training (``rules.py``). The
-self-assessment's answers carry no identity at all: a site and a department the agent chose."""
+attendance) are personal data, seen only by those who organise training and by the session's
+trainer (``capnr.organisations.tenancy.training``). The self-assessment's answers carry no
+identity at all: a site and a department the agent chose."""
 
 from __future__ import annotations
 
@@ -131,6 +132,35 @@ class TrainingSession(Versioned):
 
     def __str__(self) -> str:
         return f"{self.offer} · {self.starts_at:%Y-%m-%d}"
+
+
+class TrainerLink(models.Model):
+    """A session's trainer's way in without being a member: a secret link emailed to the
+    session's trainer address (only its hash is kept). It opens that one session and stops
+    when withdrawn, when the session's trainer address changes, when the session is cancelled
+    or some days after it ends (``capnr.organisations.tenancy.training``, ADR 0015)."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="trainer_links"
+    )
+    email = models.EmailField()  # the address it was sent to
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    organisation_path = "session__offer__organisation"
+    objects = OrganisationOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trainer link")
+        verbose_name_plural = _("trainer links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.session} → {self.email}"
 
 
 class Trainee(models.Model):
@@ -307,7 +337,8 @@ DEFAULT_RETENTION_MONTHS = 36
 
 class TrainingPolicy(models.Model):
     """The organisation's rule for its trainees' names: how long they are kept after their last
-    session (then erased by ``capnr purge_trainees``, the figures kept)."""
+    session (then erased by ``capnr purge_trainees``, the figures kept); and how many field
+    agents it has, for the programme's indicators."""
 
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="training_policy"
@@ -316,6 +347,17 @@ class TrainingPolicy(models.Model):
         _("keep trainees' names for (months after their last session)"),
         default=DEFAULT_RETENTION_MONTHS,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    # The denominator of "share of field agents reached"; None while the référent has not said.
+    field_agents = models.PositiveIntegerField(
+        _("field agents"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+        help_text=_(
+            "How many agents work in the field and rarely use a computer, for the share of "
+            "them the programme reaches. Leave empty if you do not know."
+        ),
     )
 
     edit_need = Access.ADMINISTER

@@ -12,19 +12,23 @@ from django.utils import timezone
 from capnr.core.access import OrganisationAccess
 from capnr.core.owned import get_for_access
 from capnr.organisations.models import Department, Site
+from capnr.organisations.tenancy.training import TrainerAccess, may_see_trainees
 
 from . import anonymity, skills
 from .models import (
+    Attendance,
+    OfferKind,
     Registration,
     RegistrationStatus,
     SatisfactionLink,
     SkillsCampaign,
     SkillsResponse,
     Trainee,
+    TrainerLink,
     TrainingOffer,
+    TrainingPolicy,
     TrainingSession,
 )
-from .rules import may_see_trainees
 
 if TYPE_CHECKING:
     from capnr.organisations.models import User
@@ -97,6 +101,26 @@ def session_people(
         )
     if not may_see_trainees(access):
         return SessionPeople(registered=[], waiting=[], mine=mine)
+    return _people(live, mine)
+
+
+def trainer_session(trainer: TrainerAccess) -> TrainingSession:
+    """The one session a trainer link opens, with its counts."""
+    return _with_counts(TrainingSession.objects.filter(pk=trainer.session.pk)).get()
+
+
+def trainer_session_people(trainer: TrainerAccess) -> SessionPeople:
+    """The session's trainer sees its people (names and departments: the visibility rule
+    names them), and only that session's."""
+    return _people(
+        Registration.objects.filter(session_id=trainer.session.pk)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("trainee__user", "trainee__department"),
+        mine=None,
+    )
+
+
+def _people(live: QuerySet[Registration], mine: Registration | None) -> SessionPeople:
     rows = list(live)
     registered = sorted(
         (row for row in rows if row.status == RegistrationStatus.REGISTERED),
@@ -107,6 +131,13 @@ def session_people(
         key=lambda row: row.position or 0,
     )
     return SessionPeople(registered=registered, waiting=waiting, mine=mine)
+
+
+def trainer_link_current(
+    *, access: OrganisationAccess, session: TrainingSession
+) -> TrainerLink | None:
+    """The session's latest trainer link (None if none was sent)."""
+    return TrainerLink.objects.for_access(access).filter(session=session).first()
 
 
 def waiting_rank(registration: Registration) -> int:
@@ -314,6 +345,69 @@ def programme_figures(*, access: OrganisationAccess, unknown: str) -> ProgrammeF
         by_department=_grouped(
             [(row[0], row[2], row[3]) for row in rows], [(o[1], o[2]) for o in opinions]
         ),
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeKpis:
+    """The indicators of the programme, or of the offers serving one roadmap item: people
+    present at least once, and their share of the headcount; people present at a session of
+    an offer for field agents (``OfferKind.FIELD_BASICS``), and their share of the field agents
+    the référent counted (``TrainingPolicy.field_agents``); person-hours (an offer's duration
+    per person present); the share of satisfaction answers saying the training helped."""
+
+    people: int
+    staff_trained_percent: float | None
+    field_agents_reached: int
+    field_agents_reached_percent: float | None
+    hours: float
+    satisfied_percent: float | None
+    satisfaction_answers: int
+
+
+def _percent(part: int, whole: int | None) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def programme_kpis(*, access: OrganisationAccess, plan_item_id: int | None = None) -> ProgrammeKpis:
+    present = Registration.objects.for_access(access).filter(
+        status=RegistrationStatus.REGISTERED, attended=Attendance.PRESENT
+    )
+    answers = SatisfactionLink.objects.for_access(access).filter(answered_at__isnull=False)
+    if plan_item_id is not None:
+        present = present.filter(session__offer__plan_item_id=plan_item_id)
+        answers = answers.filter(registration__session__offer__plan_item_id=plan_item_id)
+    rows = list(
+        present.values_list("trainee_id", "session__offer__kind", "session__offer__duration_hours")
+    )
+    people = len({trainee for trainee, _kind, _hours in rows})
+    field = len({trainee for trainee, kind, _hours in rows if kind == OfferKind.FIELD_BASICS})
+    policy = TrainingPolicy.objects.for_access(access).first()
+    helped = list(answers.values_list("helped", flat=True))
+    return ProgrammeKpis(
+        people=people,
+        staff_trained_percent=_percent(people, access.organisation.headcount),
+        field_agents_reached=field,
+        field_agents_reached_percent=_percent(field, policy.field_agents if policy else None),
+        hours=round(sum(float(hours) for _trainee, _kind, hours in rows), 1),
+        satisfied_percent=_percent(sum(1 for value in helped if value >= 2), len(helped)),
+        satisfaction_answers=len(helped),
+    )
+
+
+def has_programme(*, access: OrganisationAccess) -> bool:
+    """Whether the organisation has a training programme (an offer at least)."""
+    return TrainingOffer.objects.for_access(access).exists()
+
+
+def served_plan_item_ids(*, access: OrganisationAccess) -> list[int]:
+    """The roadmap items the organisation's offers serve."""
+    return sorted(
+        set(
+            TrainingOffer.objects.for_access(access)
+            .exclude(plan_item=None)
+            .values_list("plan_item_id", flat=True)
+        )
     )
 
 

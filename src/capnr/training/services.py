@@ -15,11 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,8 +32,18 @@ from capnr.core.tokens import hash_token, new_raw_token
 from capnr.core.versioned import save_versioned
 from capnr.engine import catalogue as engine_catalogue
 from capnr.organisations.models import Department, Site
+from capnr.organisations.tenancy.training import (
+    TRAINER_LINK_DAYS_AFTER,
+    TrainerAccess,
+    may_change_registration,
+    may_organise_training,
+    may_register_others,
+    trainer_link_valid_until,
+)
+from capnr.roadmap import selectors as roadmap_selectors
+from capnr.roadmap import services as roadmap_services
 
-from . import skills
+from . import kpis, selectors, skills
 from .models import (
     DEFAULT_RETENTION_MONTHS,
     Attendance,
@@ -45,11 +57,11 @@ from .models import (
     SkillsCampaign,
     SkillsResponse,
     Trainee,
+    TrainerLink,
     TrainingOffer,
     TrainingPolicy,
     TrainingSession,
 )
-from .rules import may_change_registration, may_organise_training, may_register_others
 
 if TYPE_CHECKING:
     from capnr.organisations.models import User
@@ -180,13 +192,58 @@ def _fill_places(session: TrainingSession, now: dt.datetime) -> list[Registratio
     if free <= 0:
         return []
     promoted = list(
-        session.registrations.filter(status=RegistrationStatus.WAITING).order_by("position")[:free]
+        session.registrations.filter(status=RegistrationStatus.WAITING)
+        .select_related("trainee__user")
+        .order_by("position")[:free]
     )
     for registration in promoted:
         registration.status = RegistrationStatus.REGISTERED
         registration.position = None
         registration.save(update_fields=["status", "position"])
+    _email_after_commit(session, "moved_up", [_account_email(row) for row in promoted])
     return promoted
+
+
+# --- Emails to the people concerned -----------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())  # a line break in a header would refuse the email
+
+
+def _account_email(registration: Registration) -> str:
+    """The address of a person registered with an account ("" for an agent without one, or
+    whose name was erased: they hear of it from their manager)."""
+    user = registration.trainee.user
+    if registration.trainee.erased_at is not None or user is None:
+        return ""
+    return str(user.email)
+
+
+def _session_email(session: TrainingSession, kind: str, to: str) -> None:
+    """``kind``: "moved_up" (a place freed went to them) or "cancelled". In the interface's
+    default language: Cap NR keeps no language per person (as the digest and invitations)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        starts = timezone.localtime(session.starts_at)
+        names = {
+            "title": _one_line(session.offer.title),
+            "date": long_date(timezone.localdate(session.starts_at)),
+        }
+        if kind == "moved_up":
+            subject = _("A place for you: “%(title)s” of %(date)s") % names
+        else:
+            subject = _("Cancelled: “%(title)s” of %(date)s") % names
+        body = render_to_string(
+            f"training/email/{kind}.txt",
+            {"session": session, "organisation": session.offer.organisation, "starts": starts},
+        )
+    send_mail(subject, body, None, [to])
+
+
+def _email_after_commit(session: TrainingSession, kind: str, addresses: list[str]) -> None:
+    """One email per address (blank ones skipped, each once), sent once the change is saved."""
+    for address in dict.fromkeys(address for address in addresses if address):
+        transaction.on_commit(lambda to=address: _session_email(session, kind, to))
 
 
 @transaction.atomic
@@ -223,7 +280,8 @@ def session_update(
 
 @transaction.atomic
 def session_cancel(*, access: OrganisationAccess, session: TrainingSession) -> None:
-    """The session no longer takes place; its registrations stay as they were, for the record."""
+    """The session no longer takes place; its registrations stay as they were, for the record.
+    The people registered or waiting who have an account, and the trainer, get an email."""
     _require_organiser(access)
     require_same_organisation(access, session)
     locked = _locked(session)
@@ -233,6 +291,14 @@ def session_cancel(*, access: OrganisationAccess, session: TrainingSession) -> N
         raise ValidationError(_("This session has already started: it cannot be cancelled."))
     TrainingSession.objects.filter(pk=session.pk).update(cancelled=True)
     session.cancelled = True
+    live = (
+        locked.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("trainee__user")
+        .order_by("pk")
+    )
+    _email_after_commit(
+        locked, "cancelled", [*(_account_email(row) for row in live), locked.trainer_email]
+    )
 
 
 def registration_closed_reason(session: TrainingSession, now: dt.datetime) -> str | None:
@@ -324,7 +390,8 @@ def registration_cancel(
     *, access: OrganisationAccess, registration: Registration, by: User | None
 ) -> list[Registration]:
     """Cancel a registration or leave the waiting list; a place freed goes to the first person
-    waiting (returned, with anyone else who got a place)."""
+    waiting (returned, with anyone else who got a place; those with an account get an
+    email)."""
     require_same_organisation(access, registration)
     if not may_change_registration(access, registration, by):
         raise PermissionDenied("You may only cancel your own registration.")
@@ -361,6 +428,19 @@ def attendance_record(
     cancelled session and before it starts; only people with a place can be marked."""
     _require_organiser(access)
     require_same_organisation(access, session)
+    return _attendance_marks(session, marks, source)
+
+
+@transaction.atomic
+def trainer_attendance_record(
+    *, trainer: TrainerAccess, marks: Mapping[int, str], source: str
+) -> int:
+    """The session's trainer takes attendance by their link: the same rules as the
+    organisers', for that one session only."""
+    return _attendance_marks(trainer.session, marks, source)
+
+
+def _attendance_marks(session: TrainingSession, marks: Mapping[int, str], source: str) -> int:
     if source not in AttendanceSource.values:
         raise ValidationError(_("Say how attendance was taken."))
     locked = _locked(session)
@@ -394,6 +474,69 @@ def attendance_record(
         registration.save(update_fields=["attended", "attendance_source"])
         changed += 1
     return changed
+
+
+# --- The session's trainer, by link ---------------------------------------------------------
+
+
+def _send_trainer_link(session: TrainingSession, email: str, url: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "session": session,
+            "organisation": session.offer.organisation,
+            "starts": timezone.localtime(session.starts_at),
+            "days_after": TRAINER_LINK_DAYS_AFTER,
+            "url": url,
+        }
+        subject = _("Your session “%(title)s” of %(date)s") % {
+            "title": _one_line(session.offer.title),
+            "date": long_date(timezone.localdate(session.starts_at)),
+        }
+        body = render_to_string("training/email/trainer_link.txt", context)
+    send_mail(subject, body, None, [email])
+
+
+@transaction.atomic
+def trainer_link_send(
+    *,
+    access: OrganisationAccess,
+    session: TrainingSession,
+    by: User,
+    build_url: Callable[[str], str],
+) -> TrainerLink:
+    """Email the session's trainer a link to their session (its page, trainee list, attendance
+    and sign-in sheet), withdrawing any earlier one. ``build_url(raw_token)`` gives the link;
+    the raw token is only in that email."""
+    _require_organiser(access)
+    require_same_organisation(access, session)
+    locked = _locked(session)
+    if not locked.trainer_email:
+        raise ValidationError(_("Give the trainer's email address first (edit the session)."))
+    now = timezone.now()
+    if locked.cancelled:
+        raise ValidationError(_("This session was cancelled."))
+    if now > trainer_link_valid_until(locked):
+        raise ValidationError(_("This session ended too long ago for a trainer link."))
+    locked.trainer_links.filter(revoked_at__isnull=True).update(revoked_at=now)
+    raw = new_raw_token()
+    link = TrainerLink.objects.create(
+        session=locked, email=locked.trainer_email, token_hash=hash_token(raw), created_by=by
+    )
+    url = build_url(raw)
+    transaction.on_commit(lambda: _send_trainer_link(locked, link.email, url))
+    return link
+
+
+def trainer_link_revoke(*, access: OrganisationAccess, session: TrainingSession) -> int:
+    """Withdraw the session's trainer links; returns how many still worked."""
+    _require_organiser(access)
+    require_same_organisation(access, session)
+    withdrawn = session.trainer_links.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not withdrawn:
+        raise ValidationError(_("The trainer has no link to withdraw."))
+    return int(withdrawn)
 
 
 # --- The anonymous self-assessment ----------------------------------------------------------
@@ -477,13 +620,24 @@ def retention_months_of(organisation: Any) -> int:
     return policy.retention_months if policy else DEFAULT_RETENTION_MONTHS
 
 
-def policy_save(*, access: OrganisationAccess, retention_months: int) -> TrainingPolicy:
+def field_agents_of(organisation: Any) -> int | None:
+    policy = TrainingPolicy.objects.filter(organisation=organisation).first()
+    return policy.field_agents if policy else None
+
+
+KEEP: Any = object()  # policy_save: leave the number of field agents as it is
+
+
+def policy_save(
+    *, access: OrganisationAccess, retention_months: int, field_agents: int | None = KEEP
+) -> TrainingPolicy:
     access.require(Access.ADMINISTER)
-    policy = TrainingPolicy(organisation=access.organisation, retention_months=retention_months)
+    values: dict[str, Any] = {"retention_months": retention_months}
+    if field_agents is not KEEP:
+        values["field_agents"] = field_agents
+    policy = TrainingPolicy(organisation=access.organisation, **values)
     policy.full_clean(validate_unique=False)
-    TrainingPolicy.objects.update_or_create(
-        organisation=access.organisation, defaults={"retention_months": retention_months}
-    )
+    TrainingPolicy.objects.update_or_create(organisation=access.organisation, defaults=values)
     return policy
 
 
@@ -584,6 +738,51 @@ def satisfaction_answer(*, link: SatisfactionLink, helped: int, pace: str, recom
     locked.helped, locked.pace, locked.recommend = helped, pace, recommend
     locked.answered_at = timezone.now()
     locked.save(update_fields=["helped", "pace", "recommend", "answered_at"])
+
+
+# --- The programme's indicators, written to the roadmap ---------------------------------------
+
+
+@transaction.atomic
+def kpis_to_roadmap(*, access: OrganisationAccess, user: User, today: dt.date | None = None) -> int:
+    """Each roadmap item an offer serves gets its offers' indicators (``kpis.INDICATORS``, made
+    the first time, named in the interface's default language) and today's measurement of each,
+    made or corrected: running it twice the same day adds nothing. An indicator that cannot be
+    measured (no headcount, no field agents counted, no satisfaction answer) is left out. The
+    roadmap's rules decide who may write (the référent, or the item's owner). Returns how many
+    measurements changed."""
+    today = today or timezone.localdate()
+    item_ids = selectors.served_plan_item_ids(access=access)
+    items = list(roadmap_selectors.item_list(access=access).filter(pk__in=item_ids))
+    existing = {
+        (kpi.item_id, kpi.kpi_id): kpi
+        for kpi in roadmap_selectors.kpi_list(access=access).filter(
+            item_id__in=item_ids, kpi_id__startswith=kpis.PREFIX
+        )
+    }
+    changed = 0
+    for item in items:
+        figures = selectors.programme_kpis(access=access, plan_item_id=item.pk)
+        for indicator in kpis.INDICATORS:
+            value = indicator.value(figures)
+            if value is None:
+                continue
+            kpi = existing.get((item.pk, indicator.kpi_id))
+            if kpi is None:
+                with translation.override(settings.LANGUAGE_CODE):
+                    label = str(indicator.label)
+                kpi = roadmap_services.kpi_add(
+                    access=access,
+                    item=item,
+                    user=user,
+                    label=label,
+                    unit=indicator.unit,
+                    kpi_id=indicator.kpi_id,
+                )
+            changed += roadmap_services.measurement_set(
+                access=access, kpi=kpi, user=user, date=today, value=value
+            )
+    return changed
 
 
 # --- Reminders ------------------------------------------------------------------------------

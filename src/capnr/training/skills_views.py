@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from capnr.core.access import Access, OrganisationAccess, organisation_view
 from capnr.core.forms import apply_errors
+from capnr.organisations.tenancy.training import may_organise_training
 
-from . import anonymity, selectors, services, skills
+from . import anonymity, documents, selectors, services, skills
 from .forms import CampaignForm, ResultsFilterForm, SkillsForm
-from .rules import may_organise_training
 
 GET_POST = ["GET", "HEAD", "POST"]
 
@@ -218,3 +218,28 @@ def skills_thanks(request: HttpRequest, token: str) -> HttpResponse:
     if campaign is None:
         raise Http404("No self-assessment at this address.")
     return render(request, "training/skills_thanks.html", {"campaign": campaign})
+
+
+@organisation_view(Access.CONTRIBUTE)
+@require_safe
+def campaign_poster(
+    request: HttpRequest, access: OrganisationAccess, campaign_id: int
+) -> HttpResponse:
+    """The A4 poster with the QR code of the campaign's link, while it takes answers."""
+    campaign = selectors.campaign_get(access=access, pk=campaign_id)
+    if not campaign.is_open:
+        messages.error(request, _("This campaign is closed: its poster would lead nowhere."))
+        return redirect("training:campaign", access.organisation.slug, campaign_id)
+    url = request.build_absolute_uri(reverse("skills_assessment", args=[campaign.link_token]))
+    try:
+        content = documents.skills_poster_pdf(campaign, url)
+    except documents.ReportUnavailable as error:
+        return render(
+            request,
+            "training/document_unavailable.html",
+            {"access": access, "reason": str(error)},
+            status=503,
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="affiche-{campaign.pk}.pdf"'
+    return response

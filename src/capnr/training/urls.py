@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import satisfaction_views, skills_views, views
+from . import satisfaction_views, skills_views, trainer_views, views
 
 app_name = "training"
 
 urlpatterns = [
     path("training/", views.index, name="index"),
     path("training/offers/new/", views.offer_create, name="offer_create"),
+    path("training/indicators-to-roadmap/", views.kpis_to_roadmap, name="kpis_to_roadmap"),
     path("training/offers/<int:offer_id>/", views.offer_detail, name="offer"),
     path("training/offers/<int:offer_id>/edit/", views.offer_edit, name="offer_edit"),
     path(
@@ -30,6 +31,11 @@ urlpatterns = [
         "training/sessions/<int:session_id>/sign-in-sheet.pdf",
         views.sign_in_sheet,
         name="sign_in_sheet",
+    ),
+    path(
+        "training/sessions/<int:session_id>/trainer-link/",
+        trainer_views.trainer_link,
+        name="trainer_link",
     ),
     path(
         "training/sessions/<int:session_id>/satisfaction/",
@@ -57,6 +63,11 @@ urlpatterns = [
         name="campaign",
     ),
     path(
+        "training/self-assessment/<int:campaign_id>/poster.pdf",
+        skills_views.campaign_poster,
+        name="campaign_poster",
+    ),
+    path(
         "training/self-assessment/<int:campaign_id>/close/",
         skills_views.campaign_close,
         name="campaign_close",
@@ -71,4 +82,16 @@ public_urlpatterns = [
         "satisfaction/thanks/", satisfaction_views.satisfaction_thanks, name="satisfaction_thanks"
     ),
     path("satisfaction/<str:token>/", satisfaction_views.satisfaction, name="satisfaction"),
+    # The session's trainer, by the link emailed to them (ADR 0015).
+    path("trainer/<str:trainer_token>/", trainer_views.session, name="trainer_session"),
+    path(
+        "trainer/<str:trainer_token>/attendance/",
+        trainer_views.attendance,
+        name="trainer_attendance",
+    ),
+    path(
+        "trainer/<str:trainer_token>/sign-in-sheet.pdf",
+        trainer_views.sign_in_sheet,
+        name="trainer_sign_in_sheet",
+    ),
 ]

@@ -22,16 +22,16 @@ from capnr.core.forms import apply_errors
 from capnr.core.i18n import english, long_date
 from capnr.core.versioned import StaleEditError
 from capnr.engine import catalogue as engine_catalogue
-
-from . import calendar, documents, exports, selectors, services
-from .forms import AttendanceForm, OfferForm, RegisterForm, RetentionForm, SessionForm
-from .models import RegistrationStatus
-from .rules import (
+from capnr.organisations.tenancy.training import (
     may_change_registration,
     may_organise_training,
     may_register_self,
     may_see_trainees,
 )
+
+from . import calendar, documents, exports, selectors, services
+from .forms import AttendanceForm, OfferForm, RegisterForm, RetentionForm, SessionForm
+from .models import RegistrationStatus
 
 PDF = "application/pdf"
 SESSIONS_PER_PAGE = 20
@@ -76,8 +76,27 @@ def index(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             "can_organise": may_organise_training(access),
             "sees_trainees": may_see_trainees(access),
             "figures": selectors.programme_figures(access=access, unknown=_("Not given")),
+            "can_write_kpis": access.can_administer
+            and bool(selectors.served_plan_item_ids(access=access)),
         },
     )
+
+
+@organisation_view(Access.ADMINISTER)
+@require_POST
+def kpis_to_roadmap(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
+    """The programme's indicators, as today's measurements of the roadmap items it serves."""
+    changed = services.kpis_to_roadmap(access=access, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "The roadmap's indicators are up to date (%(count)s measurement recorded).",
+            "The roadmap's indicators are up to date (%(count)s measurements recorded).",
+            changed,
+        )
+        % {"count": changed},
+    )
+    return redirect("training:index", access.organisation.slug)
 
 
 @organisation_view(Access.CONTRIBUTE)
@@ -556,19 +575,24 @@ def people(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
     if access.can_administer:
         form = RetentionForm(
             request.POST or None,
-            initial={"retention_months": services.retention_months_of(access.organisation)},
+            initial={
+                "retention_months": services.retention_months_of(access.organisation),
+                "field_agents": services.field_agents_of(access.organisation),
+            },
         )
     elif request.method == "POST":
         access.require(Access.ADMINISTER)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.policy_save(
-                access=access, retention_months=form.cleaned_data["retention_months"]
+                access=access,
+                retention_months=form.cleaned_data["retention_months"],
+                field_agents=form.cleaned_data["field_agents"],
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The retention period was saved."))
+            messages.success(request, _("The settings were saved."))
             return redirect("training:people", access.organisation.slug)
     page = Paginator(selectors.trainee_list(access=access), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page")

@@ -1,7 +1,8 @@
 """What an organisation's home page shows beside its journey: its coalition and cohort with its
 milestones there, and the figures that matter at a glance (the diagnostic's grade and progress,
-the footprint, the roadmap's progress). It reads the apps through the coalition's progress
-module, so the facilitator's dashboard and this page give the same figures."""
+the footprint, the roadmap's progress, the training programme's indicators when it has one).
+It reads the apps through the coalition's progress module, so the facilitator's dashboard and
+this page give the same figures."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from capnr.coalition.models import CohortMembership
 from capnr.core.access import OrganisationAccess
 from capnr.diagnostics import selectors as diagnostic_selectors
 from capnr.organisations.tenancy.cohorts import memberships_of
+from capnr.training import selectors as training_selectors
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Home:
     diagnostic: progress.DiagnosticFigures | None
     footprint: progress.FootprintFigures | None
     roadmap: progress.RoadmapFigures
+    training: training_selectors.ProgrammeKpis | None = None  # when it has a programme
 
     @property
     def membership(self) -> CohortMembership | None:
@@ -48,4 +51,7 @@ def home_for(access: OrganisationAccess, today: dt.date | None = None) -> Home:
         progress.diagnostic_figures(diagnostics, latest_year),
         progress.footprint_figures(access),
         progress.roadmap_figures(access, today),
+        training_selectors.programme_kpis(access=access)
+        if training_selectors.has_programme(access=access)
+        else None,
     )

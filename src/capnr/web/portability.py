@@ -13,9 +13,12 @@ everything is.
 Left out on purpose: pending invitations and calendar feeds (their links hold secrets bound to
 the instance that made them), the hashed link of a question delegated by email (send it again),
 the links of the collection boxes and of the hall screen (the imported campaign gets new ones:
-print the posters again), API tokens, and what the coalition holds (cohorts, their
-memberships), which belongs to the coalition, not to the organisation. An organisation has no
-files of its own: uploads are working copies, deleted once an import ends."""
+print the posters again), a training session's trainer links and the secrets of the
+self-assessment's and the satisfaction form's links (new ones are made), API tokens, and what
+the coalition holds (cohorts, their memberships), which belongs to the coalition, not to the
+organisation. An organisation has no files of its own: uploads are working copies, deleted
+once an import ends. The training programme goes with its trainees' names: the export is the
+référent's, who may read them (an erased name stays erased)."""
 
 from __future__ import annotations
 
@@ -30,19 +33,30 @@ from typing import Any
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.migrations.loader import MigrationLoader
 
+from capnr.core.tokens import hash_token, new_raw_token
 from capnr.organisations.models import Organisation, User
 
 FORMAT = "capnr-organisation-export"
 FORMAT_VERSION = 1
-APPS = ("organisations", "inventory", "diagnostics", "actions", "roadmap", "collection")
-LEFT_OUT = {"organisations.invitation", "roadmap.calendarfeed"}
-# An email delegate's link and the collection boxes' and hall screen's links die with the move
-# (send them again, print the posters again): the imported rows get new ones.
-SECRET_FIELDS = {"token_hash", "token", "display_token"}
+APPS = (
+    "organisations",
+    "inventory",
+    "diagnostics",
+    "actions",
+    "roadmap",
+    "collection",
+    "training",
+)
+LEFT_OUT = {"organisations.invitation", "roadmap.calendarfeed", "training.trainerlink"}
+# An email delegate's link, the collection boxes' and hall screen's links, a self-assessment's
+# link and the satisfaction links die with the move (send them again, print the posters
+# again): the imported rows get new ones.
+SECRET_FIELDS = {"token_hash", "token", "display_token", "link_token"}
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # a ZIP bomb guard for the import
 
 
@@ -102,7 +116,7 @@ def _path_to_organisation(model: type[models.Model]) -> str | None:
     while queue:
         current, path = queue.popleft()
         for field in current._meta.concrete_fields:
-            if not field.many_to_one or field.related_model in (User, None):
+            if not _is_key(field) or field.related_model in (User, None):
                 continue
             target = field.related_model
             lookup = f"{path}__{field.name}" if path else field.name
@@ -158,6 +172,26 @@ def export_organisation(organisation: Organisation) -> bytes:
             json.dumps(users + records, cls=_Encoder, indent=1, ensure_ascii=False),
         )
     return buffer.getvalue()
+
+
+def _is_key(field: Any) -> bool:
+    """A foreign key or a one-to-one key (a training policy, a satisfaction link)."""
+    return bool(field.many_to_one or field.one_to_one)
+
+
+def _new_secrets(model: type[models.Model], values: dict[str, Any]) -> dict[str, str]:
+    """A fresh secret for each secret field the export left out and the model gives no default
+    (a self-assessment's link, a satisfaction link's hash): nobody holds the old ones here."""
+    fresh = {}
+    for name in SECRET_FIELDS - set(values):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.unique and not field.has_default():  # type: ignore[union-attr]
+            raw = new_raw_token()
+            fresh[name] = hash_token(raw) if name.endswith("_hash") else raw
+    return fresh
 
 
 def _user_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -229,13 +263,14 @@ def import_organisation(path: Path, *, slug: str | None = None) -> Organisation:
                 field = model._meta.get_field(name)
                 if field.many_to_many:
                     sets[name] = value
-                elif field.many_to_one and value is not None and field.related_model is model:
+                elif _is_key(field) and value is not None and field.related_model is model:
                     own[field.attname] = value  # a row of the same table: second pass
                     values[name] = None
-                elif field.many_to_one and value is not None:
+                elif _is_key(field) and value is not None:
                     values[name] = new_ids[field.related_model][value]  # type: ignore[index]
                 else:
                     values[name] = value
+            values.update(_new_secrets(model, values))
             row = _save(model, values)
             ids[record["pk"]] = row.pk
             later += [(row, attname, old) for attname, old in own.items()]

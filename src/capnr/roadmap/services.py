@@ -439,6 +439,34 @@ def measurement_add(
     return measurement
 
 
+@transaction.atomic
+def measurement_set(
+    *,
+    access: OrganisationAccess,
+    kpi: KpiTarget,
+    user: User | None,
+    date: dt.date,
+    value: float,
+    note: str = "",
+) -> KpiMeasurement:
+    """The indicator's value on ``date``, one value per date: that date's measurements are
+    replaced by this one (or it is added). For figures another app computes and writes again
+    (a collection campaign's results): writing the same day twice keeps one measurement."""
+    _require_item(access, kpi.item, user)
+    if date > timezone.localdate() + dt.timedelta(days=1):
+        raise ValidationError({"date": _("A measurement cannot be dated in the future.")})
+    same_day = list(kpi.measurements.filter(date=date).order_by("pk"))
+    if same_day and len(same_day) == 1 and same_day[0].value == value:
+        return same_day[0]
+    for old in same_day:
+        old.delete()
+    measurement = KpiMeasurement.objects.create(
+        kpi=kpi, date=date, value=value, note=note.strip()[:300], author=user
+    )
+    _touch(kpi.item)
+    return measurement
+
+
 # --- Reminders and calendar -----------------------------------------------------------------
 
 

@@ -138,8 +138,15 @@ ALLOWED_EDGES = {
         "the report shows the footprint; the demo roadmap counts the fleet",
     ),
     ("collection", "roadmap"): (
+        {"selectors", "services", "digest"},
+        "a campaign names the roadmap item it carries out; its form lists the items; its results "
+        "are written as that item's indicator values through the roadmap's services; its "
+        "milestones join the roadmap's weekly digest (registered at start-up)",
+    ),
+    ("collection", "inventory"): (
         {"selectors"},
-        "a campaign names the roadmap item it carries out; its form lists the items",
+        "the organisation's reuse rate counts the devices the inventory marks retired (their "
+        "outcome unknown) beside the devices sorted",
     ),
     ("peers", "roadmap"): (
         {"models", "selectors", "services"},

@@ -118,7 +118,8 @@ PUBLIC = {
     "peers_public:open_data",
 }
 # The invitation link shows its organisation's name to whoever holds the secret link, by design.
-# A collection box's deposit page and the hall screen show their one campaign, by design too.
+# A collection box's deposit page, the hall screen and the published page of outcomes show their
+# one campaign, by design too.
 PUBLIC_BY_SECRET_LINK = {
     "invitation_accept",
     "delegated",
@@ -126,6 +127,7 @@ PUBLIC_BY_SECRET_LINK = {
     "collection_deposit",
     "collection_deposit_thanks",
     "collection_display",
+    "collection_outcomes",
 }
 # The session's trainer's pages, by the link emailed to them: that session and its people.
 TRAINER_PAGES = {"trainer_session", "trainer_attendance", "trainer_sign_in_sheet"}
@@ -279,8 +281,10 @@ def world(org_a, org_b, member, make_user):
         "point_id": point.pk,
         "deposit_id": deposit.pk,
         "batch_id": batch.pk,
+        "erasure_id": Erasure.objects.get(batch=batch).pk,
         "point_token": point.token,
         "display_token": campaign.display_token,
+        "outcomes_token": campaign.outcomes_token,
         "slug": org_a.slug,
         "site_id": Site.objects.get(organisation=org_a).pk,
         "department_id": Department.objects.get(organisation=org_a).pk,
@@ -464,6 +468,7 @@ def _collection_world(access, referent, item):
             "certificate": "",
         },
     )
+    collection_services.outcomes_publish(access=access, campaign=campaign)
     return campaign, point, team, deposit, batch
 
 
@@ -575,7 +580,9 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
         tuple(Attendance.objects.values_list("pk", "status")),
         tuple(FacilitatorNote.objects.values_list("pk", "text")),
         tuple(Campaign.objects.filter(organisation=org).values_list("pk", "version", "name")),
-        tuple(Campaign.objects.filter(organisation=org).values_list("display_token")),
+        tuple(
+            Campaign.objects.filter(organisation=org).values_list("display_token", "outcomes_token")
+        ),
         tuple(Team.objects.filter(campaign__organisation=org).values_list("pk", "headcount")),
         tuple(
             CollectionPoint.objects.filter(campaign__organisation=org).values_list(
@@ -593,7 +600,11 @@ def snapshot(org: Organisation) -> tuple[object, ...]:
             )
         ),
         tuple(SortingBatch.objects.filter(campaign__organisation=org).values_list("pk", "count")),
-        tuple(Erasure.objects.filter(batch__campaign__organisation=org).values_list("pk")),
+        tuple(
+            Erasure.objects.filter(batch__campaign__organisation=org).values_list(
+                "pk", "certificate_file"
+            )
+        ),
         tuple(
             ExperienceReport.objects.filter(organisation=org).values_list(
                 "pk", "title", "visibility", "version", "withdrawn_at"
@@ -882,6 +893,8 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "item_id": world["values"]["item_id"],
         "kpi_id": world["values"]["kpi_id"],
         "campaign_id": world["values"]["campaign_id"],
+        "point_id": world["values"]["point_id"],
+        "batch_id": world["values"]["batch_id"],
         "report_id": world["values"]["report_id"],
         "kind": "closing",
     }
@@ -920,7 +933,27 @@ SESSION_BODY = {
 }
 
 
+# The collection's writes (campaigns, boxes, sorting, devices, erasures): one body valid for
+# each of them (a body's unknown fields are ignored).
+COLLECTION_BODY = {
+    "start_date": "2030-01-01",
+    "end_date": "2030-01-02",
+    "item_types": ["phones"],
+    "site_id": 1,
+    "location": "Written by someone not allowed",
+    "date": "2030-01-01",
+    "item_type": "phones",
+    "count": 1,
+    "outcome": "reused_internally",
+    "method": "overwrite",
+    "devices": 1,
+    "done_by": "Written by someone not allowed",
+}
+
+
 def _body(url: str) -> dict[str, object]:
+    if "/collection/" in url:
+        return {**WRITE_FIELDS, **COLLECTION_BODY}
     if "/coalitions/" in url and url.endswith("/sessions"):
         return {**WRITE_FIELDS, **SESSION_BODY}
     if "/coalitions/" in url and "/attendance/" in url:

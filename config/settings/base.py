@@ -166,9 +166,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Files only members may download, through a view that checks who asks (never served as is):
+# the collection's erasure certificates. Kept under the data directory, out of STATIC_ROOT.
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": DATA_DIR / "private"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -188,6 +195,8 @@ CAPNR_DEPOSITS_PER_ADDRESS = int(os.environ.get("CAPNR_DEPOSITS_PER_ADDRESS") or
 CAPNR_DEPOSITS_PER_LINK = int(os.environ.get("CAPNR_DEPOSITS_PER_LINK") or "120")
 # Largest inventory file accepted, in MB.
 CAPNR_IMPORT_MAX_MB = float(os.environ.get("CAPNR_IMPORT_MAX_MB", "50"))
+# Largest erasure certificate (PDF or image) accepted, in MB.
+CAPNR_CERTIFICATE_MAX_MB = float(os.environ.get("CAPNR_CERTIFICATE_MAX_MB") or "10")
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

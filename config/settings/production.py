@@ -7,7 +7,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import PRIVATE_STORAGE, SECRET_KEY, env_bool
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -30,4 +30,5 @@ if env_bool("CAPNR_BEHIND_PROXY", False):
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }

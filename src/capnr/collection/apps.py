@@ -6,3 +6,11 @@ class CollectionConfig(AppConfig):
     name = "capnr.collection"
     label = "collection"
     verbose_name = _("Collection challenge")
+
+    def ready(self) -> None:
+        # The campaigns' milestones go into the roadmap's weekly digest.
+        from capnr.roadmap import digest
+
+        from .digest import digest_section
+
+        digest.register_section(digest_section)

@@ -142,6 +142,8 @@ def _agency_challenge(agency: Organisation) -> None:
         access=access, user=referent, deposit=second, reason="Déclaré deux fois."
     )
     _agency_sorting(access, campaign, referent)
+    # The finished challenge tells its depositors what became of their devices.
+    services.outcomes_publish(access=access, campaign=campaign)
 
 
 # What became of the agency's devices: (date, type, count, outcome, to whom, agreement, kg,

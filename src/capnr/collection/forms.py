@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from capnr.organisations.models import Department, Site
 
-from .models import Answer, Campaign, Erasure, ItemType, SortingBatch, Team
-from .services import DepositInput
+from .models import Answer, Campaign, Erasure, ErasureMethod, ItemType, Outcome, SortingBatch, Team
+from .services import DepositInput, DeviceInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -186,3 +186,75 @@ class ErasureForm(forms.ModelForm):
         model = Erasure
         fields = ["date", "method", "devices", "done_by", "certificate"]
         widgets = {"date": DATE}
+
+
+class DeviceForm(forms.Form):
+    """One device on its own; its erasure beside it, required when it held data."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    item_type = forms.ChoiceField(label=_("Kind of equipment"), choices=ItemType.choices)
+    serial_number = forms.CharField(label=_("Serial number"), max_length=100, required=False)
+    asset_tag = forms.CharField(
+        label=_("Asset tag"),
+        max_length=100,
+        required=False,
+        help_text=_("The organisation's inventory number, if the device has one."),
+    )
+    outcome = forms.ChoiceField(label=_("What became of it"), choices=Outcome.choices)
+    recipient = forms.CharField(
+        label=_("To whom"),
+        max_length=200,
+        required=False,
+        help_text=_("The association, buyer, refurbisher or take-back scheme (eco-organisme)."),
+    )
+    agreement = forms.CharField(
+        label=_("Agreement or slip reference"), max_length=200, required=False
+    )
+    weight_kg = forms.FloatField(label=_("Weight (kg)"), required=False, min_value=0)
+    replaces_purchase = forms.BooleanField(
+        label=_("It spares buying a new one"),
+        required=False,
+        help_text=_("Reused inside, or given to someone who would otherwise buy new."),
+    )
+    held_data = forms.BooleanField(label=_("It held data"), required=False)
+    erasure_method = forms.ChoiceField(
+        label=_("Erasure method"),
+        choices=[("", _("Choose…")), *ErasureMethod.choices],
+        required=False,
+    )
+    erasure_date = forms.DateField(label=_("Erasure date"), widget=DATE, required=False)
+    erasure_done_by = forms.CharField(label=_("Erased by"), max_length=200, required=False)
+    erasure_certificate = forms.CharField(
+        label=_("Erasure certificate reference"), max_length=200, required=False
+    )
+
+    def device_input(self) -> DeviceInput:
+        data = self.cleaned_data
+        return DeviceInput(
+            date=data["date"],
+            item_type=data["item_type"],
+            outcome=data["outcome"],
+            recipient=data.get("recipient") or "",
+            agreement=data.get("agreement") or "",
+            weight_kg=data.get("weight_kg"),
+            serial_number=data.get("serial_number") or "",
+            asset_tag=data.get("asset_tag") or "",
+            held_data=bool(data.get("held_data")),
+            replaces_purchase=bool(data.get("replaces_purchase")),
+            erasure_method=data.get("erasure_method") or "",
+            erasure_date=data.get("erasure_date"),
+            erasure_done_by=data.get("erasure_done_by") or "",
+            erasure_certificate=data.get("erasure_certificate") or "",
+        )
+
+
+class CertificateForm(forms.Form):
+    file = forms.FileField(
+        label=_("Certificate file"),
+        help_text=_("PDF, PNG or JPEG, at most %(mb)s MB. Only the référent can open it."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    def __init__(self, *args: Any, max_mb: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": f"{max_mb:g}"}

@@ -7,9 +7,17 @@ so that totals are sums in the database."""
 
 from __future__ import annotations
 
+import secrets
+from pathlib import PurePosixPath
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from capnr.core.access import Access
@@ -65,8 +73,25 @@ class Campaign(Versioned):
         related_name="+",
         verbose_name=_("roadmap item"),
     )
+    # The roadmap item's indicators the campaign's results are written to (items collected,
+    # estimated kg, reuse rate: services.results_to_roadmap), created the first time.
+    kpi_items = models.ForeignKey(
+        "roadmap.KpiTarget", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    kpi_kg = models.ForeignKey(
+        "roadmap.KpiTarget", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    kpi_reuse = models.ForeignKey(
+        "roadmap.KpiTarget", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     # The hall screen's page: a link of its own, renewed by the référent to stop an old one.
     display_token = models.CharField(max_length=64, unique=True, default=new_raw_token)
+    # The public page telling depositors what became of their devices: published by the
+    # référent (opt-in), reached by this link; None while unpublished. Unpublishing forgets
+    # the link, so publishing again gives a new one.
+    outcomes_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     edit_need = Access.ADMINISTER
     objects = OrganisationOwnedQuerySet.as_manager()
@@ -83,6 +108,10 @@ class Campaign(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def outcomes_published(self) -> bool:
+        return self.outcomes_token is not None
 
 
 class Team(models.Model):
@@ -262,12 +291,22 @@ if tuple(Outcome.values) != OUTCOMES:
 
 
 class SortingBatch(models.Model):
-    """Devices of one type sorted to one outcome on one day: a single device or a batch."""
+    """Devices of one type sorted to one outcome on one day: a batch, or one device recorded
+    on its own (``is_device``: a count of 1, with its serial number or asset tag if known, and
+    its erasure recorded with it when it held data)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sorting")
     date = models.DateField(_("date"))
     item_type = models.CharField(_("kind of equipment"), max_length=20, choices=ItemType.choices)
     count = models.PositiveIntegerField(_("how many"))
+    is_device = models.BooleanField(_("one device"), default=False)
+    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    asset_tag = models.CharField(
+        _("asset tag"),
+        max_length=100,
+        blank=True,
+        help_text=_("The organisation's inventory number, if the device has one."),
+    )
     outcome = models.CharField(_("what became of them"), max_length=20, choices=Outcome.choices)
     recipient = models.CharField(
         _("to whom"),
@@ -310,6 +349,11 @@ class SortingBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.count} × {self.item_type} → {self.outcome}"
 
+    @property
+    def device_reference(self) -> str:
+        """The device's serial number and asset tag, as one would read them on a label."""
+        return " · ".join(part for part in (self.serial_number, self.asset_tag) if part)
+
 
 class ErasureMethod(models.TextChoices):
     OVERWRITE = "overwrite", _("Software overwrite of the whole disk")
@@ -318,8 +362,37 @@ class ErasureMethod(models.TextChoices):
     DESTRUCTION = "destruction", _("Physical destruction of the storage")
 
 
+class _PrivateStorage(LazyObject):
+    """STORAGES["private"], looked up when first used (and again after the setting changes, as
+    Django does for its default storage)."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["private"]
+
+
+_PRIVATE_STORAGE = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_changed(*, setting: str, **kwargs: object) -> None:
+    if setting == "STORAGES":
+        _PRIVATE_STORAGE._wrapped = empty
+
+
+def private_storage() -> Storage:
+    """Where the erasure certificates are kept: STORAGES["private"], never served as is."""
+    return cast(Storage, _PRIVATE_STORAGE)
+
+
+def certificate_path(erasure: Erasure, filename: str) -> str:
+    """A name nobody can guess nor derive from the upload: random, with the type's extension
+    (``filename`` is chosen by the service from the file's content, not by the sender)."""
+    return f"erasure-certificates/{secrets.token_urlsafe(24)}{PurePosixPath(filename).suffix}"
+
+
 class Erasure(models.Model):
-    """Data erased from devices of a sorted batch: how, when, by whom, with what certificate."""
+    """Data erased from devices of a sorted batch: how, when, by whom, with what certificate
+    (its reference, and the certificate's file if one was uploaded)."""
 
     batch = models.ForeignKey(SortingBatch, on_delete=models.CASCADE, related_name="erasures")
     date = models.DateField(_("date"))
@@ -332,6 +405,16 @@ class Erasure(models.Model):
         blank=True,
         help_text=_("The number of the erasure certificate or report, if there is one."),
     )
+    certificate_file = models.FileField(
+        _("certificate file"),
+        upload_to=certificate_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
+    # The name it was sent under, to show and to download under; never used as a path.
+    certificate_file_name = models.CharField(max_length=200, blank=True)
+    certificate_content_type = models.CharField(max_length=40, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,5 +1,6 @@
-"""The two pages reached without an account, each by a secret link: a box's deposit page (from
-the QR code on its poster) and the hall screen's leaderboard. Each finds its one campaign by the
+"""The pages reached without an account, each by a secret link: a box's deposit page (from
+the QR code on its poster), the hall screen's leaderboard and, once the référent publishes it,
+the page telling depositors what became of their devices. Each finds its one campaign by the
 token in the address and reads nothing beyond it; a dead link answers a plain 404 page that
 names nothing of the campaign."""
 
@@ -8,12 +9,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from capnr.core.forms import apply_errors
 
 from . import selectors, services, throttle
 from .forms import DepositForm
+from .models import Campaign
 
 # The hall screen reloads itself this often (seconds), without JavaScript.
 DISPLAY_REFRESH_SECONDS = 60
@@ -21,6 +24,15 @@ DISPLAY_REFRESH_SECONDS = 60
 
 def _dead_link(request: HttpRequest) -> HttpResponse:
     return render(request, "collection/link_unusable.html", status=404)
+
+
+def _outcomes_url(request: HttpRequest, campaign: Campaign) -> str:
+    """The published page of outcomes, in full (the hall screen shows it as text), or ""."""
+    if campaign.outcomes_token is None:
+        return ""
+    return request.build_absolute_uri(
+        reverse("collection_outcomes", args=[campaign.outcomes_token])
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -68,6 +80,7 @@ def deposit_thanks(request: HttpRequest, point_token: str) -> HttpResponse:
             "point": point,
             "campaign": point.campaign,
             "totals": selectors.leaderboard(point.campaign),
+            "outcomes_url": _outcomes_url(request, point.campaign),
         },
     )
 
@@ -90,5 +103,22 @@ def display(request: HttpRequest, display_token: str) -> HttpResponse:
             "board": selectors.leaderboard(campaign),
             "sorting": selectors.sorting_summary(campaign),
             "refresh_seconds": DISPLAY_REFRESH_SECONDS if request.GET.get("screen") else 0,
+            "outcomes_url": _outcomes_url(request, campaign),
         },
+    )
+
+
+@require_safe
+def outcomes(request: HttpRequest, outcomes_token: str) -> HttpResponse:
+    """What became of the campaign's devices, for the people who brought them: so many reused,
+    donated (to which association), sold, refurbished, recycled; the weights; the manufacturing
+    avoided, counted only for the devices that spare a purchase. Published by the référent;
+    no personal data (no first name, no agent, no erasure detail)."""
+    campaign = selectors.campaign_for_outcomes_token(outcomes_token)
+    if campaign is None:
+        return _dead_link(request)
+    return render(
+        request,
+        "collection/outcomes_public.html",
+        {"campaign": campaign, "outcomes": selectors.public_outcomes(campaign)},
     )

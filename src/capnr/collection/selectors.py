@@ -4,6 +4,7 @@ screen) find their one campaign by its token and read nothing beyond it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from capnr.core.access import OrganisationAccess
 from capnr.core.owned import get_for_access
 from capnr.engine import collection as engine
+from capnr.inventory import selectors as inventory_selectors
 
 from .models import (
     Answer,
@@ -21,6 +23,7 @@ from .models import (
     CollectionPoint,
     Deposit,
     DepositChange,
+    Erasure,
     ErasureMethod,
     ItemType,
     Outcome,
@@ -114,9 +117,20 @@ def campaign_for_display_token(raw_token: str) -> Campaign | None:
 # --- The leaderboard -----------------------------------------------------------------------------
 
 
-def _sums(deposits: QuerySet[Deposit], group: str) -> list[dict[str, Any]]:
+def _live(deposits: QuerySet[Deposit], until: dt.datetime | None = None) -> QuerySet[Deposit]:
+    """The deposits that count (not removed), or those that counted at ``until``."""
+    if until is None:
+        return deposits.filter(removed_at__isnull=True)
+    return deposits.filter(
+        Q(removed_at__isnull=True) | Q(removed_at__gt=until), created_at__lt=until
+    )
+
+
+def _sums(
+    deposits: QuerySet[Deposit], group: str, until: dt.datetime | None = None
+) -> list[dict[str, Any]]:
     return list(
-        deposits.filter(removed_at__isnull=True)
+        _live(deposits, until)
         .values(group)
         .annotate(**{f"n_{kind}": Sum(kind) for kind in engine.ITEM_TYPES})
     )
@@ -136,23 +150,24 @@ class Leaderboard:
     counts: dict[str, int]
 
 
-def leaderboard(campaign: Campaign) -> Leaderboard:
+def leaderboard(campaign: Campaign, until: dt.datetime | None = None) -> Leaderboard:
     """Departments ranked by items per agent, sites by items, and the campaign's totals; the
-    removed deposits do not count. Three queries."""
+    removed deposits do not count. ``until``: the leaderboard as it stood at that moment (for
+    the digest's news). Five queries."""
     deposits = Deposit.objects.filter(point__campaign=campaign)
-    by_team = {row["team"]: row for row in _sums(deposits, "team")}
+    by_team = {row["team"]: row for row in _sums(deposits, "team", until)}
     teams = [
         engine.Totals(team.pk, team.name, _counts(by_team.get(team.pk)), team.headcount)
         for team in campaign.teams.all()
     ]
-    by_site = {row["point__site"]: row for row in _sums(deposits, "point__site")}
+    by_site = {row["point__site"]: row for row in _sums(deposits, "point__site", until)}
     site_names = dict(campaign.points.filter(site__isnull=False).values_list("site", "site__name"))
     sites = [
         engine.Totals(site_id, name, _counts(by_site.get(site_id)))
         for site_id, name in site_names.items()
     ]
     counts = {kind: sum(team.counts[kind] for team in teams) for kind in engine.ITEM_TYPES}
-    live = deposits.filter(removed_at__isnull=True)
+    live = _live(deposits, until)
     return Leaderboard(
         teams=engine.rank_by_items_per_agent(teams),
         sites=engine.rank_by_items(sites),
@@ -235,6 +250,10 @@ def batch_get(*, access: OrganisationAccess, campaign: Campaign, pk: int) -> Sor
     return get_for_access(SortingBatch.objects.filter(campaign=campaign), pk, access)
 
 
+def erasure_get(*, access: OrganisationAccess, batch: SortingBatch, pk: int) -> Erasure:
+    return get_for_access(Erasure.objects.filter(batch=batch), pk, access)
+
+
 def _target_applies(target: engine.ReuseTarget, kind: str) -> bool:
     if target.applies_to == "state_services":
         return kind == "state_service"
@@ -291,8 +310,47 @@ def _replacing(batches: list[SortingBatch]) -> dict[str, int]:
     return replacing
 
 
+@dataclass(frozen=True)
+class OrganisationReuse:
+    """The organisation's reuse rate for a year: every campaign ending that year, plus the
+    devices the inventory marks retired that year, whose outcome it does not record."""
+
+    year: int
+    sorted_devices: int
+    reused: int
+    retired_outcome_unknown: int  # inventory, retired in the year, not sorted one by one here
+    retired_undated: int  # inventory, retired with no date: left out (their year is unknown)
+    rate: float | None
+
+
+def organisation_reuse(*, access: OrganisationAccess, year: int) -> OrganisationReuse:
+    """Reused ÷ (sorted + retired in the inventory with an unknown outcome), for ``year``.
+    A retired device sorted one by one under its serial number or asset tag is counted once,
+    as sorted. Three queries."""
+    sorting = SortingBatch.objects.for_access(access).filter(campaign__end_date__year=year)
+    counts = {outcome: 0 for outcome in engine.OUTCOMES}
+    for row in sorting.values("outcome").annotate(devices=Sum("count")):
+        counts[row["outcome"]] += int(row["devices"] or 0)
+    numbers = list(sorting.filter(is_device=True).values_list("serial_number", "asset_tag"))
+    retired = inventory_selectors.retired_devices(
+        access=access,
+        year=year,
+        except_serial_numbers=frozenset(serial for serial, _tag in numbers if serial),
+        except_inventory_numbers=frozenset(tag for _serial, tag in numbers if tag),
+    )
+    return OrganisationReuse(
+        year=year,
+        sorted_devices=sum(counts.values()),
+        reused=sum(counts[outcome] for outcome in engine.REUSE_OUTCOMES),
+        retired_outcome_unknown=retired.in_year,
+        retired_undated=retired.undated,
+        rate=engine.reuse_rate(counts, outcome_unknown=retired.in_year),
+    )
+
+
 def register_rows(campaign: Campaign) -> tuple[list[str], list[list[object]]]:
-    """The waste and reuse register: one line per sorted batch, with its erasures."""
+    """The waste and reuse register: one line per sorted batch or device, with its erasures
+    (a device's serial number and asset tag in the last column)."""
     labels = dict(ItemType.choices)
     outcomes = dict(Outcome.choices)
     methods = dict(ErasureMethod.choices)
@@ -307,7 +365,9 @@ def register_rows(campaign: Campaign) -> tuple[list[str], list[list[object]]]:
         str(_("How many held data")),
         str(_("How many erased")),
         str(_("Erasure (method, date, by, certificate)")),
+        str(_("Serial number · asset tag")),
     ]
+    file_word = str(_("file:"))
     rows: list[list[object]] = []
     for batch in sorting_list(campaign).order_by("date", "pk"):
         erasures = list(batch.erasures.all())
@@ -325,8 +385,100 @@ def register_rows(campaign: Campaign) -> tuple[list[str], list[list[object]]]:
                 " | ".join(
                     f"{methods.get(e.method, e.method)}, {e.date.isoformat()}, {e.done_by}"
                     + (f", {e.certificate}" if e.certificate else "")
+                    + (f", {file_word} {e.certificate_file_name}" if e.certificate_file else "")
                     for e in erasures
                 ),
+                batch.device_reference,
             ]
         )
     return header, rows
+
+
+# --- The public page of what became of the devices ------------------------------------------------
+
+# Whose names the public page gives: associations, refurbishers and take-back schemes are
+# organisations. A sale's buyer is not shown: it may be a person ("sold to the agents").
+NAMED_RECIPIENTS = (Outcome.DONATED, Outcome.REFURBISHER, Outcome.WEEE)
+
+
+def campaign_for_outcomes_token(raw_token: str) -> Campaign | None:
+    """The campaign whose published page of outcomes this link opens, or None (unknown, or
+    the référent unpublished it)."""
+    if not raw_token or len(raw_token) > TOKEN_MAX_LENGTH:
+        return None
+    return Campaign.objects.filter(outcomes_token=raw_token).first()
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    outcome: str
+    label: str
+    devices: int
+    weight_kg: float | None  # as recorded; None when no batch of this outcome was weighed
+    recipients: list[str]  # only for NAMED_RECIPIENTS
+
+
+@dataclass(frozen=True)
+class PublicOutcomes:
+    """What depositors may know of their devices: counts, weights and the organisations that
+    received them. Nothing about a person: no first name, no agent, no erasure detail."""
+
+    collected: int
+    sorted_devices: int
+    reused: int
+    lines: list[OutcomeLine]  # outcomes with at least one device, in the engine's order
+    avoided: engine.Avoided
+    recycled_kg: float
+    held_data: int
+    erased: int
+
+
+def public_outcomes(campaign: Campaign) -> PublicOutcomes:
+    """The public page's figures. Three queries (the totals, the batches, their erasures)."""
+    board = items_collected(campaign)
+    batches = list(
+        SortingBatch.objects.filter(campaign=campaign)
+        .order_by("date", "pk")
+        .prefetch_related("erasures")
+    )
+    labels = dict(Outcome.choices)
+    lines = []
+    for outcome in engine.OUTCOMES:
+        mine = [batch for batch in batches if batch.outcome == outcome]
+        if not mine:
+            continue
+        weighed = [batch.weight_kg for batch in mine if batch.weight_kg is not None]
+        recipients = (
+            list(dict.fromkeys(batch.recipient.strip() for batch in mine if batch.recipient))
+            if outcome in NAMED_RECIPIENTS
+            else []
+        )
+        lines.append(
+            OutcomeLine(
+                outcome=outcome,
+                label=str(labels[outcome]),
+                devices=sum(batch.count for batch in mine),
+                weight_kg=round(sum(weighed), 1) if weighed else None,
+                recipients=recipients,
+            )
+        )
+    return PublicOutcomes(
+        collected=board,
+        sorted_devices=sum(line.devices for line in lines),
+        reused=sum(line.devices for line in lines if line.outcome in engine.REUSE_OUTCOMES),
+        lines=lines,
+        avoided=engine.avoided_manufacturing(_replacing(batches)),
+        recycled_kg=round(
+            sum(batch.weight_kg or 0 for batch in batches if batch.outcome == Outcome.WEEE), 1
+        ),
+        held_data=sum(batch.held_data for batch in batches),
+        erased=sum(erasure.devices for batch in batches for erasure in batch.erasures.all()),
+    )
+
+
+def items_collected(campaign: Campaign) -> int:
+    """Items declared in the campaign's live deposits, in one query."""
+    sums = Deposit.objects.filter(point__campaign=campaign, removed_at__isnull=True).aggregate(
+        **{kind: Sum(kind) for kind in engine.ITEM_TYPES}
+    )
+    return sum(int(value or 0) for value in sums.values())

@@ -6,11 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from capnr.core.access import Access, OrganisationAccess
@@ -20,7 +25,9 @@ from capnr.core.tokens import new_raw_token
 from capnr.core.versioned import save_versioned
 from capnr.engine import collection as engine
 from capnr.organisations.models import Department, Site, User
+from capnr.roadmap import services as roadmap_services
 
+from . import selectors
 from .models import (
     Answer,
     Campaign,
@@ -32,6 +39,7 @@ from .models import (
     Outcome,
     SortingBatch,
     Team,
+    private_storage,
 )
 
 CAMPAIGN_FIELDS = ("name", "start_date", "end_date", "rules", "item_types", "plan_item")
@@ -95,6 +103,28 @@ def display_link_renew(*, access: OrganisationAccess, campaign: Campaign) -> str
     campaign.display_token = new_raw_token()
     campaign.save(update_fields=["display_token"])
     return campaign.display_token
+
+
+@transaction.atomic
+def outcomes_publish(*, access: OrganisationAccess, campaign: Campaign) -> str:
+    """Open the public page of what became of the campaign's devices (the référent's opt-in);
+    publishing an already published page keeps its link."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, campaign)
+    if campaign.outcomes_token is None:
+        campaign.outcomes_token = new_raw_token()
+        campaign.save(update_fields=["outcomes_token"])
+    return campaign.outcomes_token
+
+
+@transaction.atomic
+def outcomes_unpublish(*, access: OrganisationAccess, campaign: Campaign) -> None:
+    """Close the public page; its link stops working for good."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, campaign)
+    if campaign.outcomes_token is not None:
+        campaign.outcomes_token = None
+        campaign.save(update_fields=["outcomes_token"])
 
 
 # --- Departments taking part ---------------------------------------------------------------------
@@ -416,3 +446,283 @@ def erasure_record(
     erasure.full_clean()
     erasure.save()
     return erasure
+
+
+@dataclass(frozen=True)
+class DeviceInput:
+    """One device sorted on its own: what became of it and, when it held data, its erasure."""
+
+    date: dt.date
+    item_type: str
+    outcome: str
+    recipient: str = ""
+    agreement: str = ""
+    weight_kg: float | None = None
+    serial_number: str = ""
+    asset_tag: str = ""
+    held_data: bool = False
+    replaces_purchase: bool = False
+    # The erasure, required when the device held data: method, date, who, certificate.
+    erasure_method: str = ""
+    erasure_date: dt.date | None = None
+    erasure_done_by: str = ""
+    erasure_certificate: str = ""
+
+
+ERASURE_FIELDS = ("erasure_method", "erasure_date", "erasure_done_by")
+
+
+@transaction.atomic
+def device_record(
+    *, access: OrganisationAccess, user: User, campaign: Campaign, data: DeviceInput
+) -> SortingBatch:
+    """Record one device: a sorting line of one, with its serial number or asset tag if known
+    (a number already sorted in this campaign is refused: the same device twice). A device that
+    held data is recorded with its erasure, or not at all: every problem is reported at once."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, campaign)
+    errors: dict[str, list[str]] = {}
+    serial, tag = data.serial_number.strip(), data.asset_tag.strip()
+    lines = SortingBatch.objects.filter(campaign=campaign, is_device=True)
+    if serial and lines.filter(serial_number=serial).exists():
+        errors["serial_number"] = [_("A device with this serial number is already sorted.")]
+    if tag and lines.filter(asset_tag=tag).exists():
+        errors["asset_tag"] = [_("A device with this asset tag is already sorted.")]
+    if data.held_data:
+        for name in ERASURE_FIELDS:
+            if not getattr(data, name):
+                errors[name] = [_("It held data: record how, when and by whom it was erased.")]
+    try:
+        batch = sorting_record(
+            access=access,
+            user=user,
+            campaign=campaign,
+            fields={
+                "date": data.date,
+                "item_type": data.item_type,
+                "count": 1,
+                "outcome": data.outcome,
+                "recipient": data.recipient,
+                "agreement": data.agreement,
+                "weight_kg": data.weight_kg,
+                "held_data": 1 if data.held_data else 0,
+                "replaces_purchase": 1 if data.replaces_purchase else 0,
+                "is_device": True,
+                "serial_number": serial,
+                "asset_tag": tag,
+            },
+        )
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+        raise ValidationError(errors) from error
+    if errors:
+        raise ValidationError(errors)
+    if data.held_data:
+        try:
+            erasure_record(
+                access=access,
+                user=user,
+                batch=batch,
+                fields={
+                    "date": data.erasure_date,
+                    "method": data.erasure_method,
+                    "devices": 1,
+                    "done_by": data.erasure_done_by.strip(),
+                    "certificate": data.erasure_certificate.strip(),
+                },
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                {f"erasure_{name}": messages for name, messages in error.message_dict.items()}
+            ) from error
+    return batch
+
+
+# --- Erasure certificates as files ---------------------------------------------------------------
+
+# The types a certificate may be, recognised by their first bytes (never by the name or the type
+# the browser claims): (signature, content type, extension).
+CERTIFICATE_TYPES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+
+
+def certificate_type(upload: UploadedFile) -> tuple[str, str] | None:
+    """(content type, extension) of a PDF, PNG or JPEG file, read from its content; else None."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for signature, content_type, extension in CERTIFICATE_TYPES:
+        if head.startswith(signature):
+            return content_type, extension
+    return None
+
+
+@transaction.atomic
+def certificate_attach(
+    *, access: OrganisationAccess, erasure: Erasure, upload: UploadedFile
+) -> Erasure:
+    """Keep the erasure's certificate as a file (PDF, PNG or JPEG, at most
+    CAPNR_CERTIFICATE_MAX_MB), under a random name in the private storage; a file already there
+    is replaced (and deleted once this is saved)."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, erasure)
+    limit_mb = settings.CAPNR_CERTIFICATE_MAX_MB
+    if upload.size is None or upload.size > limit_mb * 1024 * 1024:
+        raise ValidationError(
+            {"file": [_("The file is too large: at most %(mb)s MB.") % {"mb": f"{limit_mb:g}"}]}
+        )
+    if not upload.size:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    kind = certificate_type(upload)
+    if kind is None:
+        raise ValidationError({"file": [_("Send a PDF, PNG or JPEG file.")]})
+    content_type, extension = kind
+    old = erasure.certificate_file.name
+    try:
+        sent_as = get_valid_filename(PurePosixPath(upload.name or "").name)
+    except SuspiciousFileOperation:  # nothing usable left of the name
+        sent_as = f"certificate{extension}"
+    erasure.certificate_file.save(f"certificate{extension}", upload, save=False)
+    erasure.certificate_file_name = sent_as[:200]
+    erasure.certificate_content_type = content_type
+    erasure.save(
+        update_fields=["certificate_file", "certificate_file_name", "certificate_content_type"]
+    )
+    if old:
+        storage = erasure.certificate_file.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return erasure
+
+
+@transaction.atomic
+def certificate_remove(*, access: OrganisationAccess, erasure: Erasure) -> None:
+    """Delete the erasure's certificate file (the erasure and its reference stay)."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, erasure)
+    old = erasure.certificate_file.name
+    if not old:
+        return
+    erasure.certificate_file = None  # type: ignore[assignment]
+    erasure.certificate_file_name = ""
+    erasure.certificate_content_type = ""
+    erasure.save(
+        update_fields=["certificate_file", "certificate_file_name", "certificate_content_type"]
+    )
+    storage = erasure.certificate_file.storage
+    transaction.on_commit(lambda: storage.delete(old))
+
+
+# --- Results written to the roadmap item ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultKpi:
+    field: str  # the Campaign field naming the indicator
+    label: str  # with %(campaign)s
+    unit: str
+
+
+def _result_kpis() -> tuple[ResultKpi, ...]:
+    return (
+        ResultKpi("kpi_items", _("Items collected (%(campaign)s)"), _("items")),
+        ResultKpi("kpi_kg", _("Estimated weight collected (%(campaign)s)"), "kg"),
+        ResultKpi("kpi_reuse", _("Share of sorted devices sent to reuse (%(campaign)s)"), "%"),
+    )
+
+
+@transaction.atomic
+def results_to_roadmap(
+    *, access: OrganisationAccess, user: User, campaign: Campaign, date: dt.date | None = None
+) -> int:
+    """Write the campaign's results on its roadmap item as indicator values dated ``date``
+    (today): items collected, estimated kg and the reuse rate (%, once something is sorted).
+    The indicators are created on the item the first time and kept on the campaign; writing
+    again the same day replaces that day's values (idempotent). Returns the values written."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, campaign)
+    # As stored now: an indicator deleted on the roadmap since the campaign was read is gone.
+    campaign.refresh_from_db(fields=["plan_item", *(r.field for r in _result_kpis())])
+    item = campaign.plan_item
+    if item is None or item.deleted_at is not None:
+        raise ValidationError(_("This campaign carries out no roadmap item."))
+    day = date or timezone.localdate()
+    board = selectors.leaderboard(campaign)
+    rate = selectors.sorting_summary(campaign).reuse_rate
+    values = {
+        "kpi_items": float(board.items),
+        "kpi_kg": board.kg,
+        "kpi_reuse": round(rate * 100, 1) if rate is not None else None,
+    }
+    written = 0
+    for result in _result_kpis():
+        kpi = getattr(campaign, result.field)
+        if kpi is None or kpi.item_id != item.pk:
+            kpi = roadmap_services.kpi_add(
+                access=access,
+                item=item,
+                user=user,
+                label=result.label % {"campaign": campaign.name},
+                unit=result.unit,
+            )
+            setattr(campaign, result.field, kpi)
+        value = values[result.field]
+        if value is not None:
+            roadmap_services.measurement_set(
+                access=access, kpi=kpi, user=user, date=day, value=value
+            )
+            written += 1
+    campaign.save(update_fields=[result.field for result in _result_kpis()])
+    return written
+
+
+# --- Deletions -----------------------------------------------------------------------------------
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    """The certificate files go once the rows are gone for good (not if the deletion fails)."""
+    if names:
+        storage = private_storage()
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def _certificate_names(erasures: QuerySet[Erasure]) -> list[str]:
+    return [name for name in erasures.values_list("certificate_file", flat=True) if name]
+
+
+@transaction.atomic
+def campaign_delete(*, access: OrganisationAccess, campaign: Campaign) -> None:
+    """Delete a campaign with everything in it: departments, boxes (their links stop), deposits
+    and their journal, sorting, erasures and their certificate files."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, campaign)
+    names = _certificate_names(Erasure.objects.filter(batch__campaign=campaign))
+    campaign.delete()
+    _delete_files_on_commit(names)
+
+
+@transaction.atomic
+def point_delete(*, access: OrganisationAccess, point: CollectionPoint) -> None:
+    """Delete a box placed by mistake. A box with deposits stays (they count in the totals and
+    the journal): stop its link instead."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, point)
+    if point.deposits.exists():
+        raise ValidationError(
+            _("This box has deposits: it cannot be deleted. Stop its link instead.")
+        )
+    point.delete()
+
+
+@transaction.atomic
+def sorting_delete(*, access: OrganisationAccess, batch: SortingBatch) -> None:
+    """Delete a sorting line recorded by mistake, with its erasures and their certificate
+    files; the register and the rates no longer count it."""
+    access.require(Access.ADMINISTER)
+    require_same_organisation(access, batch)
+    names = _certificate_names(batch.erasures.all())
+    batch.delete()
+    _delete_files_on_commit(names)

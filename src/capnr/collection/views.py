@@ -4,12 +4,14 @@ the leaderboard. The pages reached without an account are in ``public_views``.""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,14 +29,16 @@ from capnr.roadmap.selectors import item_list
 from . import poster, selectors, services
 from .forms import (
     CampaignForm,
+    CertificateForm,
     CorrectionForm,
+    DeviceForm,
     ErasureForm,
     PointForm,
     RemovalForm,
     SortingForm,
     TeamForm,
 )
-from .models import Campaign, CollectionPoint, Deposit
+from .models import Campaign, CollectionPoint, Deposit, Erasure, SortingBatch
 
 DEPOSITS_PER_PAGE = 20
 POINTS_PER_PAGE = 20
@@ -214,6 +218,42 @@ def display_link_renew(
         consequence=_("The old link stops working: open the new one on the screen."),
         label=_("New link"),
         back_url=_url("campaign", access, campaign_id),
+    )
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def results_to_roadmap(
+    request: HttpRequest, access: OrganisationAccess, campaign_id: int
+) -> HttpResponse:
+    campaign = selectors.campaign_get(access=access, pk=campaign_id)
+    back = _url("campaign", access, campaign_id)
+    if request.method == "POST":
+        try:
+            written = services.results_to_roadmap(
+                access=access,
+                user=request.user,  # type: ignore[arg-type]
+                campaign=campaign,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(count)s indicator values written on the roadmap item, dated today.")
+                % {"count": written},
+            )
+        return redirect(back)
+    return _confirm_page(
+        request,
+        access,
+        question=_("Write the results on the roadmap item?"),
+        consequence=_(
+            "Items collected, estimated kg and the reuse rate become indicator values of the "
+            "roadmap item, dated today. Writing again the same day replaces that day's values."
+        ),
+        label=_("Write the results"),
+        back_url=back,
     )
 
 
@@ -613,9 +653,78 @@ def sorting(request: HttpRequest, access: OrganisationAccess, campaign_id: int) 
             "access": access,
             "campaign": campaign,
             "summary": selectors.sorting_summary(campaign),
+            "organisation_reuse": selectors.organisation_reuse(
+                access=access, year=campaign.end_date.year
+            ),
             "page": page,
+            "outcomes_url": (
+                request.build_absolute_uri(
+                    reverse("collection_outcomes", args=[campaign.outcomes_token])
+                )
+                if campaign.outcomes_token
+                else ""
+            ),
         },
     )
+
+
+def _publication(
+    request: HttpRequest, access: OrganisationAccess, campaign_id: int, publish: bool
+) -> HttpResponse:
+    campaign = selectors.campaign_get(access=access, pk=campaign_id)
+    back = _url("sorting", access, campaign_id)
+    if request.method == "POST":
+        if publish:
+            services.outcomes_publish(access=access, campaign=campaign)
+            messages.success(
+                request,
+                _("The page is public: its link is on the hall screen and after each deposit."),
+            )
+        else:
+            services.outcomes_unpublish(access=access, campaign=campaign)
+            messages.success(request, _("The page is no longer public; its link no longer works."))
+        return redirect(back)
+    if publish:
+        return _confirm_page(
+            request,
+            access,
+            question=_("Publish what became of the devices?"),
+            consequence=_(
+                "Anyone with the link sees, without an account: how many devices were reused, "
+                "donated, sold, refurbished or recycled, the weights, the associations and "
+                "take-back schemes that received them, and the manufacturing avoided. No first "
+                "name, no agent, no erasure detail. The link is shown on the hall screen and "
+                "after each deposit."
+            ),
+            label=_("Publish"),
+            back_url=back,
+        )
+    return _confirm_page(
+        request,
+        access,
+        question=_("Stop publishing what became of the devices?"),
+        consequence=_(
+            "The public page and its link stop working. Publishing again later gives a new link."
+        ),
+        label=_("Stop publishing"),
+        back_url=back,
+    )
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def outcomes_publish(
+    request: HttpRequest, access: OrganisationAccess, campaign_id: int
+) -> HttpResponse:
+    return _publication(request, access, campaign_id, publish=True)
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def outcomes_unpublish(
+    request: HttpRequest, access: OrganisationAccess, campaign_id: int
+) -> HttpResponse:
+    return _publication(request, access, campaign_id, publish=False)
 
 
 @organisation_view(Access.ADMINISTER)
@@ -647,6 +756,34 @@ def sorting_add(request: HttpRequest, access: OrganisationAccess, campaign_id: i
 
 @organisation_view(Access.ADMINISTER)
 @require_http_methods(["GET", "HEAD", "POST"])
+def device_add(request: HttpRequest, access: OrganisationAccess, campaign_id: int) -> HttpResponse:
+    """One device on its own, with its erasure when it held data."""
+    campaign = selectors.campaign_get(access=access, pk=campaign_id)
+    form = DeviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.device_record(
+                access=access,
+                user=request.user,  # type: ignore[arg-type]
+                campaign=campaign,
+                data=form.device_input(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Device recorded."))
+            return redirect("collection:sorting", access.organisation.slug, campaign.pk)
+    return _form_page(
+        request,
+        access,
+        form,
+        _("Record what became of one device"),
+        _url("sorting", access, campaign_id),
+    )
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
 def erasure_add(
     request: HttpRequest, access: OrganisationAccess, campaign_id: int, batch_id: int
 ) -> HttpResponse:
@@ -668,6 +805,182 @@ def erasure_add(
             return redirect("collection:sorting", access.organisation.slug, campaign.pk)
     return _form_page(
         request, access, form, _("Record a data erasure"), _url("sorting", access, campaign_id)
+    )
+
+
+def _erasure(
+    access: OrganisationAccess, campaign_id: int, batch_id: int, erasure_id: int
+) -> tuple[Campaign, SortingBatch, Erasure]:
+    campaign = selectors.campaign_get(access=access, pk=campaign_id)
+    batch = selectors.batch_get(access=access, campaign=campaign, pk=batch_id)
+    return campaign, batch, selectors.erasure_get(access=access, batch=batch, pk=erasure_id)
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def certificate_upload(
+    request: HttpRequest,
+    access: OrganisationAccess,
+    campaign_id: int,
+    batch_id: int,
+    erasure_id: int,
+) -> HttpResponse:
+    """Keep (or replace) the file of an erasure's certificate."""
+    campaign, batch, erasure = _erasure(access, campaign_id, batch_id, erasure_id)
+    form = CertificateForm(
+        request.POST or None, request.FILES or None, max_mb=settings.CAPNR_CERTIFICATE_MAX_MB
+    )
+    if getattr(request, "capnr_upload_too_large", False):
+        form.is_valid()
+        form.add_error("file", _("The file is too large."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_attach(
+                access=access, erasure=erasure, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Certificate file kept."))
+            return redirect("collection:sorting", access.organisation.slug, campaign.pk)
+    return render(
+        request,
+        "collection/certificate_form.html",
+        {"access": access, "campaign": campaign, "batch": batch, "erasure": erasure, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@organisation_view(Access.ADMINISTER)
+@require_safe
+def certificate_file(
+    request: HttpRequest,
+    access: OrganisationAccess,
+    campaign_id: int,
+    batch_id: int,
+    erasure_id: int,
+) -> HttpResponse:
+    """The certificate's file, for the référent only: an attachment, never shown inline."""
+    _campaign, _batch, erasure = _erasure(access, campaign_id, batch_id, erasure_id)
+    if not erasure.certificate_file:
+        raise Http404("No certificate file.")
+    extension = PurePosixPath(erasure.certificate_file.name).suffix
+    response = FileResponse(
+        erasure.certificate_file.open("rb"),
+        as_attachment=True,
+        filename=f"erasure-certificate-{erasure.pk}{extension}",
+        content_type=erasure.certificate_content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def certificate_delete(
+    request: HttpRequest,
+    access: OrganisationAccess,
+    campaign_id: int,
+    batch_id: int,
+    erasure_id: int,
+) -> HttpResponse:
+    _campaign, _batch, erasure = _erasure(access, campaign_id, batch_id, erasure_id)
+    back = _url("sorting", access, campaign_id)
+    if request.method == "POST":
+        services.certificate_remove(access=access, erasure=erasure)
+        messages.success(request, _("Certificate file deleted; the erasure record stays."))
+        return redirect(back)
+    return _confirm_page(
+        request,
+        access,
+        question=_("Delete this certificate file?"),
+        consequence=_(
+            "The file is deleted for good. The erasure record and its certificate reference stay."
+        ),
+        label=_("Delete the file"),
+        back_url=back,
+    )
+
+
+# --- Deletions -----------------------------------------------------------------------------------
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def campaign_delete(
+    request: HttpRequest, access: OrganisationAccess, campaign_id: int
+) -> HttpResponse:
+    campaign = selectors.campaign_get(access=access, pk=campaign_id)
+    if request.method == "POST":
+        services.campaign_delete(access=access, campaign=campaign)
+        messages.success(request, _("Campaign deleted."))
+        return redirect("collection:campaigns", access.organisation.slug)
+    return _confirm_page(
+        request,
+        access,
+        question=_("Delete the campaign “%(name)s”?") % {"name": campaign.name},
+        consequence=_(
+            "Everything in it is deleted for good: departments, boxes (their QR codes stop "
+            "working), deposits and their journal, sorting, erasure records and certificate "
+            "files. Export the register first if you need it."
+        ),
+        label=_("Delete the campaign"),
+        back_url=_url("campaign", access, campaign_id),
+    )
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def point_delete(
+    request: HttpRequest, access: OrganisationAccess, campaign_id: int, point_id: int
+) -> HttpResponse:
+    campaign = selectors.campaign_get(access=access, pk=campaign_id)
+    point = selectors.point_get(access=access, campaign=campaign, pk=point_id)
+    back = _url("point", access, campaign_id, point_id)
+    if request.method == "POST":
+        try:
+            services.point_delete(access=access, point=point)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(back)
+        messages.success(request, _("Box deleted."))
+        return redirect("collection:points", access.organisation.slug, campaign.pk)
+    return _confirm_page(
+        request,
+        access,
+        question=_("Delete this box?"),
+        consequence=_(
+            "For a box placed by mistake: its QR code stops working. A box with deposits cannot "
+            "be deleted; stop its link instead."
+        ),
+        label=_("Delete the box"),
+        back_url=back,
+    )
+
+
+@organisation_view(Access.ADMINISTER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def sorting_delete(
+    request: HttpRequest, access: OrganisationAccess, campaign_id: int, batch_id: int
+) -> HttpResponse:
+    campaign = selectors.campaign_get(access=access, pk=campaign_id)
+    batch = selectors.batch_get(access=access, campaign=campaign, pk=batch_id)
+    back = _url("sorting", access, campaign_id)
+    if request.method == "POST":
+        services.sorting_delete(access=access, batch=batch)
+        messages.success(request, _("Sorting line deleted."))
+        return redirect(back)
+    return _confirm_page(
+        request,
+        access,
+        question=_("Delete this sorting line?"),
+        consequence=_(
+            "For a line recorded by mistake: it leaves the register and the rates, with its "
+            "erasure records and their certificate files."
+        ),
+        label=_("Delete the line"),
+        back_url=back,
     )
 
 

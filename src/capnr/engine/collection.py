@@ -238,15 +238,20 @@ def targets_in_force(year: int, measure: str = RETIRED_TO_REUSE) -> list[ReuseTa
     return sorted(latest.values(), key=lambda target: target.id)
 
 
-def reuse_rate(counts_by_outcome: Mapping[str, int]) -> float | None:
-    """Devices sent to reuse ÷ devices sorted (reuse and recycling), by count; None when nothing
-    was sorted. Outcomes not in OUTCOMES are a programming error."""
+def reuse_rate(counts_by_outcome: Mapping[str, int], outcome_unknown: int = 0) -> float | None:
+    """Devices sent to reuse ÷ retired devices, by count: the devices sorted (reuse and
+    recycling) plus ``outcome_unknown``, devices known to be retired whose outcome is not
+    recorded (the inventory's retired devices). Those join the denominator only: a device
+    cannot be claimed as reused without a record of it, so the rate is a lower bound for them.
+    None when there is nothing to divide by. Outcomes not in OUTCOMES are a programming error."""
     unknown = set(counts_by_outcome) - set(OUTCOMES)
     if unknown:
         raise ValueError(f"unknown outcomes: {sorted(unknown)}")
     if any(count < 0 for count in counts_by_outcome.values()):
         raise ValueError(f"negative count of devices sorted: {dict(counts_by_outcome)}")
-    total = sum(counts_by_outcome.values())
+    if outcome_unknown < 0:
+        raise ValueError(f"negative count of retired devices of unknown outcome: {outcome_unknown}")
+    total = sum(counts_by_outcome.values()) + outcome_unknown
     if total == 0:
         return None
     reused = sum(count for outcome, count in counts_by_outcome.items() if outcome in REUSE_OUTCOMES)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from capnr.core.access import OrganisationAccess
@@ -209,3 +209,35 @@ def last_inventory_activities_at(
         .annotate(last=Max("created_at"))
     )
     return latest_by_organisation(imported, computed)
+
+
+@dataclass(frozen=True)
+class RetiredDevices:
+    """Devices the inventory marks retired: those retired in a year, and those with no
+    retirement date (their year is unknown). The inventory records no outcome (reused,
+    recycled…): what became of them is unknown here."""
+
+    in_year: int
+    undated: int
+
+
+def retired_devices(
+    *,
+    access: OrganisationAccess,
+    year: int,
+    except_serial_numbers: frozenset[str] = frozenset(),
+    except_inventory_numbers: frozenset[str] = frozenset(),
+) -> RetiredDevices:
+    """How many devices (quantities summed) the inventory marks retired in ``year``, and retired
+    without a date; devices whose serial or inventory number is in the ``except_`` sets (already
+    counted elsewhere, e.g. sorted one by one) are left out. One query."""
+    retired = Asset.objects.for_access(access).filter(status=AssetStatus.RETIRED)
+    if except_serial_numbers:
+        retired = retired.exclude(serial_number__in=except_serial_numbers)
+    if except_inventory_numbers:
+        retired = retired.exclude(inventory_number__in=except_inventory_numbers)
+    sums = retired.aggregate(
+        in_year=Sum("quantity", filter=Q(retirement_date__year=year)),
+        undated=Sum("quantity", filter=Q(retirement_date__isnull=True)),
+    )
+    return RetiredDevices(in_year=sums["in_year"] or 0, undated=sums["undated"] or 0)

@@ -1,5 +1,6 @@
 """The weekly reminder: to each person who opted in, one email about THEIR OWN open plan items
-due within 14 days or without news for 60 days (``selectors.digest_items``). Never anyone
+due within 14 days or without news for 60 days (``selectors.digest_items``), and the news other
+apps register (``register_section``: the collection challenge's milestones). Never anyone
 else's items, never an email with nothing in it, at most one a week.
 
 It runs as a background job (``tasks.send_digests``, enqueued each week by
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -29,13 +31,62 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class DigestSection:
+    """News another app adds to a person's digest: a heading and a few lines of text."""
+
+    title: str
+    lines: list[str]
+
+
+class SectionProvider(Protocol):
+    def __call__(
+        self,
+        *,
+        user: User,
+        organisation: Organisation,
+        since: dt.date,
+        today: dt.date,
+        base_url: str,
+    ) -> DigestSection | None: ...
+
+
+# Registered at start-up by the apps that have news for the digest (the collection challenge's
+# milestones): the roadmap never imports them.
+_SECTIONS: list[SectionProvider] = []
+
+
+def register_section(provider: SectionProvider) -> None:
+    """Add ``provider``'s news to every digest; called from an app's ``ready()``."""
+    if provider not in _SECTIONS:
+        _SECTIONS.append(provider)
+
+
+def _sections(
+    user: User, organisation: Organisation, since: dt.date, today: dt.date, base_url: str
+) -> list[DigestSection]:
+    with translation.override(settings.LANGUAGE_CODE):
+        found = [
+            provider(
+                user=user, organisation=organisation, since=since, today=today, base_url=base_url
+            )
+            for provider in _SECTIONS
+        ]
+    return [section for section in found if section is not None and section.lines]
+
+
 # A digest already sent less than this many days ago is not sent again (a retried job, a second
 # cron line): the reminder stays weekly.
 MIN_DAYS_BETWEEN = 6
 
 
 def _email(
-    user: User, organisation: Organisation, items: dict[str, list[PlanItem]], base_url: str
+    user: User,
+    organisation: Organisation,
+    items: dict[str, list[PlanItem]],
+    base_url: str,
+    sections: list[DigestSection] | None = None,
 ) -> tuple[str, str]:
     """The subject and text of one person's digest, in the site's default language."""
 
@@ -49,6 +100,7 @@ def _email(
             "due": [(item, link("roadmap:item", item.pk)) for item in items["due"]],
             "stale": [(item, link("roadmap:item", item.pk)) for item in items["stale"]],
             "reminders_url": link("roadmap:reminders"),
+            "sections": sections or [],
         }
         subject = _("Cap NR · your roadmap items to follow up (%(organisation)s)") % {
             "organisation": " ".join(organisation.name.split())  # no line break in a header
@@ -71,9 +123,12 @@ def send_digests(*, today: dt.date, base_url: str) -> int:
         if access is None or not access.can_contribute:
             continue  # left the organisation, or now only reads it: nothing of theirs to do
         items = selectors.digest_items(user=user, organisation=organisation, today=today)
-        if not items["due"] and not items["stale"]:
+        # The news since the last digest (a week, for a first one).
+        since = timezone.localdate(last) if last is not None else today - dt.timedelta(days=7)
+        sections = _sections(user, organisation, since, today, base_url)
+        if not items["due"] and not items["stale"] and not sections:
             continue
-        subject, body = _email(user, organisation, items, base_url)
+        subject, body = _email(user, organisation, items, base_url, sections)
         try:
             send_mail(subject, body, None, [user.email])
         except Exception:  # one failed address must not deprive the others of their digest

@@ -443,6 +443,7 @@ def measurement_add(
     return measurement
 
 
+@transaction.atomic
 def measurement_set(
     *,
     access: OrganisationAccess,
@@ -452,22 +453,21 @@ def measurement_set(
     value: float,
     note: str = "",
 ) -> bool:
-    """The one measurement of ``kpi`` on ``date``, made or corrected: for figures another app
-    computes and writes again (the training programme's), so writing twice adds nothing.
-    Returns whether anything changed."""
+    """The indicator's one value on ``date``, made or corrected: for figures another app
+    computes and writes again (a collection campaign's results, the training programme's
+    indicators), so writing the same day twice keeps one measurement and adds nothing. That
+    date's other measurements are replaced. Returns whether anything changed."""
     _require_item(access, kpi.item, user)
     if date > timezone.localdate() + dt.timedelta(days=1):
         raise ValidationError({"date": _("A measurement cannot be dated in the future.")})
-    current = kpi.measurements.filter(date=date).order_by("pk").first()
-    if current is not None and current.value == value:
+    same_day = list(kpi.measurements.filter(date=date).order_by("pk"))
+    if len(same_day) == 1 and same_day[0].value == value:
         return False
-    if current is None:
-        KpiMeasurement.objects.create(
-            kpi=kpi, date=date, value=value, note=note.strip()[:300], author=user
-        )
-    else:
-        current.value, current.note, current.author = value, note.strip()[:300], user
-        current.save(update_fields=["value", "note", "author"])
+    for old in same_day:
+        old.delete()
+    KpiMeasurement.objects.create(
+        kpi=kpi, date=date, value=value, note=note.strip()[:300], author=user
+    )
     _touch(kpi.item)
     return True
 

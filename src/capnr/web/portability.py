@@ -14,11 +14,13 @@ Left out on purpose: pending invitations and calendar feeds (their links hold se
 the instance that made them), the hashed link of a question delegated by email (send it again),
 the links of the collection boxes and of the hall screen (the imported campaign gets new ones:
 print the posters again), a training session's trainer links and the secrets of the
-self-assessment's and the satisfaction form's links (new ones are made), API tokens, and what
-the coalition holds (cohorts, their memberships), which belongs to the coalition, not to the
-organisation. An organisation has no files of its own: uploads are working copies, deleted
-once an import ends. The training programme goes with its trainees' names: the export is the
-référent's, who may read them (an erased name stays erased)."""
+self-assessment's and the satisfaction form's links (new ones are made), the public page of a
+campaign's outcomes (it comes back unpublished), API tokens, and what the coalition holds
+(cohorts, their memberships), which belongs to the coalition, not to the organisation. The only
+files an organisation keeps, the collection's erasure certificates, are left out too (their
+references stay); other uploads are working copies, deleted once an import ends. The training
+programme goes with its trainees' names: the export is the référent's, who may read them (an
+erased name stays erased)."""
 
 from __future__ import annotations
 
@@ -55,8 +57,12 @@ APPS = (
 LEFT_OUT = {"organisations.invitation", "roadmap.calendarfeed", "training.trainerlink"}
 # An email delegate's link, the collection boxes' and hall screen's links, a self-assessment's
 # link and the satisfaction links die with the move (send them again, print the posters
-# again): the imported rows get new ones.
-SECRET_FIELDS = {"token_hash", "token", "display_token", "link_token"}
+# again): the imported rows get new ones. The public page of a campaign's outcomes comes back
+# unpublished (the référent publishes it again).
+SECRET_FIELDS = {"token_hash", "token", "display_token", "link_token", "outcomes_token"}
+# The files of the erasure certificates stay on the instance that holds them (this export is
+# rows only): the erasures come back with their certificate references, without the files.
+FILE_FIELDS = {"certificate_file", "certificate_file_name", "certificate_content_type"}
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # a ZIP bomb guard for the import
 
 
@@ -142,7 +148,7 @@ def export_organisation(organisation: Organisation) -> bytes:
         rows = model._default_manager.filter(**{path: organisation}).order_by("pk")
         serialised = serializers.serialize("python", rows)
         for record in serialised:
-            for name in SECRET_FIELDS & set(record["fields"]):
+            for name in (SECRET_FIELDS | FILE_FIELDS) & set(record["fields"]):
                 del record["fields"][name]
         records += serialised
         counts[model._meta.label_lower] = len(serialised)

@@ -117,6 +117,15 @@ def test_the_reuse_rate_counts_reuse_over_everything_sorted():
     assert c.reuse_rate({"weee": 4}) == 0
 
 
+def test_retired_devices_of_unknown_outcome_join_the_denominator_only():
+    # 6 donated of 8 sorted, and 12 retired devices whose outcome nobody recorded: 6 / 20.
+    assert c.reuse_rate({"donated": 6, "weee": 2}, outcome_unknown=12) == pytest.approx(0.3)
+    # Nothing sorted, only retired devices: nothing can be claimed as reused.
+    assert c.reuse_rate({}, outcome_unknown=5) == 0
+    with pytest.raises(ValueError, match="unknown outcome"):
+        c.reuse_rate({"donated": 1}, outcome_unknown=-1)
+
+
 def test_the_reuse_rate_refuses_what_it_cannot_count():
     with pytest.raises(ValueError, match="unknown outcomes"):
         c.reuse_rate({"landfill": 1})

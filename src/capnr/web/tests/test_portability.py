@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from capnr.collection.models import Campaign
 from capnr.organisations.models import Department, Organisation, Role, User
 from capnr.web.demo import seed_demo
 from capnr.web.portability import (
@@ -106,6 +107,14 @@ def test_the_export_holds_only_this_organisation_and_no_secret(demo):
     assert not any({"password", "token_hash"} & set(r["fields"]) for r in rows)
     people = [r for r in rows if r["model"] == "organisations.user"]
     assert people and all(set(r["fields"]) == {"email", "full_name"} for r in people)
+    # The public page of the finished challenge's outcomes: its link stays here, unpublished
+    # once imported; the erasure certificates' files stay here too.
+    published = Campaign.objects.filter(organisation=demo, outcomes_token__isnull=False)
+    assert published and not any(campaign.outcomes_token in text for campaign in published)
+    assert not any(
+        {"outcomes_token", "certificate_file", "certificate_file_name"} & set(r["fields"])
+        for r in rows
+    )
 
 
 def test_an_import_under_a_taken_short_name_is_refused_and_stores_nothing(demo, tmp_path):

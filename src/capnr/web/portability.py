@@ -14,8 +14,12 @@ Left out on purpose: pending invitations and calendar feeds (their links hold se
 the instance that made them), the hashed link of a question delegated by email (send it again),
 the links of the collection boxes and of the hall screen (the imported campaign gets new ones:
 print the posters again), API tokens, and what the coalition holds (cohorts, their
-memberships), which belongs to the coalition, not to the organisation. An organisation has no
-files of its own: uploads are working copies, deleted once an import ends."""
+memberships, what it publishes), which belongs to the coalition, not to the organisation. Of
+peer exchange the organisation's own experience reports go (withdrawn ones too), with the
+suggestions it received and its choices (benchmarks opt-out, public listing); not the report
+of another organisation that inspired one of its roadmap items (``peers.inspiration`` names a
+row that is not the organisation's). An organisation has no files of its own: uploads are
+working copies, deleted once an import ends."""
 
 from __future__ import annotations
 
@@ -38,8 +42,8 @@ from capnr.organisations.models import Organisation, User
 
 FORMAT = "capnr-organisation-export"
 FORMAT_VERSION = 1
-APPS = ("organisations", "inventory", "diagnostics", "actions", "roadmap", "collection")
-LEFT_OUT = {"organisations.invitation", "roadmap.calendarfeed"}
+APPS = ("organisations", "inventory", "diagnostics", "actions", "roadmap", "collection", "peers")
+LEFT_OUT = {"organisations.invitation", "roadmap.calendarfeed", "peers.inspiration"}
 # An email delegate's link and the collection boxes' and hall screen's links die with the move
 # (send them again, print the posters again): the imported rows get new ones.
 SECRET_FIELDS = {"token_hash", "token", "display_token"}
@@ -95,6 +99,12 @@ def _parents_first(models_: list[type[models.Model]]) -> list[type[models.Model]
     return ordered
 
 
+def _is_key(field: Any) -> bool:
+    """A key to another row: a foreign key, or a one-to-one one (a report's roadmap item, an
+    organisation's benchmarks opt-out), whose id changes with the move."""
+    return bool(field.many_to_one or field.one_to_one)
+
+
 def _path_to_organisation(model: type[models.Model]) -> str | None:
     """The shortest lookup through foreign keys (not through people) to the organisation."""
     queue: deque[tuple[type[models.Model], str]] = deque([(model, "")])
@@ -102,7 +112,7 @@ def _path_to_organisation(model: type[models.Model]) -> str | None:
     while queue:
         current, path = queue.popleft()
         for field in current._meta.concrete_fields:
-            if not field.many_to_one or field.related_model in (User, None):
+            if not _is_key(field) or field.related_model in (User, None):
                 continue
             target = field.related_model
             lookup = f"{path}__{field.name}" if path else field.name
@@ -164,7 +174,7 @@ def _user_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [
         field
         for field in model._meta.concrete_fields
-        if field.many_to_one and field.related_model is User
+        if _is_key(field) and field.related_model is User
     ]
 
 
@@ -229,10 +239,10 @@ def import_organisation(path: Path, *, slug: str | None = None) -> Organisation:
                 field = model._meta.get_field(name)
                 if field.many_to_many:
                     sets[name] = value
-                elif field.many_to_one and value is not None and field.related_model is model:
+                elif _is_key(field) and value is not None and field.related_model is model:
                     own[field.attname] = value  # a row of the same table: second pass
                     values[name] = None
-                elif field.many_to_one and value is not None:
+                elif _is_key(field) and value is not None:
                     values[name] = new_ids[field.related_model][value]  # type: ignore[index]
                 else:
                     values[name] = value

@@ -161,11 +161,13 @@ ALLOWED_EDGES = {
     ),
     ("peers", "diagnostics"): (
         {"selectors", "referential", "models"},
-        "the benchmarks compare the submitted diagnostics' scores; reports carry a theme",
+        "the benchmarks compare the submitted diagnostics' scores (the results page shows the "
+        "organisation's own position only for its latest submitted one); reports carry a theme",
     ),
     ("peers", "inventory"): (
-        {"selectors", "presentation"},
-        "the benchmarks compare the footprint per agent",
+        {"selectors"},
+        "the benchmarks compare the footprint per agent and the share of devices past their "
+        "lifetime",
     ),
     ("training", "roadmap"): (
         {"selectors", "services"},

@@ -203,6 +203,16 @@ def test_for_access_gives_the_organisations_rows_and_no_other(world, role, model
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_for_accesses_gives_the_rows_of_each_access_and_no_other(world, model):
+    access = _access(world, "reader")
+    assert _pks(model.objects.for_accesses([access])) == _pks(world.rows[model])
+    assert not model.objects.for_accesses([]).exists()
+    outsider = access_for(world.users["outsider"], world.other)
+    both = _pks(model.objects.for_accesses([access, outsider]))
+    assert _pks(world.rows[model]) <= both and world.foreign[model].pk in both
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("role", ROLES)
 def test_editable_by_follows_each_models_rule(world, role, model):
     access = _access(world, role)

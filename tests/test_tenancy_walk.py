@@ -753,6 +753,39 @@ def test_a_personal_calendar_address_gives_only_its_owners_cohorts(client, world
     assert gone.status_code == 404
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who", ["anonymous", "outsider", "member_of_another_cohort", "facilitator_of_another_coalition"]
+)
+def test_the_public_open_data_api_shows_nothing_of_a_published_coalition_but_aggregates(
+    client, world, coalition_neighbours, who
+):
+    """A's coalition publishes its open data: the endpoint answers everyone, and nobody reads
+    A's data in it (A's coalition has fewer than five organisations: no row at all)."""
+    from capnr.peers.models import CoalitionPublication
+
+    CoalitionPublication.objects.create(coalition=world["coalition"], open_data=True)
+    if who == "outsider":
+        client.force_login(world["outsider"])
+    elif who != "anonymous":
+        client.force_login(coalition_neighbours[who])
+    for slug in (world["values"]["coalition"], "walk"):
+        response = client.get(f"/api/v1/open-data/coalitions/{slug}/benchmarks")
+        assert_no_secret(response, f"{who} open data of {slug}")
+        assert response.status_code == (200 if slug == world["values"]["coalition"] else 404)
+    assert response.status_code == 404  # "walk" publishes nothing
+    assert (
+        client.get(f"/api/v1/open-data/coalitions/{world['values']['coalition']}/benchmarks").json()
+        == []
+    )
+    assert (
+        client.post(
+            f"/api/v1/open-data/coalitions/{world['values']['coalition']}/benchmarks"
+        ).status_code
+        == 405
+    )
+
+
 # What a reader may write about themselves alone (tested in the app: they register nobody else).
 READER_WRITES_FOR_THEMSELVES = {
     "training:register_me",
@@ -876,6 +909,11 @@ def test_a_self_assessment_link_reaches_only_its_own_campaign(client, world, org
     assert snapshot(world["org_a"]) == before
 
 
+# API paths anyone may read, with no credentials: a coalition's published open data (still
+# checked never to show organisation A's data).
+PUBLIC_API = ("/api/v1/open-data/",)
+
+
 def api_operations(world) -> list[tuple[str, str, bool]]:
     """(method, url, takes a file upload) for every operation of the OpenAPI schema."""
     schema = api.get_openapi_schema()
@@ -896,6 +934,7 @@ def api_operations(world) -> list[tuple[str, str, bool]]:
         "point_id": world["values"]["point_id"],
         "batch_id": world["values"]["batch_id"],
         "report_id": world["values"]["report_id"],
+        "coalition_slug": world["values"]["coalition"],
         "kind": "closing",
     }
     training = world["scoped_values"]["training"]
@@ -983,8 +1022,11 @@ def test_every_api_endpoint_refuses_anonymous_outsiders_and_reader_writes(client
     before = snapshot(world["org_a"])
     for method, url, upload in api_operations(world):
         anonymous = call(client, method, url, upload=upload)
-        assert anonymous.status_code == 401, f"anonymous {method} {url}: {anonymous.status_code}"
         assert_no_secret(anonymous, f"anonymous {method} {url}")
+        if url.startswith(PUBLIC_API):
+            assert method == "GET" and anonymous.status_code in (200, 404), url
+            continue
+        assert anonymous.status_code == 401, f"anonymous {method} {url}: {anonymous.status_code}"
 
         outsider = call(client, method, url, world["outsider_token"], upload=upload)
         assert_no_secret(outsider, f"outsider {method} {url}")

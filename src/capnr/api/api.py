@@ -31,6 +31,7 @@ from capnr.inventory.services import refusal_message
 from capnr.organisations import selectors, services
 from capnr.organisations.models import Department, Organisation, Site
 from capnr.organisations.tenancy import visible_to
+from capnr.peers.api import public_router as open_data_router
 from capnr.peers.api import router as peers_router
 from capnr.roadmap.api import router as roadmap_router
 from capnr.training.api import router as training_router
@@ -115,7 +116,8 @@ api = CapNRApi(
     description="Organisations, sites and departments, the inventory and its footprint, the "
     "self-diagnostic, the roadmap, the coalitions' cohorts and sessions. Authenticate with a "
     "session cookie (and the CSRF token for writes) or a personal token: "
-    "`Authorization: Bearer …`.",
+    "`Authorization: Bearer …`. One exception needs no authentication: /open-data/, the "
+    "aggregated figures a coalition chose to publish.",
     auth=[TokenAuth(), LoggedInSession()],
     urls_namespace="api",
 )
@@ -389,3 +391,4 @@ api.add_router("/organisations", training_router)
 api.add_router("/organisations", milestones_router)
 api.add_router("/diagnostic", referential_router)
 api.add_router("/coalitions", coalition_router)
+api.add_router("/open-data", open_data_router)

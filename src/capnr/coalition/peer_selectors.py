@@ -1,13 +1,15 @@
 """Which organisations share a cohort or a coalition with another: what peer exchange
 (``capnr.peers``) needs to know of coalitions, and nothing more. Answers are ids and plain
-values, so the caller never handles another organisation's rows from here."""
+values, so the caller never handles another organisation's rows from here. Who reads another
+organisation's report is tenancy's (``organisations.tenancy.peers``). A pending invitation
+into a cohort counts nowhere: the organisation is not in the cohort yet."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import Coalition, Cohort, CohortMembership
+from .models import Coalition, CohortMembership
 
 
 @dataclass(frozen=True)
@@ -22,35 +24,13 @@ class Scope:
     slug: str = ""  # the coalition's
 
 
-def cohort_mates(organisation_id: int) -> set[int]:
-    """Organisations in at least one cohort with ``organisation_id`` (itself included when it is
-    in a cohort)."""
-    cohorts = CohortMembership.objects.filter(organisation_id=organisation_id).values("cohort_id")
-    return set(
-        CohortMembership.objects.filter(cohort_id__in=cohorts).values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
-def coalition_mates(organisation_id: int) -> set[int]:
-    """Organisations in a cohort of a coalition one of ``organisation_id``'s cohorts belongs
-    to."""
-    coalitions = Cohort.objects.filter(memberships__organisation_id=organisation_id).values(
-        "coalition_id"
-    )
-    return set(
-        CohortMembership.objects.filter(cohort__coalition_id__in=coalitions).values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
 def scopes_of(organisation_id: int) -> list[Scope]:
     """The cohorts and coalitions ``organisation_id`` belongs to, each with its organisations."""
     memberships = list(
         CohortMembership.objects.filter(
-            cohort__coalition__cohorts__memberships__organisation_id=organisation_id
+            pending=False,
+            cohort__coalition__cohorts__memberships__organisation_id=organisation_id,
+            cohort__coalition__cohorts__memberships__pending=False,
         )
         .values_list(
             "organisation_id", "cohort_id", "cohort__name", "cohort__year", "cohort__coalition_id"
@@ -63,7 +43,7 @@ def scopes_of(organisation_id: int) -> list[Scope]:
 def all_scopes() -> list[Scope]:
     """Every cohort and coalition of the instance, with its organisations."""
     memberships = list(
-        CohortMembership.objects.values_list(
+        CohortMembership.objects.filter(pending=False).values_list(
             "organisation_id", "cohort_id", "cohort__name", "cohort__year", "cohort__coalition_id"
         )
     )

@@ -14,7 +14,7 @@ from capnr.core.access import OrganisationAccess
 from capnr.core.owned import get_for_access, latest_by_organisation
 from capnr.engine import diagnostic as engine
 
-from .models import Answer, Delegation, Diagnostic, ThemeTime, WorkshopNote
+from .models import Answer, Delegation, Diagnostic, DiagnosticStatus, ThemeTime, WorkshopNote
 from .referential import profile_for, questions_for
 
 if TYPE_CHECKING:
@@ -140,6 +140,33 @@ def results(diagnostic: Diagnostic, answers: dict[str, Answer] | None = None) ->
     else:
         scored = scored_answers(answers)
     return engine.score(scored, profile_for(diagnostic.organisation))
+
+
+def latest_submitted_results(
+    *, accesses: Sequence[OrganisationAccess]
+) -> dict[int, engine.Results]:
+    """The scores of each organisation's latest submitted diagnostic (the figure of its results
+    page), by organisation id, in two queries whatever the number of organisations."""
+    organisations = {access.organisation.pk: access.organisation for access in accesses}
+    latest: dict[int, int] = {}  # organisation id -> diagnostic id
+    for diagnostic_id, organisation_id in (
+        Diagnostic.objects.for_accesses(accesses)
+        .filter(status=DiagnosticStatus.SUBMITTED)
+        .order_by("organisation_id", "-year")
+        .values_list("pk", "organisation_id")
+    ):
+        latest.setdefault(organisation_id, diagnostic_id)
+    answers: dict[int, dict[str, Answer]] = {diagnostic_id: {} for diagnostic_id in latest.values()}
+    for answer in Answer.objects.filter(diagnostic_id__in=answers).only(
+        "diagnostic_id", "question_id", "value", "to_confirm"
+    ):
+        answers[answer.diagnostic_id][answer.question_id] = answer
+    return {
+        organisation_id: engine.score(
+            scored_answers(answers[diagnostic_id]), profile_for(organisations[organisation_id])
+        )
+        for organisation_id, diagnostic_id in latest.items()
+    }
 
 
 def delegations(diagnostic: Diagnostic) -> QuerySet[Delegation]:

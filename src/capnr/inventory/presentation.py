@@ -40,6 +40,11 @@ def _sum(block: dict[str, Any], criterion: str) -> Figure:
     return Figure(sum(values[0]), sum(values[1]), sum(values[2]))
 
 
+def yearly_gwp(totals: dict[str, Any]) -> Figure:
+    """A run's yearly greenhouse gases (kgCO2e, manufacturing and use) from its ``totals``."""
+    return _sum(totals, "gwp")
+
+
 def category_labels() -> dict[str, str]:
     """Every category's name in the page's language, by code."""
     return {

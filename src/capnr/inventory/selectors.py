@@ -16,7 +16,7 @@ from capnr.core.owned import get_for_access, latest_by_organisation
 from capnr.engine.reference import reference_data
 
 from .models import Asset, AssetStatus, FootprintRun, InventoryImport
-from .presentation import category_label
+from .presentation import category_label, yearly_gwp
 
 AGE_CLASSES = ((0, 2), (2, 4), (4, 6), (6, 8), (8, 10), (10, 200))
 
@@ -82,12 +82,7 @@ def fleet_overview(
     """What the inventory page shows of the devices in service, from one grouped query: the
     devices per category with their labels (largest first), the age classes split by whether
     the devices are past their planned lifetime, and the number without a purchase date."""
-    data = reference_data()
-    lifetime = {
-        code: data.parameters[(code, "lifetime")].value
-        for code in data.category_codes
-        if (code, "lifetime") in data.parameters
-    }
+    lifetime = default_lifetimes()
     today = as_of or date.today()
     within: Counter[int] = Counter()
     beyond: Counter[int] = Counter()
@@ -109,8 +104,8 @@ def fleet_overview(
             continue
         age = (today - bought).days / 365.25
         index = next(i for i, (low, high) in enumerate(AGE_CLASSES) if low <= age < high)
-        planned = own_lifetime or lifetime.get(category, 5.0)
-        (beyond if age > planned else within)[index] += quantity
+        past = _is_past_lifetime(age, category, own_lifetime, lifetime)
+        (beyond if past else within)[index] += quantity
     classes = []
     for index, (low, high) in enumerate(AGE_CLASSES):
         label = (
@@ -124,6 +119,82 @@ def fleet_overview(
         for category, devices in sorted(per_category.items(), key=lambda item: (-item[1], item[0]))
     ]
     return counts, classes, undated
+
+
+def default_lifetimes() -> dict[str, float]:
+    """Each category's planned lifetime in years, from the engine's versioned data."""
+    data = reference_data()
+    return {
+        code: data.parameters[(code, "lifetime")].value
+        for code in data.category_codes
+        if (code, "lifetime") in data.parameters
+    }
+
+
+def _is_past_lifetime(
+    age: float, category: str, own_lifetime: float | None, lifetime: dict[str, float]
+) -> bool:
+    """Older than its own planned lifetime, or else its category's (5 years if none)."""
+    return age > (own_lifetime or lifetime.get(category, 5.0))
+
+
+@dataclass(frozen=True)
+class DatedFleet:
+    """Devices in service with a purchase date, and how many are past their planned lifetime."""
+
+    dated: int
+    past_lifetime: int
+
+
+def dated_fleets(
+    *, accesses: Sequence[OrganisationAccess], as_of: date | None = None
+) -> dict[int, DatedFleet]:
+    """For each organisation with a dated device in service, its dated devices and those past
+    their planned lifetime (the rule of the age pyramid, :func:`fleet_overview`), by
+    organisation id, in one grouped query whatever the number of organisations."""
+    lifetime = default_lifetimes()
+    today = as_of or date.today()
+    dated: Counter[int] = Counter()
+    past: Counter[int] = Counter()
+    rows = (
+        Asset.objects.for_accesses(accesses)
+        .exclude(status=AssetStatus.RETIRED)
+        .filter(purchase_date__isnull=False)
+        .values_list("organisation_id", "category", "purchase_date", "lifetime_years")
+        .annotate(devices=Sum("quantity"))
+        .order_by()
+    )
+    for organisation_id, category, bought, own_lifetime, quantity in rows:
+        dated[organisation_id] += quantity
+        if _is_past_lifetime((today - bought).days / 365.25, category, own_lifetime, lifetime):
+            past[organisation_id] += quantity
+    return {pk: DatedFleet(count, past[pk]) for pk, count in dated.items() if count}
+
+
+def latest_footprint_per_employee(*, accesses: Sequence[OrganisationAccess]) -> dict[int, float]:
+    """Each organisation's latest footprint per employee (kgCO2e a year, the figure of its
+    footprint page), by organisation id, for those with a footprint and a headcount; two
+    queries whatever the number of organisations."""
+    headcounts = {
+        access.organisation.pk: access.organisation.headcount
+        for access in accesses
+        if access.organisation.headcount
+    }
+    latest: dict[int, int] = {}  # organisation id -> run id
+    for run_id, organisation_id in (
+        FootprintRun.objects.for_accesses(accesses)
+        .filter(organisation_id__in=headcounts)
+        .order_by("organisation_id", "-created_at")
+        .values_list("pk", "organisation_id")
+    ):
+        latest.setdefault(organisation_id, run_id)
+    found = {}
+    for organisation_id, totals in FootprintRun.objects.filter(pk__in=latest.values()).values_list(
+        "organisation_id", "results__totals"
+    ):
+        if totals:
+            found[organisation_id] = yearly_gwp(totals).value / headcounts[organisation_id]
+    return found
 
 
 def import_list(*, access: OrganisationAccess) -> QuerySet[InventoryImport]:

@@ -1,7 +1,12 @@
 """Peer exchange endpoints under /api/v1/organisations/{slug}/peers: the experience reports the
 organisation may read (its own, and the others' as far as their visibility allows), without
 anything personal: never the author, the contact's name and email only when its organisation
-chose to show them, never the roadmap item a report was written from."""
+chose to show them, never the roadmap item a report was written from.
+
+And one public endpoint, with no authentication (``public_router``, under /api/v1/open-data/):
+a coalition's aggregated figures, the rows of its open-data CSV (``opendata.rows``: the same
+thresholds, described by the Table Schema ``data/benchmarks.schema.json``), only once its
+facilitators chose to publish them."""
 
 from __future__ import annotations
 
@@ -11,11 +16,13 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from capnr.core.access import OrganisationAccess, organisation_endpoint
+from capnr.organisations.tenancy import peers as visibility
 
-from . import selectors, visibility
+from . import opendata, selectors
 from .models import ExperienceReport
 
 router = Router(tags=["peers"])
+public_router = Router(tags=["open data"])
 
 
 class ErrorOut(Schema):
@@ -139,3 +146,41 @@ def report_list(request: HttpRequest, access: OrganisationAccess, action_id: str
 @organisation_endpoint()
 def report_detail(request: HttpRequest, access: OrganisationAccess, report_id: int) -> Any:
     return _report(selectors.visible_report_get(organisation=access.organisation, pk=report_id))
+
+
+class OpenDataRow(Schema):
+    """One row of the open-data file; the Table Schema data/benchmarks.schema.json describes
+    each field (a test checks the rows against it)."""
+
+    scope: str = Field(..., description="coalition or cohort")
+    scope_name: str = Field(..., description="The name of the coalition or the cohort.")
+    organisation_kind: str = Field(..., description="The kind of organisation; empty: every kind.")
+    size_bracket: str = Field(
+        ..., description="under_50, 50_249, 250_999 or 1000_plus agents; empty: every size."
+    )
+    metric: str = Field(
+        ...,
+        description="score, theme:<id>, footprint_per_employee, share_past_lifetime or "
+        "roadmap_completion",
+    )
+    unit: str = Field(..., description="/100, kgCO2e/agent or %")
+    organisations: int = Field(..., description="Organisations with the figure; never under 5.")
+    q1: float = Field(..., description="First quartile.")
+    median: float
+    q3: float = Field(..., description="Third quartile.")
+
+
+@public_router.get(
+    "/coalitions/{coalition_slug}/benchmarks",
+    auth=None,
+    response={200: list[OpenDataRow], 404: ErrorOut},
+    summary="A coalition's aggregated figures (open data, no authentication)",
+)
+def open_data(request: HttpRequest, coalition_slug: str) -> Any:
+    """Read-only and public: the quartiles of anonymous figures over the coalition and each of
+    its cohorts (each narrowed by kind of organisation and size bracket), the same rows as the
+    coalition's open-data CSV. A group appears only when at least 5 organisations have the
+    figure and no other group anyone can request differs from it by 1 to 4 organisations; no row
+    names an organisation. 404 unless the coalition's facilitators published its open data."""
+    coalition = selectors.published_coalition(coalition_slug, what="open_data")
+    return opendata.rows(coalition.pk)

@@ -1,6 +1,9 @@
 """What the benchmarks page shows an organisation: for its cohorts, its coalitions and the whole
 instance, narrowed by the kind and size it chose, the quartiles of each figure or why they are
-withheld, and its own quartile. An organisation that opted out sees none of it."""
+withheld, and its own quartile. An organisation that opted out sees none of it.
+
+:func:`positions` is the short form the diagnostic's results page and the footprint page show:
+the organisation's own quartile (never a rank) in each of its groups, or why it is withheld."""
 
 from __future__ import annotations
 
@@ -113,3 +116,53 @@ def scope_rows(scope: str) -> list[Row]:
         release = population.releases(metric.id).get(key) or Release(key, 0, withheld="too_few")
         rows.append(Row(metric, release, None, None, _reason(release, population.scope_names)))
     return rows
+
+
+@dataclass(frozen=True)
+class Position:
+    """An organisation's place in one of its groups for one figure: its quartile (1 to 4), or
+    why there is none (the group is withheld, or the organisation has no such figure)."""
+
+    group: str
+    count: int
+    quartile: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class MetricPositions:
+    metric: figures.Metric
+    positions: list[Position]
+
+
+def positions(organisation: Organisation, metric_ids: list[str]) -> list[MetricPositions] | None:
+    """The organisation's quartile for each of ``metric_ids`` in each group it belongs to (its
+    cohorts, its coalitions, the instance; never narrowed), under the same threshold and
+    differencing guard as the benchmarks page. None when it opted out: it sees nothing."""
+    if selectors.has_opted_out(organisation):
+        return None
+    population = figures.population()
+    own = population.figures.get(organisation.pk, {})
+    scopes = figures.scopes_for(organisation)
+    found = []
+    for metric in figures.metrics():
+        if metric.id not in metric_ids:
+            continue
+        releases = population.releases(metric.id)
+        value = own.get(metric.id)
+        rows = []
+        for scope in scopes:
+            key = GroupKey(scope)
+            release = releases.get(key) or Release(key, 0, withheld="too_few")
+            name = group_name(key, population.scope_names)
+            if release.quartiles is None:
+                reason = _reason(release, population.scope_names)
+                rows.append(Position(name, release.count, None, reason))
+            elif value is None:
+                reason = _("Your organisation has no such figure yet.")
+                rows.append(Position(name, release.count, None, reason))
+            else:
+                quartile = release.quartiles.quartile_of(value)
+                rows.append(Position(name, release.count, quartile, ""))
+        found.append(MetricPositions(metric, rows))
+    return found

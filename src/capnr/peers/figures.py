@@ -4,14 +4,23 @@ and the groups a viewer may request. The rules (threshold, differencing) are in 
 
 Figures (one value per organisation, or none):
 - the diagnostic score of each theme and the global score, from the latest *submitted*
-  diagnostic (``diagnostics.selectors.results``, the figure of the results page);
+  diagnostic (``diagnostics.selectors.latest_submitted_results``, the figure of the results
+  page);
 - the footprint per employee (kgCO2e per agent), from the latest footprint run
-  (``inventory.presentation.summary``, the figure of the footprint page);
+  (``inventory.selectors.latest_footprint_per_employee``, the figure of the footprint page);
+- the share of equipment past its lifetime: of the devices in service with a purchase date,
+  the share (in percent, devices counted by quantity) older than their planned lifetime (their
+  own, or the default of their category in the engine's versioned data), from
+  ``inventory.selectors.dated_fleets`` (the rule of the inventory page's age pyramid), for an
+  organisation with at least one dated device;
 - the roadmap's completion: the share of its items (not abandoned, not in the bin) that are
   done, in percent, for an organisation with at least one item.
 
 Reading another organisation's figures for an aggregate goes through
-``visibility.aggregate_access``; nothing read here leaves this module but quartiles.
+``visibility.aggregate_access``; nothing read here leaves this module but quartiles. Every
+figure of every organisation is read in bulk, a few queries in all (each app's selector takes
+the accesses of all the participants), so the benchmarks cost the same with 10 organisations or
+1,000.
 """
 
 from __future__ import annotations
@@ -23,20 +32,20 @@ from django.utils.translation import gettext as _
 
 from capnr.coalition import peer_selectors
 from capnr.diagnostics import selectors as diagnostic_selectors
-from capnr.diagnostics.models import DiagnosticStatus
 from capnr.diagnostics.referential import theme_title, themes
-from capnr.inventory import presentation as inventory_presentation
 from capnr.inventory import selectors as inventory_selectors
 from capnr.organisations.models import Organisation
+from capnr.organisations.tenancy import peers as visibility
 from capnr.roadmap import selectors as roadmap_selectors
 
-from . import benchmarks, visibility
+from . import benchmarks
 from .models import BenchmarkOptOut
 
 INSTANCE = "instance"
 GLOBAL_SCORE = "score"
 FOOTPRINT = "footprint_per_employee"
 COMPLETION = "roadmap_completion"
+PAST_LIFETIME = "share_past_lifetime"
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ def metrics() -> list[Metric]:
             for theme in themes()
         ),
         Metric(FOOTPRINT, _("IT footprint per agent"), _("kgCO2e per agent")),
+        Metric(PAST_LIFETIME, _("Equipment past its lifetime"), "%"),
         Metric(COMPLETION, _("Roadmap done"), "%"),
     ]
 
@@ -71,33 +81,29 @@ def participants() -> list[Organisation]:
 
 def figures_of(organisation: Organisation) -> dict[str, float]:
     """The organisation's own figures, metric id -> value (only those it has)."""
-    access = visibility.aggregate_access(organisation)
-    found: dict[str, float] = {}
-    diagnostic = (
-        diagnostic_selectors.diagnostic_list(access=access)
-        .filter(status=DiagnosticStatus.SUBMITTED)
-        .first()
-    )
-    if diagnostic is not None:
-        result = diagnostic_selectors.results(diagnostic)
+    return figures_for([organisation]).get(organisation.pk, {})
+
+
+def figures_for(organisations: list[Organisation]) -> dict[int, dict[str, float]]:
+    """Every organisation's own figures, by id, read in bulk: the number of queries does not
+    grow with the number of organisations (``tests``: ``django_assert_max_num_queries``)."""
+    accesses = [visibility.aggregate_access(organisation) for organisation in organisations]
+    found: dict[int, dict[str, float]] = {organisation.pk: {} for organisation in organisations}
+    for pk, result in diagnostic_selectors.latest_submitted_results(accesses=accesses).items():
         if result.overall.percent is not None:
-            found[GLOBAL_SCORE] = float(result.overall.percent)
+            found[pk][GLOBAL_SCORE] = float(result.overall.percent)
         for theme_id, score in result.themes.items():
             if score.percent is not None:
-                found[f"theme:{theme_id}"] = float(score.percent)
-    run = inventory_selectors.latest_footprint(access=access)
-    if run is not None and organisation.headcount:
-        summary = inventory_presentation.summary(run, organisation)
-        per_employee = summary.get("per_employee")
-        if per_employee is not None:
-            found[FOOTPRINT] = float(per_employee.value)
-    statuses = list(
-        roadmap_selectors.item_list(access=access)
-        .exclude(status="abandoned")
-        .values_list("status", flat=True)
-    )
-    if statuses:
-        found[COMPLETION] = 100.0 * statuses.count("done") / len(statuses)
+                found[pk][f"theme:{theme_id}"] = float(score.percent)
+    per_employee = inventory_selectors.latest_footprint_per_employee(accesses=accesses)
+    for pk, value in per_employee.items():
+        found[pk][FOOTPRINT] = float(value)
+    for pk, fleet in inventory_selectors.dated_fleets(accesses=accesses).items():
+        found[pk][PAST_LIFETIME] = 100.0 * fleet.past_lifetime / fleet.dated
+    for pk, statuses in roadmap_selectors.status_counts(accesses=accesses).items():
+        counted = sum(count for status, count in statuses.items() if status != "abandoned")
+        if counted:
+            found[pk][COMPLETION] = 100.0 * statuses.get("done", 0) / counted
     return found
 
 
@@ -133,7 +139,7 @@ def population() -> Population:
     kinds: dict[Hashable, str] = {o.pk: o.kind for o in organisations}
     sizes: dict[Hashable, str] = {o.pk: benchmarks.size_bracket(o.headcount) for o in organisations}
     return Population(
-        figures={organisation.pk: figures_of(organisation) for organisation in organisations},
+        figures=figures_for(organisations),
         groups=benchmarks.every_group(scopes, kinds, sizes),
         scope_names=names,
         cohorts_of=cohorts_of,

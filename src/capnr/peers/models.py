@@ -2,8 +2,8 @@
 abandoned, the suggestions a facilitator makes to write one, and the organisation's choice to take
 part in the anonymous benchmarks.
 
-Who sees a report is decided in ``visibility.py`` (from the report's own ``visibility`` and the
-cohorts both organisations belong to), never by a view."""
+Who sees a report is decided by tenancy, in ``organisations/tenancy/peers.py`` (from the report's
+own ``visibility`` and the cohorts both organisations belong to), never by a view."""
 
 from __future__ import annotations
 

@@ -16,7 +16,11 @@ from capnr.core.spreadsheets import csv_bytes
 from . import figures
 from .benchmarks import GroupKey
 
-UNITS = {figures.FOOTPRINT: "kgCO2e/agent", figures.COMPLETION: "%"}
+UNITS = {
+    figures.FOOTPRINT: "kgCO2e/agent",
+    figures.COMPLETION: "%",
+    figures.PAST_LIFETIME: "%",
+}
 
 
 @cache

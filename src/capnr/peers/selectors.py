@@ -15,19 +15,20 @@ from capnr.coalition import peer_selectors
 from capnr.coalition.models import Coalition
 from capnr.core.access import OrganisationAccess
 from capnr.core.owned import get_for_access
+from capnr.diagnostics import selectors as diagnostic_selectors
+from capnr.diagnostics.models import DiagnosticStatus
 from capnr.engine import catalogue as engine_catalogue
 from capnr.organisations.models import Organisation
+from capnr.organisations.tenancy import peers as visibility
 from capnr.roadmap import selectors as roadmap_selectors
 from capnr.roadmap.models import PlanItem
 
-from . import visibility
 from .benchmarks import SIZE_BRACKETS, size_bracket, size_distance
 from .models import (
     BenchmarkOptOut,
     CoalitionPublication,
     ContactMode,
     ExperienceReport,
-    ExperienceReportQuerySet,
     Inspiration,
     Outcome,
     PublicListing,
@@ -203,7 +204,7 @@ class LibraryFilters:
 
 
 def library(
-    reports: ExperienceReportQuerySet, filters: LibraryFilters
+    reports: QuerySet[ExperienceReport], filters: LibraryFilters
 ) -> QuerySet[ExperienceReport]:
     """``reports`` (already what the viewer may read) narrowed by the library's filters."""
     rows = reports.select_related("organisation")
@@ -237,11 +238,11 @@ def _size_condition(bracket: str) -> Q:
     return Q(pk__in=[])
 
 
-def library_years(reports: ExperienceReportQuerySet) -> list[int]:
+def library_years(reports: QuerySet[ExperienceReport]) -> list[int]:
     return sorted(set(reports.values_list("year", flat=True)), reverse=True)
 
 
-def library_actions(reports: ExperienceReportQuerySet) -> list[str]:
+def library_actions(reports: QuerySet[ExperienceReport]) -> list[str]:
     return sorted(set(reports.exclude(action_id="").values_list("action_id", flat=True)))
 
 
@@ -251,21 +252,56 @@ def who_already_did(
     """Other organisations' reports on catalogue action ``action_id`` that ``organisation`` may
     read, nearest first: same kind of organisation first, then the nearest size (headcount, on a
     log scale; unknown last), then the most recent."""
-    reports = list(
+    reports = _nearest_first(
         visibility.reports_visible_to(organisation)
         .filter(action_id=action_id)
         .exclude(organisation=organisation)
-        .select_related("organisation")
+        .select_related("organisation"),
+        organisation,
     )
-    reports.sort(
+    return reports[:limit] if limit is not None else reports
+
+
+def who_already_did_each(*, organisation: Organisation) -> dict[str, list[ExperienceReport]]:
+    """:func:`who_already_did` for every catalogue action at once (one query), for a page that
+    lists many actions (the recommendations): action id -> reports, nearest first."""
+    reports = _nearest_first(
+        visibility.reports_visible_to(organisation)
+        .exclude(action_id="")
+        .exclude(organisation=organisation)
+        .select_related("organisation")
+        .only(
+            "pk",
+            "title",
+            "outcome",
+            "year",
+            "action_id",
+            "organisation__name",
+            "organisation__kind",
+            "organisation__headcount",
+        ),
+        organisation,
+    )
+    found: dict[str, list[ExperienceReport]] = {}
+    for report in reports:
+        found.setdefault(report.action_id, []).append(report)
+    return found
+
+
+def _nearest_first(
+    reports: QuerySet[ExperienceReport], organisation: Organisation
+) -> list[ExperienceReport]:
+    """Same kind of organisation first, then the nearest size (headcount, on a log scale;
+    unknown last), then the most recent."""
+    return sorted(
+        reports,
         key=lambda report: (
             report.organisation.kind != organisation.kind,
             size_distance(report.organisation.headcount, organisation.headcount),
             -report.year,
             -report.pk,
-        )
+        ),
     )
-    return reports[:limit] if limit is not None else reports
 
 
 def inspiration_of(*, access: OrganisationAccess, item: PlanItem) -> Inspiration | None:
@@ -278,6 +314,20 @@ def organisation_bracket(organisation: Organisation) -> str:
 
 def has_opted_out(organisation: Organisation) -> bool:
     return BenchmarkOptOut.objects.filter(organisation=organisation).exists()
+
+
+def is_latest_submitted(*, access: OrganisationAccess, diagnostic: Any) -> bool:
+    """Whether ``diagnostic`` is the organisation's latest submitted one, the one whose scores
+    the benchmarks compare (an older year's results page shows no position)."""
+    if diagnostic is None or not getattr(diagnostic, "is_submitted", False):
+        return False
+    latest = (
+        diagnostic_selectors.diagnostic_list(access=access)
+        .filter(status=DiagnosticStatus.SUBMITTED)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest == diagnostic.pk
 
 
 # --- What a coalition publishes ---------------------------------------------------------------

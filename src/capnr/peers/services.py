@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from capnr.core.access import OrganisationAccess
 from capnr.core.owned import require_same_organisation
 from capnr.core.versioned import save_versioned
+from capnr.organisations.tenancy import peers as visibility
 from capnr.roadmap.models import ItemStatus, PlanItem
 
-from . import visibility
 from .models import (
     BenchmarkOptOut,
     CoalitionPublication,

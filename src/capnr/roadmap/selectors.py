@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from capnr.core.access import OrganisationAccess
@@ -37,6 +37,21 @@ def item_list(*, access: OrganisationAccess) -> QuerySet[PlanItem]:
         .select_related("owner", "working_group", "scenario")
         .prefetch_related("sites", "departments")
     )
+
+
+def status_counts(*, accesses: Sequence[OrganisationAccess]) -> dict[int, dict[str, int]]:
+    """Each organisation's items (not in the bin) per status, by organisation id, in one
+    grouped query whatever the number of organisations."""
+    found: dict[int, dict[str, int]] = {}
+    for organisation_id, status, count in (
+        PlanItem.objects.for_accesses(accesses)
+        .filter(deleted_at__isnull=True)
+        .values_list("organisation_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        found.setdefault(organisation_id, {})[status] = count
+    return found
 
 
 def item_get(*, access: OrganisationAccess, pk: int, deleted: bool = False) -> PlanItem:

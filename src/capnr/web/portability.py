@@ -16,11 +16,15 @@ the links of the collection boxes and of the hall screen (the imported campaign 
 print the posters again), a training session's trainer links and the secrets of the
 self-assessment's and the satisfaction form's links (new ones are made), the public page of a
 campaign's outcomes (it comes back unpublished), API tokens, and what the coalition holds
-(cohorts, their memberships), which belongs to the coalition, not to the organisation. The only
-files an organisation keeps, the collection's erasure certificates, are left out too (their
-references stay); other uploads are working copies, deleted once an import ends. The training
-programme goes with its trainees' names: the export is the référent's, who may read them (an
-erased name stays erased)."""
+(cohorts, their memberships, what it publishes), which belongs to the coalition, not to the
+organisation. Of peer exchange the organisation's own experience reports go (withdrawn ones
+too), with the suggestions it received and its choices (benchmarks opt-out, public listing);
+not the report of another organisation that inspired one of its roadmap items
+(``peers.inspiration`` names a row that is not the organisation's). The only files an
+organisation keeps, the collection's erasure certificates, are left out too (their references
+stay); other uploads are working copies, deleted once an import ends. The training programme
+goes with its trainees' names: the export is the référent's, who may read them (an erased name
+stays erased)."""
 
 from __future__ import annotations
 
@@ -53,8 +57,14 @@ APPS = (
     "roadmap",
     "collection",
     "training",
+    "peers",
 )
-LEFT_OUT = {"organisations.invitation", "roadmap.calendarfeed", "training.trainerlink"}
+LEFT_OUT = {
+    "organisations.invitation",
+    "roadmap.calendarfeed",
+    "training.trainerlink",
+    "peers.inspiration",
+}
 # An email delegate's link, the collection boxes' and hall screen's links, a self-assessment's
 # link and the satisfaction links die with the move (send them again, print the posters
 # again): the imported rows get new ones. The public page of a campaign's outcomes comes back
@@ -113,6 +123,13 @@ def _parents_first(models_: list[type[models.Model]]) -> list[type[models.Model]
         else:  # pragma: no cover - the schema has no cycle between tables
             raise PortabilityError(f"Foreign keys in a cycle: {pending}")
     return ordered
+
+
+def _is_key(field: Any) -> bool:
+    """A key to another row: a foreign key, or a one-to-one one (a report's roadmap item, an
+    organisation's benchmarks opt-out, a training policy, a satisfaction link), whose id changes
+    with the move."""
+    return bool(field.many_to_one or field.one_to_one)
 
 
 def _path_to_organisation(model: type[models.Model]) -> str | None:
@@ -180,11 +197,6 @@ def export_organisation(organisation: Organisation) -> bytes:
     return buffer.getvalue()
 
 
-def _is_key(field: Any) -> bool:
-    """A foreign key or a one-to-one key (a training policy, a satisfaction link)."""
-    return bool(field.many_to_one or field.one_to_one)
-
-
 def _new_secrets(model: type[models.Model], values: dict[str, Any]) -> dict[str, str]:
     """A fresh secret for each secret field the export left out and the model gives no default
     (a self-assessment's link, a satisfaction link's hash): nobody holds the old ones here."""
@@ -204,7 +216,7 @@ def _user_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [
         field
         for field in model._meta.concrete_fields
-        if field.many_to_one and field.related_model is User
+        if _is_key(field) and field.related_model is User
     ]
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
 from capnr.organisations.models import OrganisationKind, Role
-from capnr.peers import services
+from capnr.peers import figures, services
 from capnr.peers.models import Visibility
 from capnr.roadmap import services as roadmap_services
 from capnr.roadmap.models import ItemStatus
@@ -75,6 +75,41 @@ def world(org_a, make_organisation, member, cohort_2025, cohort_2024, make_user,
         "people": people,
         "access_a": access_of(people["referent_a"], org_a),
     }
+
+
+@pytest.fixture
+def six_in_the_cohort(world, make_organisation, member, cohort_2025, monkeypatch):
+    """org_a, cohort_mate and four more in the 2025 cohort; one more, a commune, in the 2024
+    cohort: the coalition is the cohort plus one organisation. Each has a score of 10 × its
+    rank, and so is its footprint per agent; the patch stands for submitted diagnostics and
+    computed footprints."""
+    extra = []
+    for number in range(4):
+        organisation = make_organisation(f"Peer {number}", headcount=400)
+        CohortMembership.objects.create(cohort=cohort_2025, organisation=organisation)
+        extra.append(organisation)
+    ranks = {
+        organisation.pk: 10.0 * rank
+        for rank, organisation in enumerate(
+            [world["org_a"], world["cohort_mate"], *extra, world["other_cohort"]], start=1
+        )
+    }
+    monkeypatch.setattr(
+        figures,
+        "figures_for",
+        lambda organisations: {
+            organisation.pk: (
+                {
+                    figures.GLOBAL_SCORE: ranks[organisation.pk],
+                    figures.FOOTPRINT: ranks[organisation.pk],
+                }
+                if organisation.pk in ranks
+                else {}
+            )
+            for organisation in organisations
+        },
+    )
+    return extra
 
 
 def ended_item(

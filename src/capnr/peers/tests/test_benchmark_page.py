@@ -42,32 +42,6 @@ def test_figures_come_from_the_submitted_diagnostic_and_the_footprint(world):
     assert figures.figures_of(world["org_a"])[figures.COMPLETION] == 50.0
 
 
-@pytest.fixture
-def six_in_the_cohort(world, make_organisation, member, cohort_2025, monkeypatch):
-    """org_a, cohort_mate and four more in the 2025 cohort; one more, a commune, in the 2024
-    cohort: the coalition is the cohort plus one organisation. Each has a score of 10 × its
-    rank; the patch stands for submitted diagnostics."""
-    extra = []
-    for number in range(4):
-        organisation = make_organisation(f"Peer {number}", headcount=400)
-        CohortMembership.objects.create(cohort=cohort_2025, organisation=organisation)
-        extra.append(organisation)
-    ranks = {
-        organisation.pk: 10.0 * rank
-        for rank, organisation in enumerate(
-            [world["org_a"], world["cohort_mate"], *extra, world["other_cohort"]], start=1
-        )
-    }
-    monkeypatch.setattr(
-        figures,
-        "figures_of",
-        lambda organisation: (
-            {figures.GLOBAL_SCORE: ranks[organisation.pk]} if organisation.pk in ranks else {}
-        ),
-    )
-    return extra
-
-
 def test_the_page_shows_the_coalition_quartiles_and_withholds_the_cohort_one_apart(
     client, world, six_in_the_cohort, cohort_2025
 ):
@@ -123,3 +97,59 @@ def test_only_the_referent_changes_the_participation(client, world):
     )
     assert response.status_code == 403 and not BenchmarkOptOut.objects.exists()
     _ = Role  # roles come from the world fixture
+
+
+def test_every_figure_is_read_in_a_number_of_queries_that_does_not_grow(
+    world, make_organisation, member, cohort_2025, access_of, django_assert_max_num_queries
+):
+    """Each organisation with a submitted diagnostic, a footprint, a dated device and a roadmap:
+    reading the figures of 3 or of 9 of them costs the same queries."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from capnr.inventory import services as inventory
+    from capnr.inventory.models import Asset
+
+    from .conftest import ended_item
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            number = Asset.objects.values("organisation").distinct().count()
+            organisation = make_organisation(f"Busy {number}", headcount=100)
+            CohortMembership.objects.create(cohort=cohort_2025, organisation=organisation)
+            user = member(organisation, Role.REFERENT)
+            access = access_of(user, organisation)
+            diagnostic = diagnostic_start(access=access, year=2025, user=user)
+            answer_save(
+                access=access,
+                diagnostic=diagnostic,
+                submission=Submission("strategy.01", "yes", "", "", 0),
+                user=user,
+            )
+            diagnostic_submit(access=access, diagnostic=diagnostic, user=user)
+            inventory.counts_save(access=access, counts={"laptop": 10})
+            Asset.objects.create(
+                organisation=organisation,
+                category="laptop",
+                name="old",
+                purchase_date=dt.date(2010, 1, 1),
+            )
+            ended_item(access)
+
+    add(3)
+    with CaptureQueriesContext(connection) as few:
+        population = figures.population()
+    assert sum(1 for row in population.figures.values() if figures.PAST_LIFETIME in row) == 3
+    add(6)
+    with CaptureQueriesContext(connection) as many:
+        population = figures.population()
+    found = [row for row in population.figures.values() if figures.FOOTPRINT in row]
+    assert len(found) == 9 and all(
+        {figures.GLOBAL_SCORE, figures.PAST_LIFETIME, figures.COMPLETION} <= set(row)
+        for row in found
+    )
+    assert len(many) == len(few)
+    with django_assert_max_num_queries(10):
+        figures.population()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from capnr.peers import visibility
+from capnr.organisations.tenancy import peers as visibility
 from capnr.peers.demo import TRAINING, seed_demo_peers
 from capnr.peers.models import ExperienceReport, Inspiration
 

@@ -70,8 +70,11 @@ def coalition_of_seven(world, make_organisation, cohort_2025, monkeypatch):
     scores = {organisation.pk: 10.0 * rank for rank, organisation in enumerate(members, 1)}
     monkeypatch.setattr(
         figures,
-        "figures_of",
-        lambda o: {figures.GLOBAL_SCORE: scores[o.pk]} if o.pk in scores else {},
+        "figures_for",
+        lambda organisations: {
+            o.pk: {figures.GLOBAL_SCORE: scores[o.pk]} if o.pk in scores else {}
+            for o in organisations
+        },
     )
     return members
 
@@ -152,3 +155,91 @@ def test_the_public_page_shows_only_listed_organisations_and_public_reports(
     assert body.count("Alpha secret agency") == 1
     assert "fewer than 5 organisations have this figure" in body
     _ = far
+
+
+# --- The public open-data endpoint of the API -------------------------------------------------
+
+SECRET = "Planted secret 7f3a"
+
+
+def api_address(slug: str) -> str:
+    return f"/api/v1/open-data/coalitions/{slug}/benchmarks"
+
+
+def test_the_api_serves_the_open_data_rows_without_authentication_once_published(
+    client, world, cohort_2025, coalition_of_seven
+):
+    coalition = cohort_2025.coalition
+    assert client.get(api_address(coalition.slug)).status_code == 404  # nothing published
+    CoalitionPublication.objects.create(coalition=coalition, public_page=True)
+    assert client.get(api_address(coalition.slug)).status_code == 404  # the page only
+    CoalitionPublication.objects.filter(coalition=coalition).update(open_data=True)
+    response = client.get(api_address(coalition.slug))
+    assert response.status_code == 200
+    rows = response.json()
+    # The same rows as the CSV, field for field, valid against the Table Schema.
+    header, table = read(opendata.csv_file(coalition.pk))
+    assert [list(row) for row in rows] == [header] * len(rows)
+    assert [{name: str(row[name]) for name in header} for row in rows] == [
+        {**line, **{name: str(float(line[name])) for name in ("q1", "median", "q3")}}
+        for line in table
+    ]
+    as_text = [{name: str(value) for name, value in row.items()} for row in rows]
+    assert len(rows) == 2 and not validate(as_text, header, opendata.schema())
+    assert client.get(api_address("no-such-coalition")).status_code == 404
+
+
+def test_the_api_is_documented_in_the_openapi_schema_as_public():
+    """The endpoint asks for no credentials, and its rows have the Table Schema's fields."""
+    from capnr.api.api import api
+
+    schema = api.get_openapi_schema()
+    operation = schema["paths"][api_address("{coalition_slug}")]["get"]
+    assert "security" not in operation and "open data" in operation["tags"]
+    assert "OpenDataRow" in str(operation["responses"][200])
+    fields = schema["components"]["schemas"]["OpenDataRow"]["properties"]
+    assert list(fields) == opendata.columns()
+    assert "security" in schema["paths"]["/api/v1/me"]["get"]  # the others do
+
+
+def test_nothing_private_reaches_the_open_data_api_nor_the_csv(
+    client, world, cohort_2025, make_organisation, access_of, member
+):
+    """A secret planted in every private field of seven real organisations of the coalition
+    (their names, reports shared with the cohort, roadmap items, diagnostic comments) never
+    appears in the open data: only quartiles over at least five organisations."""
+    from capnr.diagnostics.services import (
+        Submission,
+        answer_save,
+        diagnostic_start,
+        diagnostic_submit,
+    )
+    from capnr.organisations.models import Role
+
+    organisations = [world["org_a"], world["cohort_mate"]]
+    for number in range(5):
+        organisation = make_organisation(f"{SECRET} org {number}", headcount=400)
+        CohortMembership.objects.create(cohort=cohort_2025, organisation=organisation)
+        organisations.append(organisation)
+    for rank, organisation in enumerate(organisations):
+        user = member(organisation, Role.REFERENT)
+        access = access_of(user, organisation)
+        diagnostic = diagnostic_start(access=access, year=2025, user=user)
+        for number, question in enumerate(("strategy.01", "strategy.02", "strategy.03")):
+            value = "yes" if number < rank % 3 + 1 else "no"
+            answer_save(
+                access=access,
+                diagnostic=diagnostic,
+                submission=Submission(question, value, f"{SECRET} comment", "", 0),
+                user=user,
+            )
+        diagnostic_submit(access=access, diagnostic=diagnostic, user=user)
+        share(access, user, title=f"{SECRET} report", tips=SECRET, visibility=Visibility.COHORT)
+    CoalitionPublication.objects.create(coalition=cohort_2025.coalition, open_data=True)
+    api_body = client.get(api_address(cohort_2025.coalition.slug)).content.decode()
+    csv_body = opendata.csv_file(cohort_2025.coalition_id).decode("utf-8-sig")
+    assert '"metric": "score"' in api_body and ",score," in csv_body  # not vacuous
+    for body in (api_body, csv_body):
+        assert SECRET not in body
+        for organisation in organisations:
+            assert organisation.name not in body

@@ -3,6 +3,8 @@ withdrawing, the public pages, "who already did this" on the catalogue, and what
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -326,3 +328,40 @@ def test_the_api_gives_shared_reports_without_anything_personal(client, world, m
     other = "/api/v1/organisations/other-cohort/peers/reports"
     assert client.get(f"{other}/{report.pk}").status_code == 404
     assert "Shared title" not in client.get(other).content.decode()
+
+
+def test_the_recommendations_show_who_already_did_each_action_in_one_query(
+    client, world, access_of, make_organisation, member, cohort_2025
+):
+    """A line of links under each recommended action that peers shared a report on, nearest
+    first (the viewer, org_a, is a state service of 600 agents); the viewer's own reports are
+    not in it; reports on more actions cost no more queries."""
+    from capnr.coalition.models import CohortMembership
+    from capnr.organisations.models import OrganisationKind, Role
+
+    client.force_login(world["people"]["reader_a"])
+    address = reverse("actions:recommendations", args=["alpha"])
+    body = client.get(address).content.decode()
+    assert 'class="rec-peers"' not in body
+    recommended = list(
+        dict.fromkeys(re.findall(r'<li class="rec" id="(?:quick|high|regulation)-([^"]+)"', body))
+    )
+    assert len(recommended) >= 4, "the test needs recommended actions"
+    action = recommended[0]
+    mate = world["people"]["cohort_mate"]
+    share(access_of(mate, world["cohort_mate"]), mate, title="Commune lead", action_id=action)
+    near = make_organisation("Near state", kind=OrganisationKind.STATE_SERVICE, headcount=550)
+    CohortMembership.objects.create(cohort=cohort_2025, organisation=near)
+    near_referent = member(near, Role.REFERENT)
+    share(access_of(near_referent, near), near_referent, title="State lead", action_id=action)
+    share(world["access_a"], world["people"]["referent_a"], title="Our lead", action_id=action)
+    with CaptureQueriesContext(connection) as one_action:
+        body = client.get(address).content.decode()
+    line = body[body.index('class="rec-peers"') :].split("</p>")[0]
+    assert line.index("State lead") < line.index("Commune lead")  # same kind first
+    assert "(Near state, Done)" in line and "Our lead" not in line
+    for other in recommended[1:4]:
+        share(access_of(mate, world["cohort_mate"]), mate, title=f"On {other}", action_id=other)
+    with CaptureQueriesContext(connection) as more_actions:
+        client.get(address)
+    assert len(more_actions) == len(one_action)

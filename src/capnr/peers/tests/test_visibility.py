@@ -1,5 +1,5 @@
 """Who reads which report, who writes one, and what a withdrawal does: the rules of
-``peers.visibility`` and the services that rely on them."""
+``organisations.tenancy.peers`` and the services that rely on them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from capnr.core.versioned import StaleEditError
-from capnr.peers import selectors, services, visibility
+from capnr.organisations.tenancy import peers as visibility
+from capnr.peers import selectors, services
 from capnr.peers.models import ExperienceReport, ReportSuggestion, Visibility
 from capnr.roadmap.models import ItemStatus
 
@@ -39,6 +40,34 @@ def test_a_report_is_read_by_exactly_the_organisations_its_visibility_names(
     report = share(world["access_a"], world["people"]["referent_a"], visibility=chosen)
     assert readers_of(world, report) == expected
     assert visibility.public_reports().filter(pk=report.pk).exists() is public
+
+
+@pytest.mark.parametrize("chosen", [Visibility.COHORT, Visibility.COALITION])
+def test_a_pending_invitation_into_a_cohort_shares_nothing_yet(world, cohort_2025, chosen):
+    """The loner is invited into org_a's cohort and has not accepted: it reads none of the
+    cohort's or the coalition's reports, counts in none of their benchmarks, and org_a reads
+    none of its reports either."""
+    from capnr.coalition import peer_selectors
+    from capnr.coalition.models import CohortMembership
+
+    membership = CohortMembership.objects.create(
+        cohort=cohort_2025, organisation=world["loner"], pending=True
+    )
+    report = share(world["access_a"], world["people"]["referent_a"], visibility=chosen)
+    assert "loner" not in readers_of(world, report)
+    loner = world["people"]["loner"]
+    from capnr.organisations.tenancy import access_for
+
+    own = share(access_for(loner, world["loner"]), loner, visibility=chosen)
+    assert "org_a" not in readers_of(world, own)
+    assert all(
+        world["loner"].pk not in scope.organisation_ids for scope in peer_selectors.all_scopes()
+    )
+    assert peer_selectors.scopes_of(world["loner"].pk) == []
+    membership.pending = False
+    membership.save()
+    assert "loner" in readers_of(world, report) and "org_a" in readers_of(world, own)
+    assert peer_selectors.scopes_of(world["loner"].pk)
 
 
 def test_changing_the_visibility_takes_effect_at_once(world):

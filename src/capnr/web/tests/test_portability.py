@@ -75,10 +75,35 @@ def every_other_row(slug: str) -> dict[str, int]:
     }
 
 
+def own_report(organisation: Organisation, title: str = "Our own lesson") -> Any:
+    """A report of ``organisation``, written from one of its roadmap items."""
+    from capnr.peers.models import ExperienceReport
+    from capnr.roadmap.models import PlanItem
+
+    return ExperienceReport.objects.create(
+        organisation=organisation,
+        item=PlanItem.objects.filter(
+            organisation=organisation, experience_report__isnull=True
+        ).first(),
+        theme="strategy",
+        title=title,
+        outcome="done",
+        year=2025,
+        what_was_done="Switched off at night.",
+    )
+
+
 def test_an_organisation_leaves_and_comes_back_whole(demo, tmp_path):
+    from capnr.peers.models import BenchmarkOptOut
+
+    own_report(demo)  # its roadmap item is a one-to-one key: carried to the new id
+    BenchmarkOptOut.objects.create(organisation=demo)
     first = export_organisation(demo)
     exported = canonical(first)
     assert {"diagnostics.answer", "inventory.asset", "roadmap.planitem"} <= set(exported)
+    assert [row["title"] for row in exported["peers.experiencereport"]] == ["Our own lesson"]
+    assert exported["peers.experiencereport"][0]["item"] is not None
+    assert len(exported["peers.benchmarkoptout"]) == 1
     assert sum(map(len, exported.values())) > 500
     users_before = User.objects.count()
     others = every_other_row(SLUG)
@@ -172,3 +197,19 @@ def test_the_referent_downloads_the_export_from_the_profile_page(client, org_a, 
     client.force_login(member(org_a, Role.READER))
     assert client.get(f"/o/{org_a.slug}/export.zip").status_code == 403
     assert "/export.zip" not in client.get(f"/o/{org_a.slug}/profile/").content.decode()
+
+
+def test_the_export_holds_the_organisations_own_experience_reports_only(demo):
+    from capnr.peers.models import ExperienceReport
+
+    withdrawn = own_report(demo, "Withdrawn lesson")
+    ExperienceReport.objects.filter(pk=withdrawn.pk).update(withdrawn_at=withdrawn.created_at)
+    own_report(demo)
+    others = set(
+        ExperienceReport.objects.exclude(organisation=demo).values_list("title", flat=True)
+    )
+    assert others  # the demo's alumni share reports: not vacuous
+    rows = records(export_organisation(demo))
+    titles = {r["fields"]["title"] for r in rows if r["model"] == "peers.experiencereport"}
+    assert titles == {"Our own lesson", "Withdrawn lesson"}
+    assert not any(r["model"] == "peers.inspiration" for r in rows)

@@ -17,7 +17,7 @@
    end at once, and at its high end at once (no compensation between actions is assumed, so the
    range is wide rather than falsely narrow); beside them, what the indicators of the items
    done measured, where they measured kWh or € a year (``roadmap.selectors.measured_savings``);
-5. the testimonies the organisations chose to share (``coalition.testimonies``).
+5. the testimonies the organisations chose to make public (``coalition.testimonies``).
 
 Every figure is read through the other apps' selectors, from the access tenancy gives the
 facilitator to each organisation (``tenancy.cohorts.cohort_accesses``), and records where it comes

@@ -1,4 +1,4 @@
-"""The testimonies a cohort report quotes: experience reports its organisations chose to share.
+"""The testimonies a cohort report quotes: the experience reports its organisations made public.
 
 Peer exchange (``capnr.peers``) builds on this app (a report's readers depend on who shares a
 cohort), so this app never imports it: peers registers its reader when Django starts

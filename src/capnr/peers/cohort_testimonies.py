@@ -1,10 +1,11 @@
 """What a cohort report quotes of peer exchange: the experience reports of the cohort's
-organisations that they chose to share (with their cohort, their coalition or everyone) and did
-not withdraw. Registered with ``capnr.coalition.testimonies`` at start-up (``PeersConfig.ready``):
-the coalition app builds the report and never imports this app.
+organisations that they chose to share with everyone (public) and did not withdraw. The report
+goes to funders and elected officials, outside the coalition: a report shared with the cohort or
+the coalition only stays there. Registered with ``capnr.coalition.testimonies`` at start-up
+(``PeersConfig.ready``): the coalition app builds the report and never imports this app.
 
-The shared visibilities are listed, not excluded: a report kept to its organisation (any
-visibility other than these) never reaches a report to funders."""
+The shared visibilities are listed, not excluded: any other visibility, now or added later,
+never reaches a report to funders."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from capnr.diagnostics.referential import theme_title, themes
 
 from .models import ExperienceReport, Outcome, Visibility
 
-SHARED = (Visibility.COHORT, Visibility.COALITION, Visibility.PUBLIC)
+SHARED = (Visibility.PUBLIC,)
 
 
 def shared_testimonies(organisation_ids: Collection[int]) -> list[Testimony]:

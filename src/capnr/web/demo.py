@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils import translation
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
 from capnr.inventory import demo_fleet
@@ -135,6 +136,14 @@ def _user(email: str, full_name: str, password: str) -> User:
 
 @transaction.atomic
 def seed_demo(*, password: str) -> list[DemoAccount]:
+    """The demo's invented organisations, people and their year, written in French (the
+    organisations are French and their roadmaps, groups and indicators are named in the active
+    language) whatever language the caller has active."""
+    with translation.override("fr"):
+        return _seed_demo(password=password)
+
+
+def _seed_demo(*, password: str) -> list[DemoAccount]:
     coalition, _ = Coalition.objects.update_or_create(
         slug="trois-rivieres",
         defaults={"name": "Coalition Numérique Responsable des Trois Rivières"},

@@ -27,6 +27,8 @@ NOW = timezone.make_aware(dt.datetime(2025, 11, 3, 12, 0))
 WITHDRAWN_SECRET = "Withdrawn secret testimony"
 PRIVATE_SECRET = "Organisation-private secret testimony"
 OUTSIDER_SECRET = "Another cohort's testimony"
+COHORT_ONLY_SECRET = "A testimony shared with the cohort only"
+COALITION_ONLY_SECRET = "A testimony shared with the coalition only"
 
 
 def _diagnostic(organisation, year, answers, *, submitted=True):
@@ -212,7 +214,9 @@ def _roadmaps(world):
 
 
 def _testimonies(world):
-    _report(world["alpha"], "Alpha's cohort testimony", "cohort")
+    _report(world["alpha"], "Alpha's public testimony", "public")
+    _report(world["alpha"], COHORT_ONLY_SECRET, "cohort")  # funders are not the cohort
+    _report(world["charlie"], COALITION_ONLY_SECRET, "coalition")  # nor the coalition
     _report(world["bravo"], "Bravo's public testimony", "public")
     _report(world["charlie"], WITHDRAWN_SECRET, "coalition", withdrawn=True)
     _report(world["alpha"], PRIVATE_SECRET, "organisation")  # kept to the organisation
@@ -331,16 +335,22 @@ def test_savings_add_central_figures_and_bounds_separately(report_world):
     assert actions.data_versions == ("d1",)
 
 
-def test_only_shared_testimonies_not_withdrawn_of_the_cohorts_organisations(report_world):
+def test_only_public_testimonies_not_withdrawn_of_the_cohorts_organisations(report_world):
     report = _build(report_world)
     assert testimonies.is_available()  # peers registered its reader at start-up
     assert [(t.organisation, t.title) for t in report.testimonies] == [
-        ("Alpha agency", "Alpha's cohort testimony"),
+        ("Alpha agency", "Alpha's public testimony"),
         ("Bravo commune", "Bravo's public testimony"),
     ]
     html = render_report_html(report)
-    assert "Alpha&#x27;s cohort testimony" in html and "Bravo&#x27;s public testimony" in html
-    for secret in (WITHDRAWN_SECRET, PRIVATE_SECRET, OUTSIDER_SECRET):
+    assert "Alpha&#x27;s public testimony" in html and "Bravo&#x27;s public testimony" in html
+    for secret in (
+        WITHDRAWN_SECRET,
+        PRIVATE_SECRET,
+        OUTSIDER_SECRET,
+        COHORT_ONLY_SECRET,
+        COALITION_ONLY_SECRET,
+    ):
         assert secret not in html
         assert secret.encode() not in _xlsx_text(report)
 
@@ -399,7 +409,7 @@ def test_the_workbook_holds_the_same_figures(report_world):
         ("Measured savings", "€", 2, 100, None, None),
     ]
     _header, shared = _sheet(workbook, "Testimonies")
-    assert [row[1] for row in shared] == ["Alpha's cohort testimony", "Bravo's public testimony"]
+    assert [row[1] for row in shared] == ["Alpha's public testimony", "Bravo's public testimony"]
 
 
 def test_only_the_cohorts_facilitators_download_it(client, report_world, make_user):

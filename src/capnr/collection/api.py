@@ -88,8 +88,8 @@ class CampaignDetailOut(CampaignOut):
 
 class PointOut(Schema):
     id: int
-    site_id: int
-    site: str
+    site_id: int | None = Field(..., description="Null once the box's site was deleted.")
+    site: str | None
     location: str
     person_in_charge_id: int | None
     link_is_active: bool = Field(..., description="False once the référent stopped its link.")
@@ -180,7 +180,7 @@ def _point(point: CollectionPoint) -> dict[str, Any]:
     return {
         "id": point.pk,
         "site_id": point.site_id,
-        "site": point.site.name,
+        "site": point.site.name if point.site is not None else None,
         "location": point.location,
         "person_in_charge_id": point.person_in_charge_id,
         "link_is_active": point.link_is_active,

@@ -52,6 +52,16 @@ def test_a_reader_reads_campaigns_leaderboard_points_and_deposits(
     assert deposits["items"][0]["department"] == "Alpha hidden department"
 
 
+def test_a_box_whose_site_was_deleted_is_listed_without_a_site(client, org_a, member, point):
+    """The site is deleted (the box stays, as the model says: SET_NULL): the API still answers."""
+    point.site.delete()
+    token = bearer(member(org_a, Role.READER))
+    base = f"/api/v1/organisations/{org_a.slug}/collection/campaigns"
+    answer = client.get(f"{base}/{point.campaign_id}/points", **token)
+    assert answer.status_code == 200, answer.content
+    assert (answer.json()[0]["site_id"], answer.json()[0]["site"]) == (None, None)
+
+
 def test_another_organisations_campaign_is_not_found(client, org_a, org_b, member, campaign):
     token = bearer(member(org_b, Role.REFERENT))
     base = f"/api/v1/organisations/{org_a.slug}/collection/campaigns"

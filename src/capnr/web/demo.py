@@ -195,9 +195,6 @@ def _seed_demo(*, password: str) -> list[DemoAccount]:
     from capnr.roadmap.demo import seed_demo_roadmap
 
     seed_demo_roadmap(agency=Organisation.objects.get(slug="routes-haut-vallon"))
-    from capnr.coalition.demo import seed_demo_sessions
-
-    seed_demo_sessions(cohort=cohort, facilitator=facilitator)
     from capnr.collection.demo import seed_demo_collection
 
     seed_demo_collection(
@@ -215,6 +212,10 @@ def _seed_demo(*, password: str) -> list[DemoAccount]:
     from .demo_cohorts import seed_demo_cohorts
 
     seed_demo_cohorts(coalition)
+    from capnr.coalition.demo import seed_demo_sessions
+
+    # Once the cohort has its eight organisations: every one is expected at its sessions.
+    seed_demo_sessions(cohort=cohort, facilitator=facilitator)
     return accounts
 
 

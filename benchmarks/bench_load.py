@@ -17,6 +17,7 @@ stops at the end of the phase, and no phase sends more than `MAX_REQUESTS` reque
 from __future__ import annotations
 
 import argparse
+import datetime
 import glob
 import html
 import http.client
@@ -41,6 +42,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from capnr.core import demo_clock
+
 ROOT = Path(__file__).resolve().parents[1]
 USERS = 20
 SECONDS = 60.0
@@ -56,6 +59,8 @@ ACCOUNTS = tuple(
     f"{who}@routes-haut-vallon.example" for who in ("referent", "contributeur", "lecteur")
 )
 PASSWORD = "capnr-demo-2025"
+# The demo's submitted diagnostic: the story's 2024, named in the real calendar.
+LAST_YEAR = 2024 + demo_clock.years(datetime.date.today())
 IMPORT_REFERENT = "referent@bench-import.example"
 
 
@@ -73,7 +78,7 @@ ROUTES = (
     Route("footprint", f"/o/{SLUG}/footprint/"),
     Route("inventory", f"/o/{SLUG}/inventory/"),
     Route("diagnostic", f"/o/{SLUG}/diagnostic/"),
-    Route("diagnostic 2024 results", f"/o/{SLUG}/diagnostic/2024/results/"),
+    Route("last year's diagnostic results", f"/o/{SLUG}/diagnostic/{LAST_YEAR}/results/"),
     Route("roadmap", f"/o/{SLUG}/roadmap/"),
     Route("actions", f"/o/{SLUG}/actions/"),
     Route("API me", "/api/v1/me", api=True),

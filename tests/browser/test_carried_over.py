@@ -1,11 +1,13 @@
 """Last year's answers with JavaScript on: the autosave confirms a carried-over answer only when
 its box is ticked or it is changed, and the Save button afterwards confirms nothing else (the
-road agency's 2025 "data" theme is still all carried over from 2024 in the demo)."""
+road agency's current "data" theme is still all carried over from last year in the demo)."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser
+
+from capnr.core.demo_clock import year
 
 from .conftest import DESKTOP, LOCALE, ORGANISATION
 
@@ -18,7 +20,7 @@ def _to_confirm() -> set[str]:
     return set(
         Answer.objects.filter(
             diagnostic__organisation__slug=ORGANISATION,
-            diagnostic__year=2025,
+            diagnostic__year=year(2025),
             question_id__startswith="data.",
             to_confirm=True,
         ).values_list("question_id", flat=True)
@@ -34,7 +36,7 @@ def test_the_autosave_confirms_only_what_the_user_acted_on(
     try:
         page = context.new_page()
         log_in(page, demo_accounts[("referent", ORGANISATION)])
-        page.goto(f"{live_server.url}/o/{ORGANISATION}/diagnostic/2025/theme/data/")
+        page.goto(f"{live_server.url}/o/{ORGANISATION}/diagnostic/{year(2025)}/theme/data/")
         confirm = page.locator('fieldset[data-question="data.03"] .confirm-carried')
         confirm.get_by_text("Confirmer la réponse de l'an dernier").click()
         page.locator('fieldset[data-question="data.03"] .autosave').filter(

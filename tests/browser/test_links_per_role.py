@@ -24,6 +24,8 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import APIRequestContext, Browser, Page
 
+from capnr.core.demo_clock import year
+
 from .conftest import DESKTOP, LOCALE, ORGANISATION
 from .test_pages import EXCLUDED_PREFIXES, Target, _audit, _same_origin_path
 
@@ -171,6 +173,6 @@ def test_a_readers_theme_page_is_accessible_responsive_and_light(
         storage_state = context.storage_state()
     finally:
         context.close()
-    target = Target(f"/o/{ORGANISATION}/diagnostic/2025/theme/hosting/", logged_in=True)
+    target = Target(f"/o/{ORGANISATION}/diagnostic/{year(2025)}/theme/hosting/", logged_in=True)
     report = _audit(browser, live_server.url, target, storage_state)
     assert not report.problems, "\n".join(report.problems)

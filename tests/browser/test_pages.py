@@ -24,6 +24,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request
 
+from capnr.core.demo_clock import year
+
 from .conftest import AXE_JS, DESKTOP, LOCALE, ORGANISATION, SCREENSHOTS
 from .ecoindex import EcoIndex, ecoindex
 
@@ -398,15 +400,15 @@ def test_every_page_is_accessible_responsive_and_light(
     from capnr.diagnostics import services as diagnostics
     from capnr.diagnostics.models import Diagnostic
 
-    year = f"{ORG}diagnostic/2025/"
+    current = f"{ORG}diagnostic/{year(2025)}/"
     deeper += [
-        f"{year}theme/equipment/",
-        f"{year}theme/equipment/?page=3",
-        f"{year}results/",
-        f"{year}results/gaps/",
-        f"{year}question/hosting.01/delegate/",
-        f"{year}workshop/use.01/",
-        f"{year}workshop/summary/",
+        f"{current}theme/equipment/",
+        f"{current}theme/equipment/?page=3",
+        f"{current}results/",
+        f"{current}results/gaps/",
+        f"{current}question/hosting.01/delegate/",
+        f"{current}workshop/use.01/",
+        f"{current}workshop/summary/",
         f"{ORG}diagnostic/mine/",
     ]
     # Actions and roadmap, deeper than the crawl: a simulator with its results, a kept
@@ -433,7 +435,7 @@ def test_every_page_is_accessible_responsive_and_light(
     links: list[str] = []
     diagnostics.delegation_create(
         access=OrganisationAccess(organisation, Access.ADMINISTER, "test"),
-        diagnostic=Diagnostic.objects.get(organisation=organisation, year=2025),
+        diagnostic=Diagnostic.objects.get(organisation=organisation, year=year(2025)),
         question_id="data.01",
         created_by=None,
         email="collegue@example.org",
@@ -540,7 +542,9 @@ def _stored_answer(question_id: str) -> tuple[str, str]:
     from capnr.diagnostics.models import Answer
 
     answer = Answer.objects.get(
-        diagnostic__organisation__slug=ORGANISATION, diagnostic__year=2025, question_id=question_id
+        diagnostic__organisation__slug=ORGANISATION,
+        diagnostic__year=year(2025),
+        question_id=question_id,
     )
     return answer.value, answer.comment
 
@@ -548,7 +552,7 @@ def _stored_answer(question_id: str) -> tuple[str, str]:
 def test_answers_autosave_with_javascript_and_save_without(
     browser: Browser, live_server, demo_accounts: dict[tuple[str, str], str], log_in
 ) -> None:
-    theme = f"{live_server.url}{ORG}diagnostic/2025/theme/data/"
+    theme = f"{live_server.url}{ORG}diagnostic/{year(2025)}/theme/data/"
     # With JavaScript: choosing an answer saves it at once, no button pressed.
     context = browser.new_context(viewport=DESKTOP, locale=LOCALE)
     try:
@@ -586,7 +590,7 @@ def test_the_facilitator_runs_the_communes_workshop_from_the_keyboard(
     from capnr.diagnostics.models import Answer
 
     log_in(page, demo_accounts[("facilitator", "")])
-    page.goto(f"{live_server.url}/o/belrive-sur-lanne/diagnostic/2025/workshop/")
+    page.goto(f"{live_server.url}/o/belrive-sur-lanne/diagnostic/{year(2025)}/workshop/")
     first = page.url
     question_id = first.rstrip("/").rsplit("/", 1)[-1]
     assert (
@@ -599,7 +603,7 @@ def test_the_facilitator_runs_the_communes_workshop_from_the_keyboard(
         page.keyboard.press("1")
     answer = Answer.objects.get(
         diagnostic__organisation__slug="belrive-sur-lanne",
-        diagnostic__year=2025,
+        diagnostic__year=year(2025),
         question_id=question_id,
     )
     assert answer.value == "yes" and answer.answered_by.email.startswith("facilitation@")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
+from capnr.core.demo_clock import year
+
 from .conftest import DESKTOP, LOCALE, ORGANISATION
 
 pytestmark = pytest.mark.browser
@@ -16,7 +18,7 @@ def test_moving_between_a_themes_pages_saves_each_page_without_javascript(
 ) -> None:
     from capnr.diagnostics.models import Answer
 
-    theme = f"{live_server.url}/o/{ORGANISATION}/diagnostic/2025/theme/data/"
+    theme = f"{live_server.url}/o/{ORGANISATION}/diagnostic/{year(2025)}/theme/data/"
     context = browser.new_context(viewport=DESKTOP, locale=LOCALE, java_script_enabled=False)
     try:
         page = context.new_page()
@@ -34,7 +36,7 @@ def test_moving_between_a_themes_pages_saves_each_page_without_javascript(
         assert page.url == theme + "?page=2"
         answer = Answer.objects.get(
             diagnostic__organisation__slug=ORGANISATION,
-            diagnostic__year=2025,
+            diagnostic__year=year(2025),
             question_id="data.01",
         )
         assert (answer.value, answer.to_confirm) == (chosen, False)

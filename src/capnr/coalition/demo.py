@@ -1,6 +1,7 @@
-"""The demo cohort's calendar: sessions past (with their attendance) and upcoming, placed around
-today so that the demo always has both, and the facilitator's notes. Made once: a second run
-leaves the cohort's sessions and notes as they are."""
+"""The demo cohort's calendar: eleven sessions from its kick-off to its closing, within its dates,
+most of them past (with their attendance) and the last ones upcoming, dated on the story's
+calendar (`core.demo_clock`) so that the demo always has both; and the facilitator's notes.
+Made once: a second run leaves the cohort's sessions and notes as they are."""
 
 from __future__ import annotations
 
@@ -8,82 +9,171 @@ import datetime as dt
 
 from django.utils import timezone
 
+from capnr.core import demo_clock
 from capnr.organisations.models import Membership, Organisation, Role, User
 from capnr.organisations.tenancy import CoalitionAccess
 
 from . import services
-from .models import AttendanceStatus, Cohort, FacilitatorNote, Session, SessionKind
+from .models import (
+    AttendanceStatus,
+    Cohort,
+    CohortMembership,
+    FacilitatorNote,
+    Session,
+    SessionKind,
+)
 
-VISIO = "https://visio.trois-rivieres.example/promotion-2025"
 HALL = "Maison des associations, 8 rue du Port, Valmont"
+BELRIVE = "Hôtel de ville de Belrive-sur-Lanne, salle du conseil"
 
-# (days from today, hour, hours long, kind, title, place, video, agenda)
+
+def _visio() -> str:
+    return f"https://visio.trois-rivieres.example/promotion-{demo_clock.year(2025)}"
+
+
+# (story day, hour, hours long, kind, title, place, video?, agenda); weekdays only.
 SESSIONS = [
     (
-        -150,
+        (2025, 1, 20),
         9,
         3,
         SessionKind.KICK_OFF,
         "Lancement de la promotion",
         HALL,
-        "",
+        False,
         "Accueil, tour de table\nLe parcours de l'année\nPremiers pas dans Cap NR",
     ),
     (
-        -110,
+        (2025, 2, 13),
         9,
         4,
         SessionKind.DIAGNOSTIC_WORKSHOP,
-        "Atelier autodiagnostic",
+        "Atelier autodiagnostic (1/2) : stratégie, achats, équipements",
         HALL,
-        "",
+        False,
         "Autodiagnostic en mode atelier, thème par thème\nRestitution croisée",
     ),
     (
-        -60,
+        (2025, 3, 13),
+        9,
+        4,
+        SessionKind.DIAGNOSTIC_WORKSHOP,
+        "Atelier autodiagnostic (2/2) : usages, hébergement, données",
+        HALL,
+        False,
+        "Les thèmes restants\nPremières pistes d'action",
+    ),
+    (
+        (2025, 4, 3),
         14,
         2,
         SessionKind.WEBINAR,
         "Webinaire : mesurer son empreinte",
         "",
-        VISIO,
+        True,
         "Importer un inventaire GLPI\nLire l'empreinte et ses incertitudes",
     ),
     (
-        -25,
+        (2025, 5, 22),
         9,
         3,
         SessionKind.ROADMAP_WORKSHOP,
         "Atelier feuille de route",
         HALL,
-        VISIO,
+        True,
         "Choisir cinq actions\nPorteurs, échéances, indicateurs",
     ),
     (
-        9,
+        (2025, 6, 19),
+        14,
+        3,
+        SessionKind.PEER_MEETING,
+        "Rencontre entre pairs : les achats responsables",
+        HALL,
+        True,
+        "Clauses environnementales : ce qui a marché\nLe matériel reconditionné",
+    ),
+    (
+        (2025, 9, 25),
         14,
         2,
+        SessionKind.WEBINAR,
+        "Webinaire : sensibiliser les agents de terrain",
+        "",
+        True,
+        "Formats courts sur site\nMesurer la portée d'une formation",
+    ),
+    (
+        (2025, 10, 9),
+        9,
+        3,
+        SessionKind.DIAGNOSTIC_WORKSHOP,
+        "Atelier autodiagnostic : séance de rattrapage",
+        BELRIVE,
+        False,
+        "Pour les organisations qui n'ont pas encore soumis leur autodiagnostic",
+    ),
+    (
+        (2025, 11, 20),
+        14,
+        3,
         SessionKind.PEER_MEETING,
         "Rencontre entre pairs : le réemploi",
         HALL,
-        VISIO,
+        True,
         "Retours d'expérience sur le réemploi des postes\nQuestions-réponses",
     ),
     (
-        45,
+        (2025, 12, 11),
+        14,
+        2,
+        SessionKind.WEBINAR,
+        "Webinaire : suivre ses indicateurs",
+        "",
+        True,
+        "Relever une mesure\nLire l'écart à la cible",
+    ),
+    (
+        (2025, 12, 12),
         10,
         3,
         SessionKind.CLOSING,
         "Clôture de la promotion",
         HALL,
-        "",
+        False,
         "Bilan de l'année, témoignages\nRemise des attestations",
     ),
 ]
-# Who came to the past sessions: the association missed the webinar and the roadmap workshop.
-ABSENT = {
-    ("ateliers-du-lien", -60): AttendanceStatus.EXCUSED,
-    ("ateliers-du-lien", -25): AttendanceStatus.ABSENT,
+MATERIALS = {
+    (2025, 4, 3): {
+        "title": "Support du webinaire (PDF)",
+        "url": "https://documents.trois-rivieres.example/webinaire-empreinte.pdf",
+    },
+    (2025, 5, 22): {
+        "title": "Modèle de fiche action",
+        "url": "https://documents.trois-rivieres.example/fiche-action.odt",
+    },
+}
+# Who missed a past session (story day → organisation → status): the association missed the
+# last two, the mission locale stopped coming after its first weeks, the tourist office is an
+# alumnus and not expected.
+MISSED = {
+    (2025, 4, 3): {"ateliers-du-lien": AttendanceStatus.EXCUSED},
+    (2025, 5, 22): {"mission-locale-trois-rivieres": AttendanceStatus.EXCUSED},
+    (2025, 6, 19): {"mission-locale-trois-rivieres": AttendanceStatus.ABSENT},
+    (2025, 9, 25): {
+        "mission-locale-trois-rivieres": AttendanceStatus.ABSENT,
+        "belrive-sur-lanne": AttendanceStatus.EXCUSED,
+    },
+    (2025, 10, 9): {
+        "mission-locale-trois-rivieres": AttendanceStatus.ABSENT,
+        "ateliers-du-lien": AttendanceStatus.ABSENT,
+    },
+    (2025, 11, 20): {
+        "mission-locale-trois-rivieres": AttendanceStatus.ABSENT,
+        "ateliers-du-lien": AttendanceStatus.ABSENT,
+        "cc-val-d-orbe": AttendanceStatus.EXCUSED,
+    },
 }
 
 
@@ -102,38 +192,41 @@ def seed_demo_sessions(*, cohort: Cohort, facilitator: User) -> None:
         return
     access = CoalitionAccess(cohort.coalition, True, frozenset())
     today = timezone.localdate()
-    for days, hour, hours, kind, title, place, video, agenda in SESSIONS:
-        day = today + dt.timedelta(days=days)
-        starts = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    now = timezone.now()
+    members = list(CohortMembership.objects.filter(cohort=cohort))
+    for story_day, hour, hours, kind, title, place, video, agenda in SESSIONS:
+        starts = demo_clock.moment(*story_day, hour=hour)
         session = services.session_create(
             access=access,
             cohort=cohort,
             user=facilitator,
+            # The organisations that had joined by then (one joined in April).
+            expected_ids=[m.organisation_id for m in members if m.joined_at <= starts.date()],
             fields={
                 "kind": kind,
                 "title": title,
                 "starts_at": starts,
                 "ends_at": starts + dt.timedelta(hours=hours),
                 "place": place,
-                "video_url": video,
+                "video_url": _visio() if video else "",
                 "agenda": agenda,
             },
         )
-        if days < 0:
-            _attendance(access, session, facilitator, days)
-        if kind == SessionKind.WEBINAR:
-            services.material_add(
-                access=access,
-                session=session,
-                title="Support du webinaire (PDF)",
-                url="https://documents.trois-rivieres.example/webinaire-empreinte.pdf",
-            )
+        if session.ends_at < now:
+            _attendance(access, session, facilitator, MISSED.get(story_day, {}))
+        if story_day in MATERIALS:
+            services.material_add(access=access, session=session, **MATERIALS[story_day])
     _notes(access, cohort, facilitator, today)
 
 
-def _attendance(access: CoalitionAccess, session: Session, facilitator: User, days: int) -> None:
+def _attendance(
+    access: CoalitionAccess,
+    session: Session,
+    facilitator: User,
+    missed: dict[str, AttendanceStatus],
+) -> None:
     for organisation in session.expected.all():
-        status = ABSENT.get((organisation.slug, days), AttendanceStatus.PRESENT)
+        status = missed.get(organisation.slug, AttendanceStatus.PRESENT)
         people = []
         if status == AttendanceStatus.PRESENT:
             people = list(

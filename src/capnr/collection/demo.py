@@ -10,6 +10,7 @@ import random
 
 from django.utils import timezone
 
+from capnr.core import demo_clock
 from capnr.core.access import Access, OrganisationAccess
 from capnr.engine.collection import ITEM_TYPES
 from capnr.organisations.models import Organisation, Site, User
@@ -18,7 +19,8 @@ from capnr.roadmap.selectors import item_list
 from . import services
 from .models import Answer, Campaign, Deposit
 
-AGENCY_CAMPAIGN = "Opération tiroirs vides 2025"
+D = demo_clock.day  # a date of the story, moved to the real calendar
+
 COMMUNE_CAMPAIGN = "Le grand ménage numérique"
 # Agents per department of the agency (600 in all), for the ranking by items per agent.
 AGENCY_HEADCOUNTS = {
@@ -70,9 +72,9 @@ def _agency_challenge(agency: Organisation) -> None:
     campaign = services.campaign_create(
         access=access,
         fields={
-            "name": AGENCY_CAMPAIGN,
-            "start_date": dt.date(2025, 3, 3),
-            "end_date": dt.date(2025, 4, 11),
+            "name": f"Opération tiroirs vides {demo_clock.year(2025)}",
+            "start_date": D(2025, 3, 3),
+            "end_date": D(2025, 4, 11),
             "item_types": list(ITEM_TYPES),
             "rules": (
                 "Déposez le matériel qui dort dans vos tiroirs, personnel ou professionnel : "
@@ -106,7 +108,7 @@ def _agency_challenge(agency: Organisation) -> None:
     weights = [team.headcount for team in teams]
     rng = random.Random(16)  # the same demo every time
     deposits, items = [], 0
-    start = timezone.make_aware(dt.datetime(2025, 3, 3, 9))
+    start = demo_clock.moment(2025, 3, 3, hour=9)
     while items < 600:
         counts = _deposit_counts(rng)
         items += sum(counts.values())
@@ -148,30 +150,33 @@ def _agency_challenge(agency: Organisation) -> None:
 
 # What became of the agency's devices: (date, type, count, outcome, to whom, agreement, kg,
 # held data, how many spare a purchase, erasures as (method, devices, by, certificate)).
-AGENCY_SORTING = [
-    (dt.date(2025, 4, 22), "laptops", 18, "reused_internally", "", "", 36.0, 18, 18,
-     [("overwrite", 18, "Service des systèmes d'information", "SSI-2025-041")]),
-    (dt.date(2025, 4, 24), "laptops", 22, "donated", "Association Le Relais numérique",
-     "Convention de don du 24 avril 2025", 44.0, 22, 22,
-     [("overwrite", 22, "Service des systèmes d'information", "SSI-2025-042")]),
-    (dt.date(2025, 4, 24), "phones", 60, "refurbisher", "Reconditionneur Vallée Numérique",
-     "Bon d'enlèvement 2025-117", 7.2, 60, 0,
-     [("factory_reset", 45, "Reconditionneur Vallée Numérique", "VN-CERT-8812"),
-      ("destruction", 15, "Reconditionneur Vallée Numérique", "VN-CERT-8813")]),
-    (dt.date(2025, 4, 25), "tablets", 14, "sold", "Vente aux agents", "Délibération 2025-08",
-     7.0, 14, 7, [("factory_reset", 14, "Service des systèmes d'information", "")]),
-    (dt.date(2025, 4, 30), "keyboards_mice", 60, "reused_internally", "", "", 30.0, 0, 60, []),
-    (dt.date(2025, 5, 6), "chargers_cables", 180, "weee", "Ecologic (éco-organisme)",
-     "Bordereau Trackdéchets BSD-2025-0456", 27.0, 0, 0, []),
-    (dt.date(2025, 5, 6), "screens", 30, "weee", "Ecologic (éco-organisme)",
-     "Bordereau Trackdéchets BSD-2025-0456", 135.0, 0, 0, []),
-    (dt.date(2025, 5, 6), "printers", 6, "weee", "Ecologic (éco-organisme)",
-     "Bordereau Trackdéchets BSD-2025-0456", 60.0, 0, 0, []),
-]  # fmt: skip
+def _agency_sorting_rows() -> list[tuple]:
+    """The rows, dated and numbered in the real calendar when called (`core.demo_clock`)."""
+    Y = demo_clock.year(2025)  # the story's year, as its papers number it
+    return [
+        (D(2025, 4, 22), "laptops", 18, "reused_internally", "", "", 36.0, 18, 18,
+         [("overwrite", 18, "Service des systèmes d'information", f"SSI-{Y}-041")]),
+        (D(2025, 4, 24), "laptops", 22, "donated", "Association Le Relais numérique",
+         f"Convention de don du 24 avril {Y}", 44.0, 22, 22,
+         [("overwrite", 22, "Service des systèmes d'information", f"SSI-{Y}-042")]),
+        (D(2025, 4, 24), "phones", 60, "refurbisher", "Reconditionneur Vallée Numérique",
+         f"Bon d'enlèvement {Y}-117", 7.2, 60, 0,
+         [("factory_reset", 45, "Reconditionneur Vallée Numérique", "VN-CERT-8812"),
+          ("destruction", 15, "Reconditionneur Vallée Numérique", "VN-CERT-8813")]),
+        (D(2025, 4, 25), "tablets", 14, "sold", "Vente aux agents", f"Délibération {Y}-08",
+         7.0, 14, 7, [("factory_reset", 14, "Service des systèmes d'information", "")]),
+        (D(2025, 4, 30), "keyboards_mice", 60, "reused_internally", "", "", 30.0, 0, 60, []),
+        (D(2025, 5, 6), "chargers_cables", 180, "weee", "Ecologic (éco-organisme)",
+         f"Bordereau Trackdéchets BSD-{Y}-0456", 27.0, 0, 0, []),
+        (D(2025, 5, 6), "screens", 30, "weee", "Ecologic (éco-organisme)",
+         f"Bordereau Trackdéchets BSD-{Y}-0456", 135.0, 0, 0, []),
+        (D(2025, 5, 6), "printers", 6, "weee", "Ecologic (éco-organisme)",
+         f"Bordereau Trackdéchets BSD-{Y}-0456", 60.0, 0, 0, []),
+    ]  # fmt: skip
 
 
 def _agency_sorting(access: OrganisationAccess, campaign: Campaign, referent: User) -> None:
-    for row in AGENCY_SORTING:
+    for row in _agency_sorting_rows():
         date, kind, count, outcome, recipient, agreement, kg, held, replacing, erasures = row
         batch = services.sorting_record(
             access=access,

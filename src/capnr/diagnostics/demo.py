@@ -1,14 +1,14 @@
 """Demo self-diagnostics (invented organisations and people): the road agency submitted its
-2024 diagnostic and is half-way through 2025 (pre-filled from 2024); the commune is in the middle
-of its first workshop with the coalition's facilitator. Created once; a second run leaves them."""
+diagnostic of the story's 2024 and is half-way through 2025's (pre-filled from 2024); the commune
+is in the middle of its first workshop with the coalition's facilitator. The story's dates and
+years are moved to the real calendar by `core.demo_clock`. Created once; a second run leaves
+them."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
-from django.utils import timezone
-
+from capnr.core import demo_clock
 from capnr.core.access import FACILITATOR, Access, OrganisationAccess
 from capnr.organisations.models import Organisation, User
 
@@ -27,7 +27,7 @@ AGENCY_2024 = {
     ),
 }
 AGENCY_2025 = {
-    "hosting.01": ("yes", "Consigne relevée à 24 °C en mars 2025, sans incident depuis."),
+    "hosting.01": ("yes", "Consigne relevée à 24 °C en mars {2025}, sans incident depuis."),
     "use.01": (
         "yes",
         "Extinction automatique à 20 h depuis avril ; conformité des correctifs en hausse.",
@@ -76,7 +76,7 @@ def seed_demo_diagnostics(*, agency: Organisation, commune: Organisation) -> Non
 def _agency(agency: Organisation, referent: User, contributor: User) -> None:
     access = OrganisationAccess(agency, Access.ADMINISTER, "demo")
     questions = questions_for(agency)
-    first = services.diagnostic_start(access=access, year=2024, user=referent)
+    first = services.diagnostic_start(access=access, year=demo_clock.year(2024), user=referent)
     answers = {q.id: _answer_2024(q.id, q.priority) for q in questions}
     comments = {qid: comment for qid, (value, comment) in AGENCY_2024.items()}
     answers.update({qid: value for qid, (value, _comment) in AGENCY_2024.items()})
@@ -90,10 +90,10 @@ def _agency(agency: Organisation, referent: User, contributor: User) -> None:
     )
     services.diagnostic_submit(access=access, diagnostic=first, user=referent)
     Diagnostic.objects.filter(pk=first.pk).update(
-        submitted_at=timezone.make_aware(dt.datetime(2024, 11, 14, 16, 30))
+        submitted_at=demo_clock.moment(2024, 11, 14, hour=16, minute=30)
     )
 
-    second = services.diagnostic_start(access=access, year=2025, user=referent)
+    second = services.diagnostic_start(access=access, year=demo_clock.year(2025), user=referent)
     # The first six themes are reviewed; the rest is still to confirm.
     reviewed_themes = [theme for theme in dict.fromkeys(q.theme for q in questions)][:6]
     current = {a.question_id: a for a in second.answers.all()}
@@ -105,6 +105,7 @@ def _agency(agency: Organisation, referent: User, contributor: User) -> None:
         value, comment = AGENCY_2025.get(
             question.id, (_improve(old.value if old else "no", question.id), "")
         )
+        comment = comment.replace("{2025}", str(demo_clock.year(2025)))
         submissions.append(Submission(question.id, value, comment, "", old.version if old else 0))
     services.answers_save(access=access, diagnostic=second, submissions=submissions, user=referent)
     hosting = next(q.id for q in questions if q.theme == "hosting" and q.id not in AGENCY_2025)
@@ -132,7 +133,9 @@ def _agency(agency: Organisation, referent: User, contributor: User) -> None:
 def _commune_workshop(commune: Organisation, facilitator: User) -> None:
     """The first workshop, stopped after three themes: answers, notes and times per theme."""
     access = OrganisationAccess(commune, Access.READ, FACILITATOR)
-    diagnostic = services.diagnostic_start(access=access, year=2025, user=facilitator)
+    diagnostic = services.diagnostic_start(
+        access=access, year=demo_clock.year(2025), user=facilitator
+    )
     questions = questions_for(commune)
     themes = list(dict.fromkeys(q.theme for q in questions))[:3]
     services.answers_save(
@@ -145,7 +148,7 @@ def _commune_workshop(commune: Organisation, facilitator: User) -> None:
         ],
         user=facilitator,
     )
-    started = timezone.make_aware(dt.datetime(2025, 10, 9, 9, 0))
+    started = demo_clock.moment(2025, 10, 9, hour=9)
     for minutes, theme in zip((26, 18, 21), themes, strict=True):
         ThemeTime.objects.create(diagnostic=diagnostic, theme=theme, seconds=minutes * 60)
     services.workshop_note_add(

@@ -28,7 +28,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 DEMO_FLEET_VERSION = "1"
@@ -1101,9 +1101,17 @@ def _render(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
-def write_glpi_csv(path: Path, seed: int = DEFAULT_SEED) -> int:
-    """Write the export to `path`; returns the number of rows (header excluded)."""
+def write_glpi_csv(path: Path, seed: int = DEFAULT_SEED, moved: timedelta = timedelta(0)) -> int:
+    """Write the export to `path`; returns the number of rows (header excluded). `moved`
+    carries the purchase dates forward (the demo, seeded later than its story, keeps the same
+    ages)."""
     header, rows = generate_glpi_rows(seed)
+    if moved:
+        column = header.index("Date d'achat")
+        for row in rows:
+            if row[column]:
+                bought = datetime.strptime(row[column], "%d/%m/%Y").date() + moved
+                row[column] = bought.strftime("%d/%m/%Y")
     Path(path).write_bytes(_render(header, rows))
     return len(rows)
 

@@ -1,14 +1,15 @@
 """The demo's peer exchange (invented organisations, people and figures): two organisations of
-the coalition's 2024 cohort (its alumni) share what they did: some reports public, some for the
-coalition only, one withdrawn; the road agency's training item of 2025 names one of them as its
-inspiration. Created once; a second run leaves it as it is."""
+the coalition's cohort of the story's 2024 (its alumni) share what they did: some reports public,
+some for the coalition only, one withdrawn; the road agency's training item of 2025 names one of
+them as its inspiration. The story's dates and years are moved to the real calendar by
+`core.demo_clock`. Created once; a second run leaves it as it is."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
+from capnr.core import demo_clock
 from capnr.core.access import Access, OrganisationAccess
 from capnr.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from capnr.roadmap import services as roadmap_services
@@ -17,7 +18,7 @@ from capnr.roadmap.models import PlanItem
 from . import services
 from .models import CoalitionPublication, ExperienceReport, Inspiration, PublicListing
 
-D = dt.date
+D = demo_clock.day  # a date of the story, moved to the real calendar
 TRAINING = "awareness.field_staff_training"
 
 # (slug, name, kind, headcount, city, référent)
@@ -136,10 +137,9 @@ REPORTS: tuple[tuple[str, str, str, str, bool, dict[str, Any]], ...] = (
 
 
 def seed_demo_peers(*, coalition: Coalition, inspired: Organisation | None = None) -> None:
+    fields = demo_clock.cohort(2024)
     cohort, _ = Cohort.objects.get_or_create(
-        coalition=coalition,
-        name="Promotion 2024",
-        defaults={"year": 2024, "start_date": D(2024, 1, 22), "end_date": D(2024, 12, 13)},
+        coalition=coalition, name=fields.pop("name"), defaults=fields
     )
     accesses = {}
     for slug, name, kind, headcount, city, referent_name in ALUMNI:
@@ -201,7 +201,7 @@ def _report(
         access=access,
         user=referent,
         item=item,
-        fields={"year": 2024, "visibility": visibility, **fields},
+        fields={"year": demo_clock.year(2024), "visibility": visibility, **fields},
     )
     if withdrawn:
         services.report_withdraw(access=access, report=report)

@@ -12,6 +12,7 @@ from django.db.models import Sum
 
 from capnr.actions import services as action_services
 from capnr.actions.recommend import modelled
+from capnr.core import demo_clock
 from capnr.core.access import Access, OrganisationAccess
 from capnr.inventory.models import Asset, AssetStatus
 from capnr.organisations.models import Organisation, User
@@ -20,7 +21,7 @@ from . import services
 from .models import Commitment, ItemStatus, KpiTarget, PlanItem, WorkingGroup
 from .templates_data import TEMPLATES
 
-D = dt.date
+D = demo_clock.day  # a date of the story, moved to the real calendar
 
 
 def _count(organisation: Organisation, category: str) -> int:
@@ -32,192 +33,211 @@ def _count(organisation: Organisation, category: str) -> int:
     return int(total or 0)
 
 
-# (action id, status, commitment, owner key, group key, start, due, model inputs or None)
-ITEMS: list[tuple[str, str, str, str, str, dt.date, dt.date, dict[str, Any] | None]] = [
-    (
-        "hosting.raise_setpoint",
-        "done",
-        "deployed",
-        "referent",
-        "equipment",
-        D(2025, 3, 3),
-        D(2025, 3, 31),
-        {"it_load_kw": 8, "pue": 1.93, "current_setpoint_c": 22, "new_setpoint_c": 24},
-    ),
-    (
-        "use.auto_shutdown",
-        "done",
-        "deployed",
-        "contributor",
-        "equipment",
-        D(2025, 4, 1),
-        D(2025, 6, 30),
-        {"share_left_on": 0.33},
-    ),
-    (
-        "equipment.lifetime_policy",
-        "in_progress",
-        "pilot",
-        "referent",
-        "equipment",
-        D(2025, 9, 1),
-        D(2026, 12, 31),
-        None,
-    ),
-    (
-        "purchasing.refurbished_sourcing",
-        "planned",
-        "considering",
-        "referent",
-        "equipment",
-        D(2026, 1, 15),
-        D(2027, 6, 30),
-        {"refurbished_share": 0.2},
-    ),
-    (
-        "purchasing.environmental_criterion",
-        "in_progress",
-        "deployed",
-        "referent",
-        "quality",
-        D(2026, 2, 1),
-        D(2026, 8, 21),
-        None,
-    ),
-    (
-        "end_of_use.collection_challenge",
-        "planned",
-        "pilot",
-        "contributor",
-        "communication",
-        D(2026, 11, 2),
-        D(2027, 3, 31),
-        None,
-    ),
-    (
-        "awareness.field_staff_training",
-        "in_progress",
-        "pilot",
-        "contributor",
-        "training",
-        D(2026, 3, 1),
-        D(2027, 2, 28),
-        None,
-    ),
-    (
-        "data.retention_cleanup",
-        "planned",
-        "considering",
-        "contributor",
-        "data",
-        D(2026, 12, 1),
-        D(2027, 6, 30),
-        None,
-    ),
-    (
-        "accessibility.rgaa_audit",
-        "planned",
-        "considering",
-        "referent",
-        "accessibility",
-        D(2027, 1, 15),
-        D(2027, 9, 30),
-        None,
-    ),
-    (
-        "strategy.quality_process",
-        "in_progress",
-        "pilot",
-        "referent",
-        "quality",
-        D(2026, 1, 5),
-        D(2026, 12, 18),
-        None,
-    ),
-    (
-        "communication.internal_plan",
-        "in_progress",
-        "deployed",
-        "contributor",
-        "communication",
-        D(2025, 10, 1),
-        D(2026, 12, 15),
-        None,
-    ),
-    (
-        "equipment.desk_phones",
-        "abandoned",
-        "considering",
-        "referent",
-        "equipment",
-        D(2025, 11, 1),
-        D(2026, 6, 30),
-        None,
-    ),
-]
+def _items() -> list[tuple[str, str, str, str, str, dt.date, dt.date, dict[str, Any] | None]]:
+    """The agency's items (action id, status, commitment, owner key, group key, start, due,
+    model inputs or None), dated when called."""
+    return [
+        (
+            "hosting.raise_setpoint",
+            "done",
+            "deployed",
+            "referent",
+            "equipment",
+            D(2025, 3, 3),
+            D(2025, 3, 31),
+            {"it_load_kw": 8, "pue": 1.93, "current_setpoint_c": 22, "new_setpoint_c": 24},
+        ),
+        (
+            "use.auto_shutdown",
+            "done",
+            "deployed",
+            "contributor",
+            "equipment",
+            D(2025, 4, 1),
+            D(2025, 6, 30),
+            {"share_left_on": 0.33},
+        ),
+        (
+            "equipment.lifetime_policy",
+            "in_progress",
+            "pilot",
+            "referent",
+            "equipment",
+            D(2025, 9, 1),
+            D(2026, 12, 31),
+            None,
+        ),
+        (
+            "purchasing.refurbished_sourcing",
+            "planned",
+            "considering",
+            "referent",
+            "equipment",
+            D(2026, 1, 15),
+            D(2027, 6, 30),
+            {"refurbished_share": 0.2},
+        ),
+        (
+            "purchasing.environmental_criterion",
+            "in_progress",
+            "deployed",
+            "referent",
+            "quality",
+            D(2025, 2, 3),
+            D(2025, 8, 29),
+            None,
+        ),
+        (
+            "end_of_use.collection_challenge",
+            "planned",
+            "pilot",
+            "contributor",
+            "communication",
+            D(2025, 11, 3),
+            D(2026, 3, 31),
+            None,
+        ),
+        (
+            "awareness.field_staff_training",
+            "in_progress",
+            "pilot",
+            "contributor",
+            "training",
+            D(2025, 3, 3),
+            D(2026, 2, 27),
+            None,
+        ),
+        (
+            "data.retention_cleanup",
+            "planned",
+            "considering",
+            "contributor",
+            "data",
+            D(2025, 12, 1),
+            D(2026, 6, 30),
+            None,
+        ),
+        (
+            "accessibility.rgaa_audit",
+            "planned",
+            "considering",
+            "referent",
+            "accessibility",
+            D(2026, 1, 15),
+            D(2026, 9, 30),
+            None,
+        ),
+        (
+            "strategy.quality_process",
+            "in_progress",
+            "pilot",
+            "referent",
+            "quality",
+            D(2025, 1, 6),
+            D(2025, 12, 19),
+            None,
+        ),
+        (
+            "communication.internal_plan",
+            "in_progress",
+            "deployed",
+            "contributor",
+            "communication",
+            D(2025, 10, 1),
+            D(2026, 12, 15),
+            None,
+        ),
+        (
+            "equipment.desk_phones",
+            "abandoned",
+            "considering",
+            "referent",
+            "equipment",
+            D(2025, 11, 1),
+            D(2026, 6, 30),
+            None,
+        ),
+    ]
+
 
 ABANDONED = (
     "Les postes fixes restent indispensables au PC de crise viabilité hivernale ; "
     "à revoir avec la téléphonie sur IP en 2028."
 )
 
-JOURNAL = {
-    "hosting.raise_setpoint": [
-        (
-            D(2025, 3, 12),
-            "Consigne de la salle du siège relevée de 22 à 24 °C, avec "
-            "l'accord du prestataire de maintenance.",
-            False,
-        ),
-        (D(2025, 6, 30), "Premier été à 24 °C : aucune alarme de température.", False),
-        (
-            D(2025, 11, 14),
-            "8 mois plus tard, aucun incident signalé ; le compteur "
-            "divisionnaire confirme la baisse.",
-            False,
-        ),
-    ],
-    "use.auto_shutdown": [
-        (D(2025, 4, 1), "Extinction programmée à 20 h sur le siège (pilote, 150 postes).", False),
-        (
-            D(2025, 5, 6),
-            "Deux agents d'astreinte ont besoin d'un accès à distance la nuit : "
-            "leurs postes sont exclus de l'extinction.",
-            True,
-        ),
-        (
-            D(2025, 6, 30),
-            "Généralisée aux centres d'exploitation. Les correctifs de sécurité "
-            "sont mieux appliqués car les postes redémarrent chaque jour.",
-            True,
-        ),
-    ],
-    "equipment.lifetime_policy": [
-        (
-            D(2025, 10, 2),
-            "Pilote : 60 portables de 4 ans équipés d'un SSD et de 16 Go au lieu d'être remplacés.",
-            False,
-        ),
-    ],
-    "purchasing.environmental_criterion": [
-        (D(2026, 3, 10), "Critère environnemental (15 %) ajouté au marché de reprographie.", False),
-    ],
-}
 
-# KPI id → [(date, value)]
-MEASUREMENTS = {
-    "setpoint": [(D(2025, 2, 28), 22), (D(2025, 3, 31), 24), (D(2025, 9, 30), 24)],
-    "server_room_energy": [
-        (D(2025, 2, 28), 7350),
-        (D(2025, 4, 30), 7010),
-        (D(2025, 6, 30), 7060),
-        (D(2025, 8, 31), 7090),
-        (D(2025, 10, 31), 6990),
-    ],
-    "temperature_alarms": [(D(2025, 6, 30), 0), (D(2025, 11, 14), 0)],
-    "off_at_night": [(D(2025, 3, 15), 64), (D(2025, 5, 15), 88), (D(2025, 9, 15), 97)],
-    "patch_compliance": [(D(2025, 3, 15), 78), (D(2025, 6, 15), 91), (D(2025, 10, 15), 96)],
-}
+def _journal() -> dict[str, list[tuple[dt.date, str, bool]]]:
+    """The items' journal entries (date, text, side effect), dated when called."""
+    return {
+        "hosting.raise_setpoint": [
+            (
+                D(2025, 3, 12),
+                "Consigne de la salle du siège relevée de 22 à 24 °C, avec "
+                "l'accord du prestataire de maintenance.",
+                False,
+            ),
+            (D(2025, 6, 30), "Premier été à 24 °C : aucune alarme de température.", False),
+            (
+                D(2025, 11, 14),
+                "8 mois plus tard, aucun incident signalé ; le compteur "
+                "divisionnaire confirme la baisse.",
+                False,
+            ),
+        ],
+        "use.auto_shutdown": [
+            (
+                D(2025, 4, 1),
+                "Extinction programmée à 20 h sur le siège (pilote, 150 postes).",
+                False,
+            ),
+            (
+                D(2025, 5, 6),
+                "Deux agents d'astreinte ont besoin d'un accès à distance la nuit : "
+                "leurs postes sont exclus de l'extinction.",
+                True,
+            ),
+            (
+                D(2025, 6, 30),
+                "Généralisée aux centres d'exploitation. Les correctifs de sécurité "
+                "sont mieux appliqués car les postes redémarrent chaque jour.",
+                True,
+            ),
+        ],
+        "equipment.lifetime_policy": [
+            (
+                D(2025, 10, 2),
+                "Pilote : 60 portables de 4 ans équipés d'un SSD et de 16 Go au lieu d'être "
+                "remplacés.",
+                False,
+            ),
+        ],
+        "purchasing.environmental_criterion": [
+            (
+                D(2025, 3, 10),
+                "Critère environnemental (15 %) ajouté au marché de reprographie.",
+                False,
+            ),
+        ],
+    }
+
+
+def _measurements() -> dict[str, list[tuple[dt.date, int]]]:
+    """KPI id → its measurements (date, value), dated when called."""
+    return {
+        "setpoint": [(D(2025, 2, 28), 22), (D(2025, 3, 31), 24), (D(2025, 9, 30), 24)],
+        "server_room_energy": [
+            (D(2025, 2, 28), 7350),
+            (D(2025, 4, 30), 7010),
+            (D(2025, 6, 30), 7060),
+            (D(2025, 8, 31), 7090),
+            (D(2025, 10, 31), 6990),
+        ],
+        "temperature_alarms": [(D(2025, 6, 30), 0), (D(2025, 11, 14), 0)],
+        "off_at_night": [(D(2025, 3, 15), 64), (D(2025, 5, 15), 88), (D(2025, 9, 15), 97)],
+        "patch_compliance": [(D(2025, 3, 15), 78), (D(2025, 6, 15), 91), (D(2025, 10, 15), 96)],
+    }
+
+
 TARGETS = {
     "setpoint": (22, 24),
     "server_room_energy": (7350, 6900),
@@ -276,7 +296,8 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
         "monitors": _count(agency, "monitor"),
         "smartphones": _count(agency, "smartphone"),
     }
-    for action_id, status, commitment, owner, group, start, due, inputs in ITEMS:
+    journal, measurements = _journal(), _measurements()
+    for action_id, status, commitment, owner, group, start, due, inputs in _items():
         scenario = None
         model = _model(action_id)
         if model:
@@ -304,7 +325,7 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
                 "scenario": scenario,
             },
         )
-        for date, text, side_effect in JOURNAL.get(action_id, []):
+        for date, text, side_effect in journal.get(action_id, []):
             services.journal_add(
                 access=access,
                 item=item,
@@ -319,7 +340,7 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
                 services.kpi_update(
                     access=access, kpi=kpi, user=people[owner], baseline=baseline, target=target
                 )
-            for date, value in MEASUREMENTS.get(kpi.kpi_id, []):
+            for date, value in measurements.get(kpi.kpi_id, []):
                 services.measurement_add(
                     access=access, kpi=kpi, user=people[owner], date=date, value=value
                 )
@@ -328,7 +349,8 @@ def seed_demo_roadmap(*, agency: Organisation) -> None:
         user=people["referent"],
         approved_on=D(2025, 10, 2),
         approved_by="Comité de direction",
-        note="Feuille de route 2025-2027 validée avec le bilan des gains rapides.",
+        note=f"Feuille de route {demo_clock.year(2025)}-{demo_clock.year(2027)} validée avec le "
+        "bilan des gains rapides.",
     )
     assert Commitment.DEPLOYED  # the choices used above exist
 

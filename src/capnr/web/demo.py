@@ -6,12 +6,12 @@ demo passwords, so `make run` can call it every time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import transaction
 from django.utils import translation
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
+from capnr.core import demo_clock
 from capnr.inventory import demo_fleet
 from capnr.organisations.models import (
     Department,
@@ -148,10 +148,9 @@ def _seed_demo(*, password: str) -> list[DemoAccount]:
         slug="trois-rivieres",
         defaults={"name": "Coalition Numérique Responsable des Trois Rivières"},
     )
+    fields = demo_clock.cohort(2025)  # the running cohort, as the story's today sees it
     cohort, _ = Cohort.objects.update_or_create(
-        coalition=coalition,
-        name="Promotion 2025",
-        defaults={"year": 2025, "start_date": date(2025, 1, 20), "end_date": date(2025, 12, 12)},
+        coalition=coalition, name=fields.pop("name"), defaults=fields
     )
     facilitator = _user("facilitation@trois-rivieres.example", "Claire Fontanel", password)
     coalition.facilitators.add(facilitator)
@@ -234,8 +233,8 @@ def _demo_inventories() -> None:
     if not Asset.objects.filter(organisation=agency).exists():
         access = OrganisationAccess(agency, Access.ADMINISTER, "demo")
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "export-glpi-parc-2025.csv"
-            write_glpi_csv(path)
+            path = Path(folder) / f"export-glpi-parc-{demo_clock.year(2025)}.csv"
+            write_glpi_csv(path, moved=demo_clock.shift())
             inventory.import_now(access=access, source=path)
     commune = Organisation.objects.get(slug="belrive-sur-lanne")
     if not Asset.objects.filter(organisation=commune).exists():

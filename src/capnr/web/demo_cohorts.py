@@ -1,5 +1,6 @@
-"""The demo coalition's cohorts (invented organisations and people): the running 2025 cohort
-grows to eight organisations at varied stages, and a closed 2024 cohort holds the alumni, so the
+"""The demo coalition's cohorts (invented organisations and people): the running cohort (the
+story's 2025, moved to the real calendar by `core.demo_clock`) grows to eight organisations at
+varied stages, and the closed one of the year before holds the alumni, so the
 cohort dashboard tells a story at a glance: who leads, who stalls.
 
 Each organisation's year is written as dated facts (its profile, counts of devices, a
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from capnr.actions import services as action_services
 from capnr.coalition.models import Coalition, Cohort, CohortMembership, Milestone
+from capnr.core import demo_clock
 from capnr.core.access import Access, OrganisationAccess
 from capnr.diagnostics import services as diagnostic_services
 from capnr.diagnostics.models import Answer, Diagnostic
@@ -43,7 +45,7 @@ from capnr.organisations.models import (
 from capnr.roadmap import services as roadmap_services
 from capnr.roadmap.models import PlanItem, RoadmapApproval
 
-D = dt.date
+D = demo_clock.day  # a date of the story, moved to the real calendar
 FACILITATOR_EMAIL = "facilitation@trois-rivieres.example"
 
 
@@ -81,7 +83,7 @@ class DemoOrganisation:
     city: str
     referent: str
     population: int | None = None
-    years: dict[str, Year] = field(default_factory=dict)  # cohort name → its year there
+    years: dict[int, Year] = field(default_factory=dict)  # cohort's story year → its year there
 
 
 def _counts(workstations: int) -> dict[str, int]:
@@ -94,196 +96,203 @@ def _counts(workstations: int) -> dict[str, int]:
     }
 
 
-P2025, P2024 = "Promotion 2025", "Promotion 2024"
+# The cohorts by their story year ("Promotion 2025" is named after the real year it runs in).
+P2025, P2024 = 2025, 2024
 
-GENERATED: tuple[DemoOrganisation, ...] = (
-    DemoOrganisation(
-        "cc-val-d-orbe",
-        "Communauté de communes du Val d'Orbe",
-        OrganisationKind.EPCI,
-        320,
-        "Orbec-la-Rivière",
-        "Agnès Morvan",
-        population=41200,
-        years={
-            P2025: Year(
-                joined=D(2025, 1, 20),
-                profile=D(2025, 1, 29),
-                counts=(D(2025, 2, 18), _counts(260)),
-                diagnostic_year=2025,
-                answered_share=1.0,
-                maturity=0.55,
-                submitted=D(2025, 4, 10),
-                approved=D(2025, 6, 5),
-                items=(
-                    Item("use.auto_shutdown", "done", D(2025, 6, 30), shutdown=True),
-                    Item("purchasing.environmental_criterion", "done", D(2025, 9, 30)),
-                    Item("end_of_use.collection_challenge", "done", D(2025, 11, 15)),
-                    Item("equipment.lifetime_policy", "in_progress", D(2026, 3, 31)),
-                    Item("awareness.field_staff_training", "in_progress", D(2026, 2, 28)),
-                    Item("data.retention_cleanup", "planned", D(2026, 6, 30)),
-                ),
-                by_hand={Milestone.Kind.SIX_MONTH_REVIEW: D(2025, 7, 10)},
-                last_seen=D(2025, 12, 8),
-            )
-        },
-    ),
-    DemoOrganisation(
-        "ch-lanvaux",
-        "Centre hospitalier de Lanvaux",
-        OrganisationKind.HOSPITAL,
-        1400,
-        "Lanvaux",
-        "Yann Le Goff",
-        years={
-            P2025: Year(
-                joined=D(2025, 1, 20),
-                profile=D(2025, 2, 12),
-                counts=(D(2025, 3, 14), _counts(900)),
-                diagnostic_year=2025,
-                answered_share=1.0,
-                maturity=0.35,
-                submitted=D(2025, 7, 3),
-                items=(
-                    Item("use.auto_shutdown", "done", D(2025, 10, 31), shutdown=True),
-                    Item("equipment.lifetime_policy", "planned", D(2025, 9, 30)),
-                    Item("purchasing.refurbished_sourcing", "planned", D(2025, 11, 30)),
-                    Item("hosting.raise_setpoint", "in_progress", D(2026, 1, 31)),
-                ),
-                by_hand={Milestone.Kind.SIX_MONTH_REVIEW: D(2025, 7, 24)},
-                last_seen=D(2025, 11, 20),
-            )
-        },
-    ),
-    DemoOrganisation(
-        "lycee-jean-rostand",
-        "Lycée des métiers Jean-Rostand",
-        OrganisationKind.EDUCATION,
-        150,
-        "Briance",
-        "Sylvie Perrot",
-        years={
-            P2025: Year(
-                joined=D(2025, 1, 20),
-                profile=D(2025, 2, 4),
-                diagnostic_year=2025,
-                answered_share=0.4,
-                maturity=0.3,
-                last_seen=D(2025, 9, 2),
-            )
-        },
-    ),
-    DemoOrganisation(
-        "eaux-sarre-haute",
-        "Syndicat des eaux de la Sarre-Haute",
-        OrganisationKind.PUBLIC_ESTABLISHMENT,
-        85,
-        "Valmont",
-        "Olivier Brunet",
-        years={
-            P2025: Year(
-                joined=D(2025, 1, 20),
-                profile=D(2025, 2, 17),
-                counts=(D(2025, 3, 3), _counts(70)),
-                diagnostic_year=2025,
-                answered_share=1.0,
-                maturity=0.5,
-                submitted=D(2025, 5, 14),
-                approved=D(2025, 9, 16),
-                items=(
-                    Item("use.auto_shutdown", "done", D(2025, 10, 15), shutdown=True),
-                    Item("communication.internal_plan", "done", D(2025, 11, 30)),
-                    Item("accessibility.rgaa_audit", "in_progress", D(2026, 4, 30)),
-                    Item("data.retention_cleanup", "in_progress", D(2026, 1, 31)),
-                ),
-                by_hand={Milestone.Kind.SIX_MONTH_REVIEW: D(2025, 7, 17)},
-                last_seen=D(2025, 12, 1),
-            )
-        },
-    ),
-    DemoOrganisation(
-        "mission-locale-trois-rivieres",
-        "Mission locale des Trois Rivières",
-        OrganisationKind.ASSOCIATION,
-        35,
-        "Lorcy",
-        "Rachid Haddad",
-        years={P2025: Year(joined=D(2025, 4, 14), profile=None, last_seen=D(2025, 4, 22))},
-    ),
-    DemoOrganisation(
-        "saint-aubin-des-pres",
-        "Commune de Saint-Aubin-des-Prés",
-        OrganisationKind.COMMUNE,
-        95,
-        "Saint-Aubin-des-Prés",
-        "Martine Collet",
-        population=6800,
-        years={
-            P2024: Year(
-                joined=D(2024, 1, 15),
-                profile=D(2024, 1, 30),
-                counts=(D(2024, 2, 27), _counts(80)),
-                diagnostic_year=2024,
-                answered_share=1.0,
-                maturity=0.45,
-                submitted=D(2024, 4, 11),
-                approved=D(2024, 6, 20),
-                items=(
-                    Item("use.auto_shutdown", "done", D(2024, 9, 30), shutdown=True),
-                    Item("end_of_use.collection_challenge", "done", D(2024, 11, 30)),
-                    Item("purchasing.environmental_criterion", "in_progress", D(2025, 6, 30)),
-                ),
-                by_hand={
-                    Milestone.Kind.SIX_MONTH_REVIEW: D(2024, 7, 11),
-                    Milestone.Kind.CLOSING: D(2024, 12, 13),
-                },
-                last_seen=D(2024, 12, 5),
-            )
-        },
-    ),
-    DemoOrganisation(
-        "office-tourisme-trois-rivieres",
-        "Office de tourisme du Pays des Trois Rivières",
-        OrganisationKind.ASSOCIATION,
-        12,
-        "Valmont",
-        "Chloé Besnard",
-        years={
-            P2024: Year(
-                joined=D(2024, 1, 15),
-                profile=D(2024, 2, 8),
-                counts=(D(2024, 3, 19), _counts(12)),
-                diagnostic_year=2024,
-                answered_share=1.0,
-                maturity=0.4,
-                submitted=D(2024, 6, 4),
-                by_hand={Milestone.Kind.CLOSING: D(2024, 12, 13)},
-                last_seen=D(2024, 11, 7),
-            )
-        },
-    ),
-)
 
-# The three organisations of the first demo, dated the same way (their data is seeded by the
-# apps' own demo modules; only the days are set here).
-EXISTING: dict[str, dict[str, Any]] = {
-    "routes-haut-vallon": {
-        "profile": D(2024, 1, 30),
-        "footprint": D(2025, 2, 10),
-        "answers": D(2025, 12, 4),
-        "roadmap": D(2025, 12, 3),
-        "approval": D(2025, 10, 2),
-        "cohorts": {P2025: D(2025, 1, 20)},
-        "by_hand": {(P2025, Milestone.Kind.SIX_MONTH_REVIEW): D(2025, 7, 21)},
-    },
-    "belrive-sur-lanne": {
-        "profile": D(2025, 2, 3),
-        "footprint": D(2025, 3, 5),
-        "answers": D(2025, 10, 9),
-        "cohorts": {P2025: D(2025, 1, 20)},
-    },
-    "ateliers-du-lien": {"profile": D(2025, 1, 22), "cohorts": {P2025: D(2025, 1, 20)}},
-}
+def _generated() -> tuple[DemoOrganisation, ...]:
+    """The five generated organisations, their years dated when called: the story moves with
+    the calendar."""
+    return (
+        DemoOrganisation(
+            "cc-val-d-orbe",
+            "Communauté de communes du Val d'Orbe",
+            OrganisationKind.EPCI,
+            320,
+            "Orbec-la-Rivière",
+            "Agnès Morvan",
+            population=41200,
+            years={
+                P2025: Year(
+                    joined=D(2025, 1, 20),
+                    profile=D(2025, 1, 29),
+                    counts=(D(2025, 2, 18), _counts(260)),
+                    diagnostic_year=demo_clock.year(2025),
+                    answered_share=1.0,
+                    maturity=0.55,
+                    submitted=D(2025, 4, 10),
+                    approved=D(2025, 6, 5),
+                    items=(
+                        Item("use.auto_shutdown", "done", D(2025, 6, 30), shutdown=True),
+                        Item("purchasing.environmental_criterion", "done", D(2025, 9, 30)),
+                        Item("end_of_use.collection_challenge", "done", D(2025, 11, 15)),
+                        Item("equipment.lifetime_policy", "in_progress", D(2026, 3, 31)),
+                        Item("awareness.field_staff_training", "in_progress", D(2026, 2, 28)),
+                        Item("data.retention_cleanup", "planned", D(2026, 6, 30)),
+                    ),
+                    by_hand={Milestone.Kind.SIX_MONTH_REVIEW: D(2025, 7, 10)},
+                    last_seen=D(2025, 12, 1),
+                )
+            },
+        ),
+        DemoOrganisation(
+            "ch-lanvaux",
+            "Centre hospitalier de Lanvaux",
+            OrganisationKind.HOSPITAL,
+            1400,
+            "Lanvaux",
+            "Yann Le Goff",
+            years={
+                P2025: Year(
+                    joined=D(2025, 1, 20),
+                    profile=D(2025, 2, 12),
+                    counts=(D(2025, 3, 14), _counts(900)),
+                    diagnostic_year=demo_clock.year(2025),
+                    answered_share=1.0,
+                    maturity=0.35,
+                    submitted=D(2025, 7, 3),
+                    items=(
+                        Item("use.auto_shutdown", "done", D(2025, 10, 31), shutdown=True),
+                        Item("equipment.lifetime_policy", "planned", D(2025, 9, 30)),
+                        Item("purchasing.refurbished_sourcing", "planned", D(2025, 11, 30)),
+                        Item("hosting.raise_setpoint", "in_progress", D(2026, 1, 31)),
+                    ),
+                    by_hand={Milestone.Kind.SIX_MONTH_REVIEW: D(2025, 7, 24)},
+                    last_seen=D(2025, 11, 20),
+                )
+            },
+        ),
+        DemoOrganisation(
+            "lycee-jean-rostand",
+            "Lycée des métiers Jean-Rostand",
+            OrganisationKind.EDUCATION,
+            150,
+            "Briance",
+            "Sylvie Perrot",
+            years={
+                P2025: Year(
+                    joined=D(2025, 1, 20),
+                    profile=D(2025, 2, 4),
+                    diagnostic_year=demo_clock.year(2025),
+                    answered_share=0.4,
+                    maturity=0.3,
+                    last_seen=D(2025, 9, 2),
+                )
+            },
+        ),
+        DemoOrganisation(
+            "eaux-sarre-haute",
+            "Syndicat des eaux de la Sarre-Haute",
+            OrganisationKind.PUBLIC_ESTABLISHMENT,
+            85,
+            "Valmont",
+            "Olivier Brunet",
+            years={
+                P2025: Year(
+                    joined=D(2025, 1, 20),
+                    profile=D(2025, 2, 17),
+                    counts=(D(2025, 3, 3), _counts(70)),
+                    diagnostic_year=demo_clock.year(2025),
+                    answered_share=1.0,
+                    maturity=0.5,
+                    submitted=D(2025, 5, 14),
+                    approved=D(2025, 9, 16),
+                    items=(
+                        Item("use.auto_shutdown", "done", D(2025, 10, 15), shutdown=True),
+                        Item("communication.internal_plan", "done", D(2025, 11, 30)),
+                        Item("accessibility.rgaa_audit", "in_progress", D(2026, 4, 30)),
+                        Item("data.retention_cleanup", "in_progress", D(2026, 1, 31)),
+                    ),
+                    by_hand={Milestone.Kind.SIX_MONTH_REVIEW: D(2025, 7, 17)},
+                    last_seen=D(2025, 12, 1),
+                )
+            },
+        ),
+        DemoOrganisation(
+            "mission-locale-trois-rivieres",
+            "Mission locale des Trois Rivières",
+            OrganisationKind.ASSOCIATION,
+            35,
+            "Lorcy",
+            "Rachid Haddad",
+            years={P2025: Year(joined=D(2025, 4, 14), profile=None, last_seen=D(2025, 4, 22))},
+        ),
+        DemoOrganisation(
+            "saint-aubin-des-pres",
+            "Commune de Saint-Aubin-des-Prés",
+            OrganisationKind.COMMUNE,
+            95,
+            "Saint-Aubin-des-Prés",
+            "Martine Collet",
+            population=6800,
+            years={
+                P2024: Year(
+                    joined=D(2024, 1, 15),
+                    profile=D(2024, 1, 30),
+                    counts=(D(2024, 2, 27), _counts(80)),
+                    diagnostic_year=demo_clock.year(2024),
+                    answered_share=1.0,
+                    maturity=0.45,
+                    submitted=D(2024, 4, 11),
+                    approved=D(2024, 6, 20),
+                    items=(
+                        Item("use.auto_shutdown", "done", D(2024, 9, 30), shutdown=True),
+                        Item("end_of_use.collection_challenge", "done", D(2024, 11, 30)),
+                        Item("purchasing.environmental_criterion", "in_progress", D(2025, 6, 30)),
+                    ),
+                    by_hand={
+                        Milestone.Kind.SIX_MONTH_REVIEW: D(2024, 7, 11),
+                        Milestone.Kind.CLOSING: D(2024, 12, 13),
+                    },
+                    last_seen=D(2024, 12, 5),
+                )
+            },
+        ),
+        DemoOrganisation(
+            "office-tourisme-trois-rivieres",
+            "Office de tourisme du Pays des Trois Rivières",
+            OrganisationKind.ASSOCIATION,
+            12,
+            "Valmont",
+            "Chloé Besnard",
+            years={
+                P2024: Year(
+                    joined=D(2024, 1, 15),
+                    profile=D(2024, 2, 8),
+                    counts=(D(2024, 3, 19), _counts(12)),
+                    diagnostic_year=demo_clock.year(2024),
+                    answered_share=1.0,
+                    maturity=0.4,
+                    submitted=D(2024, 6, 4),
+                    by_hand={Milestone.Kind.CLOSING: D(2024, 12, 13)},
+                    last_seen=D(2024, 11, 7),
+                )
+            },
+        ),
+    )
+
+
+def _existing() -> dict[str, dict[str, Any]]:
+    """The three organisations of the first demo, dated the same way when called (their data
+    is seeded by the apps' own demo modules; only the days are set here)."""
+    return {
+        "routes-haut-vallon": {
+            "profile": D(2024, 1, 30),
+            "footprint": D(2025, 2, 10),
+            "answers": D(2025, 12, 4),
+            "roadmap": D(2025, 12, 3),
+            "approval": D(2025, 10, 2),
+            "cohorts": {P2025: D(2025, 1, 20)},
+            "by_hand": {(P2025, Milestone.Kind.SIX_MONTH_REVIEW): D(2025, 7, 21)},
+        },
+        "belrive-sur-lanne": {
+            "profile": D(2025, 2, 3),
+            "footprint": D(2025, 3, 5),
+            "answers": D(2025, 10, 9),
+            "cohorts": {P2025: D(2025, 1, 20)},
+        },
+        "ateliers-du-lien": {"profile": D(2025, 1, 22), "cohorts": {P2025: D(2025, 1, 20)}},
+    }
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -291,27 +300,22 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def seed_demo_cohorts(coalition: Coalition) -> None:
-    """The closed 2024 cohort and the eight organisations of the 2025 one, dated."""
-    cohorts = {
-        P2025: Cohort.objects.get(coalition=coalition, name=P2025),
-        P2024: Cohort.objects.update_or_create(
-            coalition=coalition,
-            name=P2024,
-            defaults={
-                "year": 2024,
-                "start_date": D(2024, 1, 15),
-                "end_date": D(2024, 12, 13),
-            },
-        )[0],
-    }
+    """The closed cohort of the story's previous year and the eight organisations of the
+    running one, dated."""
+    cohorts = {}
+    for story_year in (P2025, P2024):
+        fields = demo_clock.cohort(story_year)
+        cohorts[story_year] = Cohort.objects.update_or_create(
+            coalition=coalition, name=fields.pop("name"), defaults=fields
+        )[0]
     facilitator = User.objects.get(email=FACILITATOR_EMAIL)
-    for spec in GENERATED:
+    for spec in _generated():
         organisation = _organisation(spec)
-        for cohort_name, year in spec.years.items():
-            membership = _join(cohorts[cohort_name], organisation, year.joined)
+        for story_year, year in spec.years.items():
+            membership = _join(cohorts[story_year], organisation, year.joined)
             _by_hand(membership, year.by_hand, facilitator)
             _live(organisation, spec, year)
-    for slug, days in EXISTING.items():
+    for slug, days in _existing().items():
         organisation = Organisation.objects.get(slug=slug)
         for cohort_name, joined in days["cohorts"].items():
             membership = _join(cohorts[cohort_name], organisation, joined)

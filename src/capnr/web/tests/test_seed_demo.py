@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from capnr.coalition.models import Cohort
+from capnr.core.demo_clock import year
 from capnr.organisations.models import Membership, Organisation, SiteKind, User
 
 
@@ -43,10 +44,10 @@ def test_demo_organisations_match_the_story():
     assert 55000 <= commune.population <= 65000
     association = Organisation.objects.get(slug="ateliers-du-lien")
     assert association.headcount == 20 and association.sites.count() == 3
-    cohort = Cohort.objects.get(year=2025)
+    cohort = Cohort.objects.get(year=year(2025))
     assert cohort.organisations.count() == 8
     assert cohort.coalition.facilitators.count() == 1
-    alumni = Cohort.objects.get(year=2024)
+    alumni = Cohort.objects.get(year=year(2024))
     # Two alumni of the milestones' story and two whose experience reports the peers' demo shares.
     assert alumni.end_date < cohort.start_date and alumni.organisations.count() == 4
 
@@ -64,7 +65,7 @@ def test_the_cohort_dashboards_tell_who_leads_and_who_stalls():
     run("--password", "demo-password-1")
     facilitator = User.objects.get(email="facilitation@trois-rivieres.example")
     running = cohort_dashboard(
-        user=facilitator, cohort=Cohort.objects.get(year=2025), query=DashboardQuery()
+        user=facilitator, cohort=Cohort.objects.get(year=year(2025)), query=DashboardQuery()
     )
     stalled = {row.organisation.slug for row in running.rows if row.stall.stalled}
     leading = {row.organisation.slug for row in running.rows if not row.stall.stalled}
@@ -74,6 +75,6 @@ def test_the_cohort_dashboards_tell_who_leads_and_who_stalls():
     assert any(row.roadmap.late for row in running.rows)
     assert any(row.roadmap.done and row.roadmap.effect.done.kgco2e for row in running.rows)
     alumni = cohort_dashboard(
-        user=facilitator, cohort=Cohort.objects.get(year=2024), query=DashboardQuery()
+        user=facilitator, cohort=Cohort.objects.get(year=year(2024)), query=DashboardQuery()
     )
     assert alumni.closed and alumni.total == 4  # with the two alumni of the peers' demo

@@ -9,7 +9,7 @@ from capnr.web.demo import seed_demo
 
 class Command(BaseCommand):
     help = (
-        "Create or refresh the demo coalition, its 2025 cohort, three organisations and accounts."
+        "Create or refresh the demo coalition, its running cohort, its organisations and accounts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

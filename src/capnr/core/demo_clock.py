@@ -12,6 +12,9 @@ in the future. Years named in words (a cohort's name, a diagnostic's year) move 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.utils import timezone
@@ -25,9 +28,32 @@ COHORTS = {
 }
 
 
+_SEEDED_ON: ContextVar[dt.date | None] = ContextVar("demo_seeded_on", default=None)
+
+
+@contextmanager
+def seeded_on(today: dt.date) -> Iterator[None]:
+    """Tell the story as if seeded on `today`: a second run of the demo keeps the calendar of
+    the first, and its rows age as real ones do."""
+    token = _SEEDED_ON.set(today)
+    try:
+        yield
+    finally:
+        _SEEDED_ON.reset(token)
+
+
+def first_seeded_on(running_start: dt.date) -> dt.date | None:
+    """The day a demo was first seeded, from the start of its running cohort; None when that
+    cohort is not the story's (moved by whole weeks, its length kept)."""
+    moved = running_start - COHORTS[2025][0]
+    if moved.days < 0 or moved.days % 7:
+        return None
+    return STORY_TODAY + moved
+
+
 def shift(today: dt.date | None = None) -> dt.timedelta:
     """How far the story moves: whole weeks, never backwards."""
-    days = ((today or timezone.localdate()) - STORY_TODAY).days
+    days = ((today or _SEEDED_ON.get() or timezone.localdate()) - STORY_TODAY).days
     return dt.timedelta(days=max(0, days // 7 * 7))
 
 

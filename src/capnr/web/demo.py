@@ -5,10 +5,11 @@ demo passwords, so `make run` can call it every time."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from capnr.coalition.models import Coalition, Cohort, CohortMembership
 from capnr.core import demo_clock
@@ -26,6 +27,7 @@ from capnr.organisations.models import (
 )
 
 FACILITATOR = "facilitator"
+COALITION = "trois-rivieres"
 
 
 @dataclass(frozen=True)
@@ -139,13 +141,25 @@ def seed_demo(*, password: str) -> list[DemoAccount]:
     """The demo's invented organisations, people and their year, written in French (the
     organisations are French and their roadmaps, groups and indicators are named in the active
     language) whatever language the caller has active."""
-    with translation.override("fr"):
+    with translation.override("fr"), demo_clock.seeded_on(_first_seeded_on()):
         return _seed_demo(password=password)
+
+
+def _first_seeded_on() -> dt.date:
+    """Today, or the day this database's demo was first seeded: its running cohort keeps its
+    dates, and what was created once is not moved again."""
+    start, end = demo_clock.COHORTS[2025]
+    for cohort in Cohort.objects.filter(coalition__slug=COALITION).order_by("-start_date"):
+        if cohort.end_date - cohort.start_date == end - start:
+            first = demo_clock.first_seeded_on(cohort.start_date)
+            if first is not None:
+                return first
+    return timezone.localdate()
 
 
 def _seed_demo(*, password: str) -> list[DemoAccount]:
     coalition, _ = Coalition.objects.update_or_create(
-        slug="trois-rivieres",
+        slug=COALITION,
         defaults={"name": "Coalition Numérique Responsable des Trois Rivières"},
     )
     fields = demo_clock.cohort(2025)  # the running cohort, as the story's today sees it

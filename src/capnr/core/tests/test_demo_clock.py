@@ -58,3 +58,16 @@ def test_the_running_cohort_runs_whatever_the_day(today):
 def test_years_follow_the_story_s_mid_year(today, named):
     assert demo_clock.year(2025) >= 2025  # the real today is after the story's
     assert cohort(2025, today)["year"] == named
+
+
+def test_a_demo_seeded_before_keeps_its_calendar():
+    first = dt.date(2026, 12, 5)
+    running = cohort(2025, first)
+    seeded = demo_clock.first_seeded_on(running["start_date"])
+    assert seeded is not None and shift(seeded) == shift(first)
+    with demo_clock.seeded_on(seeded):
+        assert demo_clock.day(2025, 1, 20) == running["start_date"]
+        assert demo_clock.year(2025) == running["year"]
+    # A start the story cannot have (not whole weeks from its own) is not the story's cohort.
+    assert demo_clock.first_seeded_on(running["start_date"] + dt.timedelta(days=1)) is None
+    assert demo_clock.first_seeded_on(dt.date(2020, 1, 6)) is None

@@ -78,3 +78,24 @@ def test_the_cohort_dashboards_tell_who_leads_and_who_stalls():
         user=facilitator, cohort=Cohort.objects.get(year=year(2024)), query=DashboardQuery()
     )
     assert alumni.closed and alumni.total == 4  # with the two alumni of the peers' demo
+
+
+@pytest.mark.django_db
+def test_a_later_run_keeps_the_first_run_s_calendar(monkeypatch):
+    """`make run` seeds at every start: weeks or a year later, the demo's rows keep their days
+    (they age as real ones do) and no second running cohort appears."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from capnr.coalition.models import Session
+
+    run("--password", "demo-password-1")
+    before = list(Cohort.objects.order_by("pk").values_list("name", "start_date", "end_date"))
+    sessions = list(Session.objects.order_by("pk").values_list("starts_at", flat=True))
+    later = timezone.localdate() + dt.timedelta(days=400)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    run("--password", "demo-password-2")
+    after = list(Cohort.objects.order_by("pk").values_list("name", "start_date", "end_date"))
+    assert after == before
+    assert list(Session.objects.order_by("pk").values_list("starts_at", flat=True)) == sessions

@@ -263,6 +263,9 @@ class RoadmapApproval(models.Model):
         help_text=_("Who approved it, e.g. “Management committee” or a name and position."),
     )
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    # What was approved: selectors.plan_fingerprint of the items then ("" for approvals
+    # recorded before it was kept).
+    plan_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -137,9 +137,16 @@ def _governance(access: OrganisationAccess) -> list[dict[str, Any]]:
     return groups
 
 
-def approval_status(approval: RoadmapApproval | None, item_count: int) -> str:
-    """The report's subtitle: the roadmap approved on the date of the latest approval recorded,
-    else submitted for approval, or a draft while it holds no action to approve."""
+def approval_status(
+    approval: RoadmapApproval | None, item_count: int, changed: bool = False
+) -> str:
+    """The report's subtitle: the roadmap approved on the date of the latest approval recorded
+    (and changed since, when it no longer is the version approved), else
+    submitted for approval, or a draft while it holds no action to approve."""
+    if approval is not None and changed:
+        return _("Responsible IT roadmap approved on %(date)s, changed since") % {
+            "date": long_date(approval.approved_on)
+        }
     if approval is not None:
         return _("Responsible IT roadmap, approved on %(date)s") % {
             "date": long_date(approval.approved_on)
@@ -161,6 +168,7 @@ def report_context(access: OrganisationAccess) -> dict[str, Any]:
         counts[item.status] += 1
     open_items = [item for item in items if item.status in OPEN]
     approval = selectors.latest_approval(access=access)
+    changed = selectors.changed_since_approval(access=access, approval=approval)
     indicators = _indicators(items)
     return {
         "access": access,
@@ -185,7 +193,8 @@ def report_context(access: OrganisationAccess) -> dict[str, Any]:
         "effect": selectors.roadmap_effect(items),
         "sections": _actions(items, today),
         "approval": approval,
-        "approval_status": approval_status(approval, len(items)),
+        "changed_since_approval": changed,
+        "approval_status": approval_status(approval, len(items), changed),
         "indicators": indicators,
         # Written by the training programme (its kpi_id starts "training."), read here as rows.
         "training_indicators": [

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from capnr.core.access import OrganisationAccess
@@ -311,6 +313,43 @@ def planned_actions(*, access: OrganisationAccess) -> dict[str, list[tuple[int, 
 
 def latest_approval(*, access: OrganisationAccess) -> RoadmapApproval | None:
     return RoadmapApproval.objects.for_access(access).first()
+
+
+def plan_fingerprint(*, access: OrganisationAccess) -> str:
+    """A digest of what an approval covers: each item out of the bin, by what it plans (its
+    action, words, owner, group, dates, commitment and budget), not how it is going (its status,
+    journal and indicators). Names, not ids, so that an organisation's export keeps it."""
+    rows = (
+        PlanItem.objects.for_access(access)
+        .filter(deleted_at__isnull=True)
+        .values_list(
+            "action_id",
+            "theme",
+            "title",
+            "description",
+            "owner__email",
+            "working_group__name",
+            "start_date",
+            "due_date",
+            "commitment",
+            "budget_eur",
+        )
+    )
+    plan = sorted(json.dumps(list(row), default=str) for row in rows)
+    return hashlib.sha256("\n".join(plan).encode()).hexdigest()
+
+
+def changed_since_approval(*, access: OrganisationAccess, approval: RoadmapApproval | None) -> bool:
+    """Whether the roadmap is no longer the version ``approval`` covers (False without one).
+    An approval recorded before fingerprints were kept compares by dates: an item added or put
+    in the bin since."""
+    if approval is None:
+        return False
+    if approval.plan_fingerprint:
+        return approval.plan_fingerprint != plan_fingerprint(access=access)
+    since = approval.created_at
+    items = PlanItem.objects.for_access(access)
+    return items.filter(Q(created_at__gt=since) | Q(deleted_at__gt=since)).exists()
 
 
 def approval_list(*, access: OrganisationAccess) -> QuerySet[RoadmapApproval]:

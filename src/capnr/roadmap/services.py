@@ -501,7 +501,10 @@ def approval_record(
     approved_by: str,
     note: str = "",
 ) -> RoadmapApproval:
-    """Record that management approved the roadmap as it stands."""
+    """Record that management approved the roadmap as it stands (its fingerprint kept, so that
+    a later change shows)."""
+    from .selectors import plan_fingerprint  # selectors import this module
+
     access.require(Access.ADMINISTER)
     errors = {}
     if approved_on > timezone.localdate():
@@ -515,5 +518,6 @@ def approval_record(
         approved_on=approved_on,
         approved_by=approved_by.strip(),
         note=note.strip(),
+        plan_fingerprint=plan_fingerprint(access=access),
         recorded_by=user,
     )

@@ -86,6 +86,7 @@ def roadmap(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
         ("status", _("By status")),
         ("timeline", _("Timeline")),
     ]
+    approval = selectors.latest_approval(access=access)
     return render(
         request,
         "roadmap/roadmap.html",
@@ -100,7 +101,10 @@ def roadmap(request: HttpRequest, access: OrganisationAccess) -> HttpResponse:
             "timeline": timeline,
             "effect": selectors.roadmap_effect(items),
             "bin_count": selectors.item_bin(access=access).count(),
-            "approval": selectors.latest_approval(access=access),
+            "approval": approval,
+            "changed_since_approval": selectors.changed_since_approval(
+                access=access, approval=approval
+            ),
         },
     )
 

@@ -427,3 +427,72 @@ def test_the_feed_folds_on_character_boundaries_and_escapes_text(client, plan):
     feed = parse_ics(content)  # every line at most 75 octets, never cut inside a character
     summaries = {event["properties"]["SUMMARY"][1] for event in feed["events"]}
     assert "é" * 60 + " a\\,b\\;c\\\\d\\ne" in summaries
+
+
+def _update(plan, item, **changes):
+    item.refresh_from_db()
+    roadmap_services.item_update(
+        access=plan.access,
+        item=item,
+        user=plan.referent,
+        expected_version=item.version,
+        fields={**{name: getattr(item, name) for name in roadmap_services.ITEM_FIELDS}, **changes},
+    )
+
+
+def _approve(plan, day):
+    roadmap_services.approval_record(
+        access=plan.access, user=plan.referent, approved_on=day, approved_by="Comité de direction"
+    )
+
+
+def test_a_roadmap_changed_after_its_approval_says_so_in_the_pdf_and_on_its_page(client, plan):
+    """The approval block no longer reads as if the roadmap shown were the version approved;
+    following the roadmap up (a status, the journal) does not change what was approved."""
+    _approve(plan, dt.date(2025, 10, 2))
+    _update(plan, plan.formula, status="in_progress")
+    roadmap_services.journal_add(
+        access=plan.access,
+        item=plan.formula,
+        user=plan.referent,
+        date=dt.date(2025, 10, 3),
+        text="Started.",
+        side_effect=False,
+    )
+    reader, text = _pdf(_get(client, plan.referent, "report_pdf"))
+    assert "modifiée depuis" not in text and "approuvée à nouveau" not in text
+    page = _get(client, plan.referent, "roadmap").content.decode()
+    assert "approuvée à nouveau" not in page and 'class="notice-ok"' in page
+
+    _update(plan, plan.formula, due_date=dt.date(2027, 6, 30))
+    reader, text = _pdf(_get(client, plan.referent, "report_pdf"))
+    changed = "Feuille de route numérique responsable approuvée le 2 octobre 2025, modifiée depuis"
+    assert changed in text and reader.metadata.subject == f"{changed}."
+    assert (
+        "La feuille de route a changé depuis : cette version doit être approuvée à nouveau."
+        in " ".join(text.split())
+    )
+    page = _get(client, plan.referent, "roadmap", "en").content.decode()
+    assert "The roadmap has changed since: this version needs a new approval." in page
+    assert 'class="notice-ok"' not in page
+
+    # A new approval covers the change; putting an item in the bin is one again.
+    _approve(plan, dt.date(2025, 11, 6))
+    reader, text = _pdf(_get(client, plan.referent, "report_pdf", "fr"))
+    assert "modifiée depuis" not in text and "approuvée le 6 novembre 2025" in text
+    roadmap_services.item_delete(access=plan.access, item=plan.undated)
+    reader, text = _pdf(_get(client, plan.referent, "report_pdf"))
+    assert "approuvée le 6 novembre 2025, modifiée depuis" in text
+
+
+def test_an_approval_recorded_before_fingerprints_compares_by_dates(plan):
+    from capnr.roadmap import selectors
+    from capnr.roadmap.models import RoadmapApproval
+
+    _approve(plan, dt.date(2025, 10, 2))
+    approval = RoadmapApproval.objects.get()
+    RoadmapApproval.objects.filter(pk=approval.pk).update(plan_fingerprint="")
+    approval.refresh_from_db()
+    assert not selectors.changed_since_approval(access=plan.access, approval=approval)
+    roadmap_services.item_create(access=plan.access, fields={"title": "Added", "theme": "data"})
+    assert selectors.changed_since_approval(access=plan.access, approval=approval)

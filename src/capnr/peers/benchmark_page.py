@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from capnr.organisations.models import Organisation, OrganisationKind
+from capnr.organisations.sizes import size_labels
 
 from . import figures, selectors
 from .benchmarks import (
@@ -24,7 +25,6 @@ from .benchmarks import (
     GroupKey,
     Release,
 )
-from .forms import size_labels
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from capnr.organisations.models import OrganisationKind
+from capnr.organisations.sizes import size_labels
 
 from .benchmarks import SIZE_BRACKET_IDS
 from .models import ExperienceReport, Outcome
-
-
-def size_labels() -> dict[str, Any]:
-    return {
-        "under_50": _("fewer than 50 agents"),
-        "50_249": _("50 to 249 agents"),
-        "250_999": _("250 to 999 agents"),
-        "1000_plus": _("1,000 agents or more"),
-    }
 
 
 class ReportForm(forms.ModelForm):

@@ -24,10 +24,11 @@ from capnr.core.versioned import StaleEditError
 from capnr.diagnostics.referential import theme_title, themes
 from capnr.engine import catalogue as engine_catalogue
 from capnr.organisations.models import OrganisationKind
+from capnr.organisations.sizes import size_labels
 from capnr.organisations.tenancy import peers as visibility
 
 from . import benchmark_page, opendata, selectors, services
-from .forms import LibraryFilterForm, ReportForm, SuggestionForm, size_labels
+from .forms import LibraryFilterForm, ReportForm, SuggestionForm
 from .models import ExperienceReport, Outcome, Visibility
 
 PAGE_SIZE = 20

@@ -11,10 +11,10 @@ from django import template
 
 from capnr.core.access import OrganisationAccess
 from capnr.organisations.models import OrganisationKind
+from capnr.organisations.sizes import size_labels
 from capnr.organisations.tenancy import peers as visibility
 
 from .. import benchmark_page, figures, selectors
-from ..forms import size_labels
 from ..models import Outcome
 
 register = template.Library()

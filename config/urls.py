@@ -71,7 +71,7 @@ urlpatterns = [
     path("", include(training_public_urls)),
     path("coalitions/", include("capnr.coalition.urls")),
     path("coalitions/", include("capnr.coalition.urls_dashboard")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", web_views.language_set, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

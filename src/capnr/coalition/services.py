@@ -14,15 +14,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from capnr.core import mail
 from capnr.core.access import FACILITATOR, Access, OrganisationAccess
+from capnr.core.i18n import long_date
 from capnr.core.tokens import hash_token, new_raw_token
 from capnr.core.versioned import save_versioned
 from capnr.organisations import services as organisation_services
@@ -171,15 +172,19 @@ def _send_cohort_invitation(membership: CohortMembership, url: str) -> None:
     recipients = _referent_emails([membership.organisation_id]).get(membership.organisation_id)
     if not recipients:
         return
-    subject = _("%(coalition)s invites %(organisation)s into its cohort %(cohort)s") % {
-        "coalition": membership.cohort.coalition.name,
-        "organisation": membership.organisation.name,
-        "cohort": membership.cohort.name,
-    }
-    body = render_to_string(
-        "coalition/email/cohort_invitation.txt", {"membership": membership, "url": url}
-    )
-    send_mail(" ".join(subject.split()), body, None, recipients)
+
+    def compose() -> tuple[str, str]:
+        subject = _("%(coalition)s invites %(organisation)s into its cohort %(cohort)s") % {
+            "coalition": membership.cohort.coalition.name,
+            "organisation": membership.organisation.name,
+            "cohort": membership.cohort.name,
+        }
+        body = render_to_string(
+            "coalition/email/cohort_invitation.txt", {"membership": membership, "url": url}
+        )
+        return subject, body
+
+    mail.send_together(recipients, compose)
 
 
 @transaction.atomic
@@ -446,27 +451,28 @@ def attendance_record(
 # Invitations and reminders by email
 
 
-def _session_mail(session: Session, url: str, template: str, subject: str) -> int:
+def _session_mail(session: Session, url: str, reminder: bool) -> int:
     expected = list(session.expected.values_list("pk", flat=True))
     recipients = sorted(
         {email for emails in _referent_emails(expected).values() for email in emails}
     )
-    if not recipients:
-        return 0
-    body = render_to_string(template, {"session": session, "url": url})
-    for email in recipients:  # one message each: the référents of other organisations stay unseen
-        send_mail(subject, body, None, [email])
-    return len(recipients)
+
+    def compose() -> tuple[str, str]:
+        body = render_to_string(
+            "coalition/email/session_invitation.txt", {"session": session, "url": url}
+        )
+        return _subject(session, reminder), body
+
+    # One message each: the référents of other organisations stay unseen.
+    return mail.send_each(recipients, compose)
 
 
 def _subject(session: Session, reminder: bool) -> str:
     when = timezone.localtime(session.starts_at)
-    values = {"title": session.title, "date": when.strftime("%d/%m/%Y %H:%M")}
+    values = {"title": session.title, "date": f"{long_date(when.date())} {when:%H:%M}"}
     if reminder:
-        subject = _("Reminder: %(title)s, tomorrow (%(date)s)") % values
-    else:
-        subject = _("Invitation: %(title)s, %(date)s") % values
-    return " ".join(subject.split())  # a header holds no line break (a title may)
+        return _("Reminder: %(title)s, tomorrow (%(date)s)") % values
+    return _("Invitation: %(title)s, %(date)s") % values
 
 
 @transaction.atomic
@@ -479,15 +485,13 @@ def session_invitations_send(
     url = build_url(session)
     session.invitations_sent_at = timezone.now()
     session.save(update_fields=["invitations_sent_at"])
-    return _session_mail(
-        session, url, "coalition/email/session_invitation.txt", _subject(session, False)
-    )
+    return _session_mail(session, url, reminder=False)
 
 
 def session_reminders_send(*, today: dt.date, base_url: str) -> int:
     """The reminder of every session starting tomorrow not reminded yet, to the référents of
-    the organisations expected (in French, the interface's default language). Returns how many
-    messages went; run daily (``capnr session_reminders``)."""
+    the organisations expected (each in their language). Returns how many messages went; run
+    daily (``capnr session_reminders``)."""
     tomorrow = today + dt.timedelta(days=1)
     start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
     end = start + dt.timedelta(days=1)
@@ -495,23 +499,15 @@ def session_reminders_send(*, today: dt.date, base_url: str) -> int:
     due = Session.objects.filter(
         starts_at__gte=start, starts_at__lt=end, reminder_sent_at__isnull=True
     ).select_related("cohort__coalition")
-    with translation.override("fr"):
-        for session in due:
-            with transaction.atomic():
-                claimed = Session.objects.filter(
-                    pk=session.pk, reminder_sent_at__isnull=True
-                ).update(reminder_sent_at=timezone.now())
-                if not claimed:
-                    continue  # another run sent it
-                path = reverse(
-                    "coalition:session", args=[session.cohort.coalition.slug, session.pk]
-                )
-                sent += _session_mail(
-                    session,
-                    base_url.rstrip("/") + path,
-                    "coalition/email/session_invitation.txt",
-                    _subject(session, True),
-                )
+    for session in due:
+        with transaction.atomic():
+            claimed = Session.objects.filter(pk=session.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=timezone.now()
+            )
+            if not claimed:
+                continue  # another run sent it
+            path = reverse("coalition:session", args=[session.cohort.coalition.slug, session.pk])
+            sent += _session_mail(session, base_url.rstrip("/") + path, reminder=True)
     return sent
 
 

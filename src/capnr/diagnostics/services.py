@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from capnr.core import mail
 from capnr.core.access import OrganisationAccess
 from capnr.core.owned import require_same_organisation
 from capnr.core.tokens import hash_token, new_raw_token
@@ -311,11 +311,15 @@ def diagnostic_reopen(*, access: OrganisationAccess, diagnostic: Diagnostic) -> 
 def _send_delegation_email(delegation: Delegation, url: str) -> None:
     question = engine.referential().question(delegation.question_id)
     context = {"delegation": delegation, "question": question, "url": url}
-    subject = _("A question for you in %(organisation)s's responsible IT diagnostic") % {
-        "organisation": " ".join(delegation.diagnostic.organisation.name.split())
-    }  # a line break in a header would refuse the email
-    body = render_to_string("diagnostics/email/delegation.txt", context)
-    send_mail(subject, body, None, [delegation.user.email if delegation.user else delegation.email])
+
+    def compose() -> tuple[str, str]:
+        subject = _("A question for you in %(organisation)s's responsible IT diagnostic") % {
+            "organisation": delegation.diagnostic.organisation.name
+        }
+        return subject, render_to_string("diagnostics/email/delegation.txt", context)
+
+    # A colleague without an account gets French, the default.
+    mail.send_each([delegation.user.email if delegation.user else delegation.email], compose)
 
 
 @transaction.atomic

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from capnr.core import mail
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.owned import belongs_to, require_same_organisation
 from capnr.core.tokens import hash_token, new_raw_token
@@ -235,11 +235,14 @@ def _send_invitation_email(invitation: Invitation, accept_url: str) -> None:
         "accept_url": accept_url,
         "days": settings.CAPNR_INVITATION_DAYS,
     }
-    subject = _("Invitation to join %(organisation)s on Cap NR") % {
-        "organisation": invitation.organisation.name
-    }
-    body = render_to_string("organisations/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+
+    def compose() -> tuple[str, str]:
+        subject = _("Invitation to join %(organisation)s on Cap NR") % {
+            "organisation": invitation.organisation.name
+        }
+        return subject, render_to_string("organisations/email/invitation.txt", context)
+
+    mail.send_each([invitation.email], compose)
 
 
 @transaction.atomic
@@ -299,9 +302,15 @@ def invitation_find(*, raw_token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(
-    *, raw_token: str, user: User | None, full_name: str = "", password: str = ""
+    *,
+    raw_token: str,
+    user: User | None,
+    full_name: str = "",
+    password: str = "",
+    language: str = settings.LANGUAGE_CODE,
 ) -> Membership:
-    """Use an invitation once: join as ``user`` (logged in) or create the account.
+    """Use an invitation once: join as ``user`` (logged in) or create the account, in
+    ``language`` (the one the person reads the page in).
 
     Only the owner of the invited address joins: a link forwarded to, or opened by, another
     account raises ``other_account``. The row is locked so that two clicks on the same link
@@ -315,7 +324,9 @@ def invitation_accept(
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise InvitationUnusable("account_exists", invitation)
-        user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
+        user = User.objects.create_user(
+            invitation.email, password, full_name=full_name.strip(), language=language
+        )
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
@@ -363,9 +374,8 @@ def invitation_request_new(
             is_active=True,
         ).values_list("email", flat=True)
     )
-    if not referents:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def compose() -> tuple[str, str]:
         subject = _("%(email)s asks for a new invitation to %(organisation)s") % {
             "email": invitation.email,
             "organisation": invitation.organisation.name,
@@ -374,5 +384,16 @@ def invitation_request_new(
             "organisations/email/invitation_request.txt",
             {"invitation": invitation, "members_url": message_url},
         )
-    send_mail(subject, body, None, referents)
-    return len(referents)
+        return subject, body
+
+    return mail.send_together(referents, compose)
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Keep ``language`` as the one ``user`` last chose (their emails are written in it);
+    a language Cap NR does not speak is ignored. Returns whether it changed."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -416,6 +418,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 user=user,  # type: ignore[arg-type]
                 full_name=form.cleaned_data["full_name"] if form else "",
                 password=form.cleaned_data["password1"] if form else "",
+                language=translation.get_language() or settings.LANGUAGE_CODE,
             )
         except services.InvitationUnusable as error:
             return _invitation_refused(request, error, token)

@@ -5,22 +5,22 @@ else's items, never an email with nothing in it, at most one a week.
 
 It runs as a background job (``tasks.send_digests``, enqueued each week by
 ``capnr send_digests`` from cron), outside any request: the links are built on ``base_url`` and
-the email is written in the site's default language (people have no language setting yet)."""
+the email is written in the person's language (``User.language``, through ``core.mail``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from capnr.core import mail
 from capnr.organisations.tenancy import access_for
 
 from . import selectors
@@ -66,7 +66,7 @@ def register_section(provider: SectionProvider) -> None:
 def _sections(
     user: User, organisation: Organisation, since: dt.date, today: dt.date, base_url: str
 ) -> list[DigestSection]:
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(mail.language_code(user.language)):
         found = [
             provider(
                 user=user, organisation=organisation, since=since, today=today, base_url=base_url
@@ -88,24 +88,23 @@ def _email(
     base_url: str,
     sections: list[DigestSection] | None = None,
 ) -> tuple[str, str]:
-    """The subject and text of one person's digest, in the site's default language."""
+    """The subject and text of one person's digest, in the language active."""
 
     def link(name: str, *args: object) -> str:
         return base_url.rstrip("/") + reverse(name, args=[organisation.slug, *args])
 
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "organisation": organisation,
-            "due": [(item, link("roadmap:item", item.pk)) for item in items["due"]],
-            "stale": [(item, link("roadmap:item", item.pk)) for item in items["stale"]],
-            "reminders_url": link("roadmap:reminders"),
-            "sections": sections or [],
-        }
-        subject = _("Cap NR · your roadmap items to follow up (%(organisation)s)") % {
-            "organisation": " ".join(organisation.name.split())  # no line break in a header
-        }
-        return subject, render_to_string("roadmap/email/digest.txt", context)
+    context = {
+        "user": user,
+        "organisation": organisation,
+        "due": [(item, link("roadmap:item", item.pk)) for item in items["due"]],
+        "stale": [(item, link("roadmap:item", item.pk)) for item in items["stale"]],
+        "reminders_url": link("roadmap:reminders"),
+        "sections": sections or [],
+    }
+    subject = _("Cap NR · your roadmap items to follow up (%(organisation)s)") % {
+        "organisation": organisation.name
+    }
+    return subject, render_to_string("roadmap/email/digest.txt", context)
 
 
 def send_digests(*, today: dt.date, base_url: str) -> int:
@@ -128,9 +127,12 @@ def send_digests(*, today: dt.date, base_url: str) -> int:
         sections = _sections(user, organisation, since, today, base_url)
         if not items["due"] and not items["stale"] and not sections:
             continue
-        subject, body = _email(user, organisation, items, base_url, sections)
         try:
-            send_mail(subject, body, None, [user.email])
+            mail.send_in(
+                user.language,
+                [user.email],
+                partial(_email, user, organisation, items, base_url, sections),
+            )
         except Exception:  # one failed address must not deprive the others of their digest
             logger.exception("Roadmap digest to subscription %s not sent", subscription.pk)
             failed += 1

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from capnr.core import mail
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.i18n import long_date
 from capnr.core.owned import belongs_to, require_same_organisation
@@ -207,10 +207,6 @@ def _fill_places(session: TrainingSession, now: dt.datetime) -> list[Registratio
 # --- Emails to the people concerned -----------------------------------------------------------
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())  # a line break in a header would refuse the email
-
-
 def _account_email(registration: Registration) -> str:
     """The address of a person registered with an account ("" for an agent without one, or
     whose name was erased: they hear of it from their manager)."""
@@ -220,30 +216,27 @@ def _account_email(registration: Registration) -> str:
     return str(user.email)
 
 
-def _session_email(session: TrainingSession, kind: str, to: str) -> None:
-    """``kind``: "moved_up" (a place freed went to them) or "cancelled". In the interface's
-    default language: Cap NR keeps no language per person (as the digest and invitations)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        starts = timezone.localtime(session.starts_at)
-        names = {
-            "title": _one_line(session.offer.title),
-            "date": long_date(timezone.localdate(session.starts_at)),
-        }
-        if kind == "moved_up":
-            subject = _("A place for you: “%(title)s” of %(date)s") % names
-        else:
-            subject = _("Cancelled: “%(title)s” of %(date)s") % names
-        body = render_to_string(
-            f"training/email/{kind}.txt",
-            {"session": session, "organisation": session.offer.organisation, "starts": starts},
-        )
-    send_mail(subject, body, None, [to])
+def _session_email(session: TrainingSession, kind: str) -> tuple[str, str]:
+    """``kind``: "moved_up" (a place freed went to them) or "cancelled"."""
+    starts = timezone.localtime(session.starts_at)
+    names = {"title": session.offer.title, "date": long_date(starts.date())}
+    if kind == "moved_up":
+        subject = _("A place for you: “%(title)s” of %(date)s") % names
+    else:
+        subject = _("Cancelled: “%(title)s” of %(date)s") % names
+    body = render_to_string(
+        f"training/email/{kind}.txt",
+        {"session": session, "organisation": session.offer.organisation, "starts": starts},
+    )
+    return subject, body
 
 
 def _email_after_commit(session: TrainingSession, kind: str, addresses: list[str]) -> None:
-    """One email per address (blank ones skipped, each once), sent once the change is saved."""
-    for address in dict.fromkeys(address for address in addresses if address):
-        transaction.on_commit(lambda to=address: _session_email(session, kind, to))
+    """One email per address (blank ones skipped, each once) in its language, sent once the
+    change is saved."""
+    transaction.on_commit(
+        lambda: mail.send_each(list(addresses), lambda: _session_email(session, kind))
+    )
 
 
 @transaction.atomic
@@ -479,21 +472,19 @@ def _attendance_marks(session: TrainingSession, marks: Mapping[int, str], source
 # --- The session's trainer, by link ---------------------------------------------------------
 
 
-def _send_trainer_link(session: TrainingSession, email: str, url: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "session": session,
-            "organisation": session.offer.organisation,
-            "starts": timezone.localtime(session.starts_at),
-            "days_after": TRAINER_LINK_DAYS_AFTER,
-            "url": url,
-        }
-        subject = _("Your session “%(title)s” of %(date)s") % {
-            "title": _one_line(session.offer.title),
-            "date": long_date(timezone.localdate(session.starts_at)),
-        }
-        body = render_to_string("training/email/trainer_link.txt", context)
-    send_mail(subject, body, None, [email])
+def _trainer_link_email(session: TrainingSession, url: str) -> tuple[str, str]:
+    context = {
+        "session": session,
+        "organisation": session.offer.organisation,
+        "starts": timezone.localtime(session.starts_at),
+        "days_after": TRAINER_LINK_DAYS_AFTER,
+        "url": url,
+    }
+    subject = _("Your session “%(title)s” of %(date)s") % {
+        "title": session.offer.title,
+        "date": long_date(timezone.localdate(session.starts_at)),
+    }
+    return subject, render_to_string("training/email/trainer_link.txt", context)
 
 
 @transaction.atomic
@@ -523,7 +514,10 @@ def trainer_link_send(
         session=locked, email=locked.trainer_email, token_hash=hash_token(raw), created_by=by
     )
     url = build_url(raw)
-    transaction.on_commit(lambda: _send_trainer_link(locked, link.email, url))
+    # The trainer is often from outside: French, unless an account holds their address.
+    transaction.on_commit(
+        lambda: mail.send_each([link.email], lambda: _trainer_link_email(locked, url))
+    )
     return link
 
 
@@ -696,6 +690,7 @@ def satisfaction_links_create(
         .select_related("trainee__user", "session__offer")
     )
     made = []
+    emails: list[tuple[str, mail.Compose]] = []
     with transaction.atomic():
         for registration in present:
             raw = new_raw_token()
@@ -704,17 +699,21 @@ def satisfaction_links_create(
             user = registration.trainee.user
             emailed = bool(user and user.email and registration.trainee.erased_at is None)
             if emailed and user is not None:
-                transaction.on_commit(
-                    lambda to=user.email, url=url, title=session.offer.title: send_mail(
-                        _("Your opinion on the training “%(title)s”") % {"title": title},
-                        _("Three questions, one minute: %(url)s\n\nThe link works once. Thank you!")
-                        % {"url": url},
-                        None,
-                        [to],
-                    )
-                )
+                emails.append((user.email, _satisfaction_email(session.offer.title, url)))
             made.append(SatisfactionInvitation(registration, url, emailed))
+        transaction.on_commit(lambda: mail.send_personal(emails))
     return made
+
+
+def _satisfaction_email(title: str, url: str) -> mail.Compose:
+    def compose() -> tuple[str, str]:
+        return (
+            _("Your opinion on the training “%(title)s”") % {"title": title},
+            _("Three questions, one minute: %(url)s\n\nThe link works once. Thank you!")
+            % {"url": url},
+        )
+
+    return compose
 
 
 def satisfaction_link_for(raw_token: str) -> SatisfactionLink | None:
@@ -807,20 +806,24 @@ def send_session_reminders(*, now: dt.datetime | None = None) -> int:
     )
     sent = 0
     for registration in due:
-        session = registration.session
+        user = registration.trainee.user
+        assert user is not None  # filtered above
+        mail.send_in(user.language, [user.email], _reminder_email(registration.session))
+        Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
+        sent += 1
+    return sent
+
+
+def _reminder_email(session: TrainingSession) -> mail.Compose:
+    def compose() -> tuple[str, str]:
         starts = timezone.localtime(session.starts_at)
         place = session.site.name if session.site else _("Remote")
         if session.room:
             place = f"{place}, {session.room}"
-        assert registration.trainee.user is not None  # filtered above
-        send_mail(
-            _("Reminder: “%(title)s” tomorrow at %(time)s")
-            % {"title": session.offer.title, "time": starts.strftime("%H:%M")},
-            _("Your training “%(title)s” is tomorrow at %(time)s. Place: %(place)s.")
-            % {"title": session.offer.title, "time": starts.strftime("%H:%M"), "place": place},
-            None,
-            [registration.trainee.user.email],
+        values = {"title": session.offer.title, "time": starts.strftime("%H:%M"), "place": place}
+        return (
+            _("Reminder: “%(title)s” tomorrow at %(time)s") % values,
+            _("Your training “%(title)s” is tomorrow at %(time)s. Place: %(place)s.") % values,
         )
-        Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
-        sent += 1
-    return sent
+
+    return compose

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from capnr.api import selectors as api_selectors
@@ -25,6 +26,7 @@ from capnr.core.access import (
 )
 from capnr.organisations.lockout import login_lockout_clear
 from capnr.organisations.selectors import organisation_choices_for, organisation_counts
+from capnr.organisations.services import user_language_set
 from capnr.organisations.tenancy import facilitates_a_coalition, visible_to
 
 from .forms import ApiTokenForm
@@ -96,6 +98,16 @@ def account(request: HttpRequest) -> HttpResponse:
             "new_secret": new_secret,
         },
     )
+
+
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (the footer's form: the cookie, then back to the page), and
+    for someone logged in the language kept on their account: their emails are written in it
+    and their next login, on any browser, opens in it (ADR 0016)."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
+    return response
 
 
 @login_required

@@ -123,10 +123,10 @@ def test_a_failing_address_does_not_stop_the_other_digests(
     org_a, org_b, member, access_of, monkeypatch
 ):
     """One SMTP error is logged and skipped; the next subscribers still get theirs."""
-    from capnr.roadmap import digest
+    from capnr.core import mail as core_mail  # every email goes through it
 
     calls: list[list[str]] = []
-    real_send = digest.send_mail
+    real_send = core_mail.send_mail
 
     def flaky(subject, body, sender, recipients):
         calls.append(recipients)
@@ -134,7 +134,7 @@ def test_a_failing_address_does_not_stop_the_other_digests(
             raise OSError("SMTP server refused the first message")
         return real_send(subject, body, sender, recipients)
 
-    monkeypatch.setattr(digest, "send_mail", flaky)
+    monkeypatch.setattr(core_mail, "send_mail", flaky)
     today = timezone.localdate()
     for organisation in (org_a, org_b):
         owner = member(organisation, Role.REFERENT)

@@ -1,5 +1,5 @@
 """Emails to the people concerned: a place freed from the waiting list, a session cancelled
-(in French, the interface's default language: Cap NR keeps no language per person)."""
+(each in its recipient's language, French by default: test_email_languages.py)."""
 
 from __future__ import annotations
 

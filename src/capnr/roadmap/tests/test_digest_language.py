@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from capnr.roadmap import services
-from capnr.roadmap.models import PlanItem
 from capnr.roadmap.digest import send_digests
+from capnr.roadmap.models import PlanItem
 
 from .export_data import SHUTDOWN, build_plan
 

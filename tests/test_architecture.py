@@ -392,3 +392,16 @@ def test_the_length_check_finds_a_long_function_and_skips_tests_and_demo_data(tm
     found = long_functions(tmp_path)
     assert [name for name, _ in found] == ["long_one"]
     assert found[0][1] == f"src/capnr/app/views.py:5 ({MAX_FUNCTION_LINES + 1})"
+
+
+def test_emails_go_through_core_mail():
+    """Only capnr.core.mail sends: it writes each email in its recipient's language (ADR 0016)."""
+    mail_module = ROOT / "src" / "capnr" / "core" / "mail.py"
+    offenders = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "src" / "capnr").rglob("*.py")
+        if "tests" not in path.relative_to(ROOT).parts
+        and path != mail_module
+        and any(name.startswith("django.core.mail") for name in imported_modules(path))
+    )
+    assert offenders == [], f"send emails through capnr.core.mail: {offenders}"

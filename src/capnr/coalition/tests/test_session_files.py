@@ -4,7 +4,11 @@ confirmation."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -138,3 +142,28 @@ def test_deleting_asks_first_then_removes_the_row_and_the_file(
         assert client.post(file_url(world, session, row, "delete")).status_code == 302
     assert not SessionFile.objects.exists() and not stored.exists()
     assert client.get(file_url(world, session, row)).status_code == 404
+
+
+def stored_file(world, session, data_dir, name="handout.pdf", content=PDF):
+    row = services.session_file_add(
+        access=world.access,
+        session=session,
+        title="Handout",
+        uploaded=SimpleUploadedFile(name, content),
+        user=world.facilitator,
+    )
+    path = data_dir / "session-files" / row.stored_name
+    assert path.read_bytes() == content
+    return path
+
+
+def test_an_office_document_is_recognised_by_its_structure_and_kept(world, data_dir):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as document:
+        document.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        document.writestr("content.xml", "<office:document-content/>")
+    stored_file(world, world.session(), data_dir, name="notes.odt", content=buffer.getvalue())
+    row = SessionFile.objects.get()
+    assert row.content_type == "application/vnd.oasis.opendocument.text"
+    with pytest.raises(ValidationError, match="does not match"):
+        stored_file(world, world.session(), data_dir, name="notes.docx", content=buffer.getvalue())

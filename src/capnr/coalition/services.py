@@ -385,11 +385,9 @@ def session_file_add(
 
 @transaction.atomic
 def session_file_remove(*, access: CoalitionAccess, session_file: SessionFile) -> None:
-    """The row and its file."""
+    """The row; its file goes once the deletion commits (coalition/signals.py)."""
     _require_cohort_of(access, session_file.session.cohort)
-    path = session_file_path(session_file)
     session_file.delete()
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 @transaction.atomic

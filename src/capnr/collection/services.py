@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -40,7 +39,6 @@ from .models import (
     Outcome,
     SortingBatch,
     Team,
-    private_storage,
 )
 
 CAMPAIGN_FIELDS = ("name", "start_date", "end_date", "rules", "item_types", "plan_item")
@@ -660,26 +658,14 @@ def results_to_roadmap(
 # --- Deletions -----------------------------------------------------------------------------------
 
 
-def _delete_files_on_commit(names: list[str]) -> None:
-    """The certificate files go once the rows are gone for good (not if the deletion fails)."""
-    if names:
-        storage = private_storage()
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
-
-
-def _certificate_names(erasures: QuerySet[Erasure]) -> list[str]:
-    return [name for name in erasures.values_list("certificate_file", flat=True) if name]
-
-
 @transaction.atomic
 def campaign_delete(*, access: OrganisationAccess, campaign: Campaign) -> None:
     """Delete a campaign with everything in it: departments, boxes (their links stop), deposits
-    and their journal, sorting, erasures and their certificate files."""
+    and their journal, sorting, erasures and their certificate files (once this commits:
+    collection/signals.py)."""
     access.require(Access.ADMINISTER)
     require_same_organisation(access, campaign)
-    names = _certificate_names(Erasure.objects.filter(batch__campaign=campaign))
     campaign.delete()
-    _delete_files_on_commit(names)
 
 
 @transaction.atomic
@@ -698,9 +684,8 @@ def point_delete(*, access: OrganisationAccess, point: CollectionPoint) -> None:
 @transaction.atomic
 def sorting_delete(*, access: OrganisationAccess, batch: SortingBatch) -> None:
     """Delete a sorting line recorded by mistake, with its erasures and their certificate
-    files; the register and the rates no longer count it."""
+    files (once this commits: collection/signals.py); the register and the rates no longer count
+    it."""
     access.require(Access.ADMINISTER)
     require_same_organisation(access, batch)
-    names = _certificate_names(batch.erasures.all())
     batch.delete()
-    _delete_files_on_commit(names)

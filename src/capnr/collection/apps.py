@@ -14,3 +14,13 @@ class CollectionConfig(AppConfig):
         from .digest import digest_section
 
         digest.register_section(digest_section)
+
+        # An erasure's certificate file goes with its row, whatever deletes the row.
+        from django.db.models.signals import post_delete
+
+        from .models import Erasure
+        from .signals import delete_certificate_file
+
+        post_delete.connect(
+            delete_certificate_file, sender=Erasure, dispatch_uid="collection.certificate_file"
+        )

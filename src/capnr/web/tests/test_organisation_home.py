@@ -76,9 +76,7 @@ def test_an_invitation_not_yet_accepted_is_not_the_organisations_cohort(client, 
     assert cohort_accesses(facilitator, cohort) == []
 
 
-def test_home_gives_the_next_session_the_organisation_is_expected_at(
-    client, org_a, org_b, member
-):
+def test_home_gives_the_next_session_the_organisation_is_expected_at(client, org_a, org_b, member):
     from capnr.coalition.models import Session
 
     now = timezone.now()

@@ -17,3 +17,9 @@ class CoalitionConfig(AppConfig):
         post_delete.connect(
             delete_session_file, sender=SessionFile, dispatch_uid="coalition.session_file"
         )
+        # The sessions' documents go into every backup and come back on restore.
+        from capnr.core.backups import register_uploads
+
+        from .services import session_file_folder
+
+        register_uploads("session-files", session_file_folder)

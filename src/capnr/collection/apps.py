@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +26,9 @@ class CollectionConfig(AppConfig):
         post_delete.connect(
             delete_certificate_file, sender=Erasure, dispatch_uid="collection.certificate_file"
         )
+        # The erasure certificates (the private storage) go into every backup.
+        from capnr.core.backups import register_uploads
+
+        from .models import private_storage
+
+        register_uploads("private", lambda: Path(private_storage().path("")))

@@ -6,13 +6,13 @@ invitations and reminders, the facilitators' notes. Keyword-only, typed, atomic;
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from capnr.core import mail
+from capnr.core import mail, uploads
 from capnr.core.access import FACILITATOR, Access, OrganisationAccess
 from capnr.core.i18n import long_date
 from capnr.core.tokens import hash_token, new_raw_token
@@ -320,26 +320,28 @@ def material_add(
     return material
 
 
-# A session's files: the types a facilitator may upload (by extension, with the bytes every file
-# of that type begins with, so that a renamed program is refused), and the size allowed.
+# A session's files: the types a facilitator may upload (recognised from their content, and the
+# name's extension must agree: the file is given back under that name) and the size allowed.
 SESSION_FILE_MAX_BYTES = 10 * 1024 * 1024
-ZIP = (b"PK\x03\x04",)
-SESSION_FILE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".odt": ("application/vnd.oasis.opendocument.text", ZIP),
-    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", ZIP),
-    ".odp": ("application/vnd.oasis.opendocument.presentation", ZIP),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
-    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ZIP),
-}
+SESSION_FILE_TYPES = (
+    uploads.PDF,
+    uploads.PNG,
+    uploads.JPEG,
+    uploads.ODT,
+    uploads.ODS,
+    uploads.ODP,
+    uploads.DOCX,
+    uploads.XLSX,
+    uploads.PPTX,
+)
 
 
 def session_file_folder() -> Path:
     return Path(settings.DATA_DIR) / "session-files"
+
+
+def session_file_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=session_file_folder())
 
 
 def session_file_path(session_file: SessionFile) -> Path:
@@ -359,33 +361,21 @@ def session_file_add(
     kept) when it is too large, of a type not allowed, or does not begin as its type does."""
     _require_cohort_of(access, session.cohort)
     name = Path(uploaded.name or "").name
-    suffix = Path(name).suffix.lower()
-    if uploaded.size is None or uploaded.size > SESSION_FILE_MAX_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %(mb)s MB.") % {"mb": SESSION_FILE_MAX_BYTES >> 20}}
-        )
-    if suffix not in SESSION_FILE_TYPES:
-        raise ValidationError(
-            {
-                "file": _("Only these types of file are accepted: %(types)s.")
-                % {"types": ", ".join(sorted({s.lstrip(".") for s in SESSION_FILE_TYPES}))}
-            }
-        )
-    content_type, magics = SESSION_FILE_TYPES[suffix]
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    if not head.startswith(magics):
-        raise ValidationError({"file": _("The file's content does not match its type.")})
-    uploaded.seek(0)
+    kind = uploads.check_upload(
+        uploaded,
+        types=SESSION_FILE_TYPES,
+        max_bytes=SESSION_FILE_MAX_BYTES,
+        name_must_agree=True,
+    )
     folder = session_file_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    stored_name = f"{secrets.token_urlsafe(24)}{suffix}"
+    stored_name = uploads.stored_name(kind.extension)
     row = SessionFile(
         session=session,
         title=title.strip() or name,
         original_name=name[:255],
         stored_name=stored_name,
-        content_type=content_type,
+        content_type=kind.content_type,
         size=uploaded.size,
         uploaded_by=user,
     )
@@ -399,11 +389,9 @@ def session_file_add(
 
 @transaction.atomic
 def session_file_remove(*, access: CoalitionAccess, session_file: SessionFile) -> None:
-    """The row and its file."""
+    """The row; its file goes once the deletion commits (coalition/signals.py)."""
     _require_cohort_of(access, session_file.session.cohort)
-    path = session_file_path(session_file)
     session_file.delete()
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 @transaction.atomic

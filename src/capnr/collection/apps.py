@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,19 @@ class CollectionConfig(AppConfig):
         from .digest import digest_section
 
         digest.register_section(digest_section)
+
+        # An erasure's certificate file goes with its row, whatever deletes the row.
+        from django.db.models.signals import post_delete
+
+        from .models import Erasure
+        from .signals import delete_certificate_file
+
+        post_delete.connect(
+            delete_certificate_file, sender=Erasure, dispatch_uid="collection.certificate_file"
+        )
+        # The erasure certificates (the private storage) go into every backup.
+        from capnr.core.backups import register_uploads
+
+        from .models import private_storage
+
+        register_uploads("private", lambda: Path(private_storage().path("")))

@@ -7,7 +7,6 @@ so that totals are sums in the database."""
 
 from __future__ import annotations
 
-import secrets
 from pathlib import PurePosixPath
 from typing import cast
 
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from capnr.core.access import Access
 from capnr.core.owned import OrganisationOwnedQuerySet
 from capnr.core.tokens import new_raw_token
+from capnr.core.uploads import stored_name
 from capnr.core.versioned import Versioned
 from capnr.engine.collection import ITEM_TYPES, OUTCOMES
 from capnr.organisations.models import Department, Organisation, Site
@@ -387,7 +387,7 @@ def private_storage() -> Storage:
 def certificate_path(erasure: Erasure, filename: str) -> str:
     """A name nobody can guess nor derive from the upload: random, with the type's extension
     (``filename`` is chosen by the service from the file's content, not by the sender)."""
-    return f"erasure-certificates/{secrets.token_urlsafe(24)}{PurePosixPath(filename).suffix}"
+    return f"erasure-certificates/{stored_name(PurePosixPath(filename).suffix)}"
 
 
 class Erasure(models.Model):

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from capnr.core import uploads
 from capnr.core.access import Access, OrganisationAccess
 from capnr.core.i18n import long_date
 from capnr.core.owned import require_same_organisation
@@ -39,7 +39,6 @@ from .models import (
     Outcome,
     SortingBatch,
     Team,
-    private_storage,
 )
 
 CAMPAIGN_FIELDS = ("name", "start_date", "end_date", "rules", "item_types", "plan_item")
@@ -541,24 +540,9 @@ def device_record(
 
 # --- Erasure certificates as files ---------------------------------------------------------------
 
-# The types a certificate may be, recognised by their first bytes (never by the name or the type
-# the browser claims): (signature, content type, extension).
-CERTIFICATE_TYPES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-)
-
-
-def certificate_type(upload: UploadedFile) -> tuple[str, str] | None:
-    """(content type, extension) of a PDF, PNG or JPEG file, read from its content; else None."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    for signature, content_type, extension in CERTIFICATE_TYPES:
-        if head.startswith(signature):
-            return content_type, extension
-    return None
+# The types a certificate may be, recognised from the content (never from the name or the type
+# the browser claims: a PNG sent as "scan.pdf" is kept as a PNG).
+CERTIFICATE_TYPES = (uploads.PDF, uploads.PNG, uploads.JPEG)
 
 
 @transaction.atomic
@@ -570,31 +554,24 @@ def certificate_attach(
     is replaced (and deleted once this is saved)."""
     access.require(Access.ADMINISTER)
     require_same_organisation(access, erasure)
-    limit_mb = settings.CAPNR_CERTIFICATE_MAX_MB
-    if upload.size is None or upload.size > limit_mb * 1024 * 1024:
-        raise ValidationError(
-            {"file": [_("The file is too large: at most %(mb)s MB.") % {"mb": f"{limit_mb:g}"}]}
-        )
-    if not upload.size:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    kind = certificate_type(upload)
-    if kind is None:
-        raise ValidationError({"file": [_("Send a PDF, PNG or JPEG file.")]})
-    content_type, extension = kind
+    kind = uploads.check_upload(
+        upload,
+        types=CERTIFICATE_TYPES,
+        max_bytes=int(settings.CAPNR_CERTIFICATE_MAX_MB * 1024 * 1024),
+    )
     old = erasure.certificate_file.name
     try:
         sent_as = get_valid_filename(PurePosixPath(upload.name or "").name)
     except SuspiciousFileOperation:  # nothing usable left of the name
-        sent_as = f"certificate{extension}"
-    erasure.certificate_file.save(f"certificate{extension}", upload, save=False)
+        sent_as = f"certificate{kind.extension}"
+    erasure.certificate_file.save(f"certificate{kind.extension}", upload, save=False)
     erasure.certificate_file_name = sent_as[:200]
-    erasure.certificate_content_type = content_type
+    erasure.certificate_content_type = kind.content_type
     erasure.save(
         update_fields=["certificate_file", "certificate_file_name", "certificate_content_type"]
     )
     if old:
-        storage = erasure.certificate_file.storage
-        transaction.on_commit(lambda: storage.delete(old))
+        uploads.delete_after_commit(erasure.certificate_file.storage, old)
     return erasure
 
 
@@ -612,8 +589,7 @@ def certificate_remove(*, access: OrganisationAccess, erasure: Erasure) -> None:
     erasure.save(
         update_fields=["certificate_file", "certificate_file_name", "certificate_content_type"]
     )
-    storage = erasure.certificate_file.storage
-    transaction.on_commit(lambda: storage.delete(old))
+    uploads.delete_after_commit(erasure.certificate_file.storage, old)
 
 
 # --- Results written to the roadmap item ---------------------------------------------------------
@@ -682,26 +658,14 @@ def results_to_roadmap(
 # --- Deletions -----------------------------------------------------------------------------------
 
 
-def _delete_files_on_commit(names: list[str]) -> None:
-    """The certificate files go once the rows are gone for good (not if the deletion fails)."""
-    if names:
-        storage = private_storage()
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
-
-
-def _certificate_names(erasures: QuerySet[Erasure]) -> list[str]:
-    return [name for name in erasures.values_list("certificate_file", flat=True) if name]
-
-
 @transaction.atomic
 def campaign_delete(*, access: OrganisationAccess, campaign: Campaign) -> None:
     """Delete a campaign with everything in it: departments, boxes (their links stop), deposits
-    and their journal, sorting, erasures and their certificate files."""
+    and their journal, sorting, erasures and their certificate files (once this commits:
+    collection/signals.py)."""
     access.require(Access.ADMINISTER)
     require_same_organisation(access, campaign)
-    names = _certificate_names(Erasure.objects.filter(batch__campaign=campaign))
     campaign.delete()
-    _delete_files_on_commit(names)
 
 
 @transaction.atomic
@@ -720,9 +684,8 @@ def point_delete(*, access: OrganisationAccess, point: CollectionPoint) -> None:
 @transaction.atomic
 def sorting_delete(*, access: OrganisationAccess, batch: SortingBatch) -> None:
     """Delete a sorting line recorded by mistake, with its erasures and their certificate
-    files; the register and the rates no longer count it."""
+    files (once this commits: collection/signals.py); the register and the rates no longer count
+    it."""
     access.require(Access.ADMINISTER)
     require_same_organisation(access, batch)
-    names = _certificate_names(batch.erasures.all())
     batch.delete()
-    _delete_files_on_commit(names)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from capnr.coalition import progress
-from capnr.coalition.models import CohortMembership
+from capnr.coalition import selectors as coalition_selectors
+from capnr.coalition.models import CohortMembership, Session
 from capnr.core.access import OrganisationAccess
 from capnr.diagnostics import selectors as diagnostic_selectors
 from capnr.organisations.tenancy.cohorts import memberships_of
@@ -27,6 +28,7 @@ class Home:
     footprint: progress.FootprintFigures | None
     roadmap: progress.RoadmapFigures
     training: training_selectors.ProgrammeKpis | None = None  # when it has a programme
+    next_session: Session | None = None  # of its latest cohort, that it is expected at
 
     @property
     def membership(self) -> CohortMembership | None:
@@ -43,6 +45,10 @@ def home_for(access: OrganisationAccess, today: dt.date | None = None) -> Home:
         if memberships
         else None
     )
+    next_session = None
+    if memberships:
+        key = (memberships[0].cohort_id, access.organisation.pk)
+        next_session = coalition_selectors.expected_sessions([key])[key].next
     diagnostics = list(diagnostic_selectors.diagnostic_list(access=access))
     latest_year = diagnostics[0].year if diagnostics else today.year
     return Home(
@@ -54,4 +60,5 @@ def home_for(access: OrganisationAccess, today: dt.date | None = None) -> Home:
         training_selectors.programme_kpis(access=access)
         if training_selectors.has_programme(access=access)
         else None,
+        next_session,
     )

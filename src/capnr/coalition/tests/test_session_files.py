@@ -4,8 +4,13 @@ confirmation."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 
 from capnr.coalition import services
@@ -138,3 +143,78 @@ def test_deleting_asks_first_then_removes_the_row_and_the_file(
         assert client.post(file_url(world, session, row, "delete")).status_code == 302
     assert not SessionFile.objects.exists() and not stored.exists()
     assert client.get(file_url(world, session, row)).status_code == 404
+
+
+def stored_file(world, session, data_dir, name="handout.pdf", content=PDF):
+    row = services.session_file_add(
+        access=world.access,
+        session=session,
+        title="Handout",
+        uploaded=SimpleUploadedFile(name, content),
+        user=world.facilitator,
+    )
+    path = data_dir / "session-files" / row.stored_name
+    assert path.read_bytes() == content
+    return path
+
+
+def test_an_office_document_is_recognised_by_its_structure_and_kept(world, data_dir):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as document:
+        document.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        document.writestr("content.xml", "<office:document-content/>")
+    stored_file(world, world.session(), data_dir, name="notes.odt", content=buffer.getvalue())
+    row = SessionFile.objects.get()
+    assert row.content_type == "application/vnd.oasis.opendocument.text"
+    with pytest.raises(ValidationError, match="does not match"):
+        stored_file(world, world.session(), data_dir, name="notes.docx", content=buffer.getvalue())
+
+
+# The files go with their rows, however the rows go, once the deletion commits.
+
+
+def test_deleting_the_session_deletes_its_files_once_it_commits(
+    world, data_dir, django_capture_on_commit_callbacks
+):
+    session = world.session()
+    paths = [stored_file(world, session, data_dir) for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_delete(access=world.access, session=session)
+        assert all(path.exists() for path in paths)  # not before the commit
+    assert not SessionFile.objects.exists()
+    assert not any(path.exists() for path in paths)
+
+
+@pytest.mark.parametrize("deleted", ["cohort", "coalition"])
+def test_deleting_the_cohort_or_the_coalition_deletes_the_files(
+    world, data_dir, deleted, django_capture_on_commit_callbacks
+):
+    path = stored_file(world, world.session(), data_dir)
+    with django_capture_on_commit_callbacks(execute=True):
+        getattr(world, deleted).delete()
+    assert not SessionFile.objects.exists() and not path.exists()
+
+
+@pytest.mark.parametrize("deleted", ["file", "session", "cohort", "coalition"])
+def test_a_deletion_rolled_back_keeps_the_row_and_its_file(
+    world, data_dir, deleted, django_capture_on_commit_callbacks
+):
+    session = world.session()
+    path = stored_file(world, session, data_dir)
+    delete = {
+        "file": lambda: services.session_file_remove(
+            access=world.access, session_file=SessionFile.objects.get()
+        ),
+        "session": lambda: services.session_delete(access=world.access, session=session),
+        "cohort": world.cohort.delete,
+        "coalition": world.coalition.delete,
+    }[deleted]
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        delete()
+        raise RuntimeError("something later in the same transaction fails")
+    assert callbacks == []
+    assert SessionFile.objects.exists() and path.exists()

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 
 from capnr.collection import services
@@ -152,3 +153,67 @@ def test_other_roles_and_organisations_are_refused(
             delete(access=access_of(keeper, org_a), **row)
     assert Campaign.objects.exists() and CollectionPoint.objects.exists()
     assert SortingBatch.objects.exists() and stored.exists()
+
+
+# Certificate files go with their rows however the rows go, once the deletion commits; a
+# deletion rolled back keeps them.
+
+
+def test_deleting_the_organisation_deletes_its_certificate_files(
+    org_a, certified, django_capture_on_commit_callbacks
+):
+    _batch, stored = certified
+    with django_capture_on_commit_callbacks(execute=True):
+        org_a.delete()
+        assert stored.exists()  # not before the commit
+    assert not Erasure.objects.exists() and not stored.exists()
+
+
+def test_deleting_an_erasure_row_deletes_its_file(certified, django_capture_on_commit_callbacks):
+    batch, stored = certified
+    with django_capture_on_commit_callbacks(execute=True):
+        batch.erasures.get().delete()
+    assert not stored.exists()
+
+
+@pytest.mark.parametrize("deleted", ["sorting line", "campaign", "certificate", "organisation"])
+def test_a_deletion_rolled_back_keeps_the_certificate_file(
+    access, certified, deleted, django_capture_on_commit_callbacks
+):
+    batch, stored = certified
+    delete = {
+        "sorting line": lambda: services.sorting_delete(access=access, batch=batch),
+        "campaign": lambda: services.campaign_delete(access=access, campaign=batch.campaign),
+        "certificate": lambda: services.certificate_remove(
+            access=access, erasure=batch.erasures.get()
+        ),
+        "organisation": batch.campaign.organisation.delete,
+    }[deleted]
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        delete()
+        raise RuntimeError("something later in the same transaction fails")
+    assert callbacks == []
+    assert stored.name in Erasure.objects.get().certificate_file.name and stored.exists()
+
+
+def test_a_replacement_rolled_back_keeps_the_old_file(
+    access, certified, django_capture_on_commit_callbacks
+):
+    batch, stored = certified
+    erasure = batch.erasures.get()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.certificate_attach(
+            access=access,
+            erasure=erasure,
+            upload=SimpleUploadedFile("new.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16),
+        )
+        raise RuntimeError("something later in the same transaction fails")
+    assert callbacks == [] and stored.exists()

@@ -74,3 +74,51 @@ def test_an_invitation_not_yet_accepted_is_not_the_organisations_cohort(client, 
     page = client.get(reverse("web:organisation_home", args=[org_a.slug])).content.decode()
     assert "Promotion invitée" not in page
     assert cohort_accesses(facilitator, cohort) == []
+
+
+def test_home_gives_the_next_session_the_organisation_is_expected_at(client, org_a, org_b, member):
+    from capnr.coalition.models import Session
+
+    now = timezone.now()
+    today = timezone.localdate()
+    coalition = Coalition.objects.create(name="Coalition des Trois Rivières", slug="trois")
+    cohort = Cohort.objects.create(
+        coalition=coalition,
+        name="Promotion de l'année",
+        year=today.year,
+        start_date=today - dt.timedelta(days=45),
+        end_date=today + dt.timedelta(days=200),
+    )
+    for organisation in (org_a, org_b):
+        CohortMembership.objects.create(cohort=cohort, organisation=organisation)
+
+    def session(title: str, days: int, *expected: Organisation) -> Session:
+        starts = now + dt.timedelta(days=days)
+        made = Session.objects.create(
+            cohort=cohort,
+            kind="webinar",
+            title=title,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            video_url="https://visio.example/x",
+        )
+        made.expected.set(expected)
+        return made
+
+    session("Held already", -3, org_a)
+    session("Only for Bravo", 2, org_b)
+    upcoming = session("Suivre ses indicateurs", 9, org_a, org_b)
+    session("Later", 30, org_a)
+    client.force_login(member(org_a, Role.READER))
+    body = client.get(reverse("web:organisation_home", args=[org_a.slug])).content.decode()
+    assert "Prochaine séance :" in body and "Suivre ses indicateurs" in body
+    assert reverse("coalition:session", args=[coalition.slug, upcoming.pk]) in body
+    assert "en visio" in body
+    assert "Held already" not in body and "Only for Bravo" not in body and "Later" not in body
+    # The page it links to opens for the organisation's member.
+    link = reverse("coalition:session", args=[coalition.slug, upcoming.pk])
+    assert client.get(link).status_code == 200
+
+    Session.objects.filter(starts_at__gt=now).delete()
+    body = client.get(reverse("web:organisation_home", args=[org_a.slug])).content.decode()
+    assert "Prochaine séance" not in body

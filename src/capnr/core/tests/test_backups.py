@@ -201,17 +201,19 @@ def leftovers(data_dir: Path) -> list[str]:
 
 
 def test_a_backup_brings_back_the_uploaded_files_with_their_rows(
-    uploads, data_dir: Path, tmp_path: Path
+    uploads, data_dir: Path, tmp_path: Path, django_capture_on_commit_callbacks
 ):
     assert uploads.session_file.read_bytes() == PDF and uploads.certificate.read_bytes() == PNG
     before = every_row()
     made = backup(tmp_path / "off-site" / "capnr.tar.gz")
     assert made.files == 2
-    # What the restore must undo: rows deleted, a file changed, one deleted, one added.
-    SessionFile.objects.all().delete()
-    Erasure.objects.all().delete()
+    # What the restore must undo: rows deleted (their files with them, once committed), a file
+    # written again, one added.
+    with django_capture_on_commit_callbacks(execute=True):
+        SessionFile.objects.all().delete()
+        Erasure.objects.all().delete()
+    assert not uploads.session_file.exists() and not uploads.certificate.exists()
     uploads.session_file.write_bytes(b"%PDF-1.7 changed since")
-    uploads.certificate.unlink()
     added = uploads.session_file.parent / "uploaded-after-the-backup.pdf"
     added.write_bytes(PDF)
     restored = restore(made.path)
@@ -238,13 +240,14 @@ def test_the_backup_is_one_archive_with_a_manifest(uploads, tmp_path: Path):
 
 
 def test_an_older_backup_of_the_database_alone_restores_it_and_leaves_the_files(
-    uploads, tmp_path: Path, capsys
+    uploads, tmp_path: Path, capsys, django_capture_on_commit_callbacks
 ):
     bare = tmp_path / "capnr-before-files.backup"
     connection.ensure_connection()
     backups._write_database(backups.engine_of(), connection, bare)  # as backups were written
     before = every_row()
-    SessionFile.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        SessionFile.objects.all().delete()
     uploads.session_file.write_bytes(b"%PDF-1.7 changed since")
     call_command("restore", str(bare), "--yes")
     assert "the uploaded files were left as they are" in capsys.readouterr().out
@@ -296,12 +299,13 @@ def member(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile.
     ],
 )
 def test_a_crafted_archive_is_refused_and_nothing_changes(
-    uploads, data_dir: Path, tmp_path: Path, crafted, why
+    uploads, data_dir: Path, tmp_path: Path, crafted, why, django_capture_on_commit_callbacks
 ):
     made = backup(tmp_path / "capnr.tar.gz")
     outside = tmp_path / "outside"
     bad = rebuilt(made.path, tmp_path / "crafted.tar.gz", (crafted(outside), b"owned"))
-    SessionFile.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        SessionFile.objects.all().delete()
     uploads.session_file.write_bytes(b"%PDF-1.7 changed since")
     now = every_row()
     with pytest.raises(BackupError, match=why):

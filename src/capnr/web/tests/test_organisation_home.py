@@ -17,16 +17,21 @@ from capnr.roadmap.models import ItemStatus, PlanItem
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_the_cohort_its_milestones_and_the_figures(client, org_a, member):
-    today = timezone.localdate()
+def _running_cohort(today: dt.date) -> Cohort:
+    """A cohort of the Trois Rivières coalition that began 45 days ago."""
     coalition = Coalition.objects.create(name="Coalition des Trois Rivières", slug="trois")
-    cohort = Cohort.objects.create(
+    return Cohort.objects.create(
         coalition=coalition,
         name="Promotion de l'année",
         year=today.year,
         start_date=today - dt.timedelta(days=45),
         end_date=today + dt.timedelta(days=200),
     )
+
+
+def test_home_shows_the_cohort_its_milestones_and_the_figures(client, org_a, member):
+    today = timezone.localdate()
+    cohort = _running_cohort(today)
     membership = CohortMembership.objects.create(cohort=cohort, organisation=org_a)
     CohortMembership.objects.filter(pk=membership.pk).update(joined_at=cohort.start_date)
     Organisation.objects.filter(pk=org_a.pk).update(headcount=200)
@@ -81,14 +86,7 @@ def test_home_gives_the_next_session_the_organisation_is_expected_at(client, org
 
     now = timezone.now()
     today = timezone.localdate()
-    coalition = Coalition.objects.create(name="Coalition des Trois Rivières", slug="trois")
-    cohort = Cohort.objects.create(
-        coalition=coalition,
-        name="Promotion de l'année",
-        year=today.year,
-        start_date=today - dt.timedelta(days=45),
-        end_date=today + dt.timedelta(days=200),
-    )
+    cohort = _running_cohort(today)
     for organisation in (org_a, org_b):
         CohortMembership.objects.create(cohort=cohort, organisation=organisation)
 
@@ -112,11 +110,11 @@ def test_home_gives_the_next_session_the_organisation_is_expected_at(client, org
     client.force_login(member(org_a, Role.READER))
     body = client.get(reverse("web:organisation_home", args=[org_a.slug])).content.decode()
     assert "Prochaine séance :" in body and "Suivre ses indicateurs" in body
-    assert reverse("coalition:session", args=[coalition.slug, upcoming.pk]) in body
+    assert reverse("coalition:session", args=[cohort.coalition.slug, upcoming.pk]) in body
     assert "en visio" in body
     assert "Held already" not in body and "Only for Bravo" not in body and "Later" not in body
     # The page it links to opens for the organisation's member.
-    link = reverse("coalition:session", args=[coalition.slug, upcoming.pk])
+    link = reverse("coalition:session", args=[cohort.coalition.slug, upcoming.pk])
     assert client.get(link).status_code == 200
 
     Session.objects.filter(starts_at__gt=now).delete()
